@@ -1,0 +1,57 @@
+"""Admin endpoints under ``/_mockgw/``: health and reset (more come with persistence)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+
+from mockgw import __version__
+from mockgw.instance import Instance
+from mockgw.protocol.wire import WireRequest, WireResponse
+
+_ROUTES = Map([
+    Rule("/_mockgw/health", endpoint="health", methods=["GET", "HEAD"]),
+    Rule("/_mockgw/reset", endpoint="reset", methods=["POST"]),
+])
+
+_HANDLERS: dict[str, Callable[[Instance, WireRequest], WireResponse]] = {}
+
+
+def endpoint(name: str):
+    def register(func):
+        _HANDLERS[name] = func
+        return func
+    return register
+
+
+def json_response(status: int, doc: object) -> WireResponse:
+    return WireResponse(status, [("Content-Type", "application/json")],
+                        json.dumps(doc).encode())
+
+
+def handle(instance: Instance, request: WireRequest) -> WireResponse:
+    """Answer a request under ``/_mockgw/``."""
+    adapter = _ROUTES.bind("mockgw", "/")
+    try:
+        name, args = adapter.match(request.path, method=request.method)
+    except NotFound:
+        return json_response(404, {"message": f"No admin endpoint at {request.path}"})
+    except MethodNotAllowed as exc:
+        return json_response(405, {"message": f"Use {', '.join(exc.valid_methods or [])}"})
+    return _HANDLERS[name](instance, request, **args)
+
+
+@endpoint("health")
+def health(instance: Instance, request: WireRequest) -> WireResponse:
+    return json_response(200, {"status": "running", "version": __version__,
+                               "services": ["apigateway", "apigatewayv2",
+                                            "apigatewaymanagementapi", "lambda"]})
+
+
+@endpoint("reset")
+def reset(instance: Instance, request: WireRequest) -> WireResponse:
+    instance.reset()
+    return json_response(200, {"reset": True})

@@ -1,0 +1,100 @@
+"""Lookups and helpers shared by the ``apigateway`` handlers.
+
+A REST API is stored as one record in the ``apigateway.restapis`` table::
+
+    {"api": {...RestApi fields...},
+     "resources": {id: {...Resource fields, "resourceMethods": {METHOD: {...Method}}}},
+     "deployments": {id: {...Deployment fields, "snapshot": {...}}},
+     "stages": {name: {...Stage fields}},
+     "authorizers": {}, "models": {name: {...}}, "requestValidators": {},
+     "gatewayResponses": {}, "documentationParts": {}, "documentationVersions": {}}
+
+Records hold the fields exactly as the botocore output shapes name them, so a handler can
+return them directly (the serializer writes only modeled members).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from mockgw.errors import BadRequestException, NotFoundException
+from mockgw.operations import Call
+
+RESTAPIS = "apigateway.restapis"
+
+#: The sections of a REST API record besides ``api`` (all dicts keyed by id or name).
+SECTIONS = ("resources", "deployments", "stages", "authorizers", "models",
+            "requestValidators", "gatewayResponses", "documentationParts",
+            "documentationVersions")
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 500
+
+
+def rest_apis(call: Call) -> dict[str, dict]:
+    return call.store.table(RESTAPIS)
+
+
+def rest_api(call: Call, api_id: str) -> dict:
+    """The record of REST API ``api_id``, or AWS's ``NotFoundException``."""
+    record = rest_apis(call).get(api_id)
+    if record is None:
+        raise NotFoundException(f"Invalid API identifier specified {call.account}:{api_id}")
+    return record
+
+
+def resource(record: dict, resource_id: str) -> dict:
+    found = record["resources"].get(resource_id)
+    if found is None:
+        raise NotFoundException("Invalid Resource identifier specified")
+    return found
+
+
+def method(record: dict, resource_id: str, http_method: str) -> dict:
+    found = resource(record, resource_id).get("resourceMethods", {}).get(http_method)
+    if found is None:
+        raise NotFoundException("Invalid Method identifier specified")
+    return found
+
+
+def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:
+    """AWS's ``position``/``limit`` paging over ``items`` (in a stable order)."""
+    limit = params.get("limit") or DEFAULT_LIMIT
+    if limit < 1 or limit > MAX_LIMIT:
+        raise BadRequestException(f"Invalid limit: {limit}. Must be between 1 and {MAX_LIMIT}")
+    start = 0
+    position = params.get("position")
+    if position:
+        try:
+            start = int(base64.urlsafe_b64decode(position.encode()).decode())
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequestException("Invalid position parameter") from None
+    page = list(items[start:start + limit])
+    out: dict[str, Any] = {"items": page}
+    if start + limit < len(items):
+        out["position"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
+    return out
+
+
+def copy_out(value: Any) -> Any:
+    """A deep copy of stored data for a response (handlers never hand out live records)."""
+    return copy.deepcopy(value)
+
+
+def without(record: dict, keys: Iterable[str]) -> dict:
+    drop = set(keys)
+    return {k: v for k, v in record.items() if k not in drop}
+
+
+def check_tags(tags: dict[str, str] | None) -> None:
+    """AWS's tag rules: at most 50, keys not starting with ``aws:``."""
+    if not tags:
+        return
+    if len(tags) > 50:
+        raise BadRequestException("Too many tags: at most 50 tags are allowed")
+    for key in tags:
+        if key.lower().startswith("aws:"):
+            raise BadRequestException("Tag keys cannot start with 'aws:'")

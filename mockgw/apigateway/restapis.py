@@ -1,0 +1,258 @@
+"""RestApi: create (with ``cloneFrom`` and the ``_custom_id_`` tag), get, list, update,
+delete."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from mockgw.apigateway.common import (
+    SECTIONS,
+    check_tags,
+    copy_out,
+    paginate,
+    rest_api,
+    rest_apis,
+)
+from mockgw.apigateway.registry import operation
+from mockgw.errors import BadRequestException, ConflictException
+from mockgw.operations import Call
+from mockgw.state.patch import (
+    PatchError,
+    apply_patch,
+    boolean,
+    custom,
+    integer,
+    scalar,
+    set_member,
+)
+
+CUSTOM_ID_TAG = "_custom_id_"
+MAX_COMPRESSION = 10485760
+_CUSTOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+#: The models API Gateway creates in every new REST API.
+DEFAULT_MODELS = {
+    "Empty": {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "Empty Schema",
+        "type": "object",
+    },
+    "Error": {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "Error Schema",
+        "type": "object",
+        "properties": {"message": {"type": "string"}},
+    },
+}
+
+
+@operation("CreateRestApi")
+def create_rest_api(call: Call, params: dict[str, Any]) -> dict:
+    name = params["name"]
+    if not name.strip():
+        raise BadRequestException("Invalid REST API name specified")
+    tags = params.get("tags") or {}
+    check_tags(tags)
+    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
+    _check_compression(params.get("minimumCompressionSize"))
+    api_key_source = params.get("apiKeySource", "HEADER")
+    _check_api_key_source(api_key_source)
+    endpoint = _endpoint_configuration(params.get("endpointConfiguration"))
+    policy = params.get("policy")
+    if policy is not None:
+        policy = _check_policy(policy)
+    api = {
+        "id": api_id,
+        "name": name,
+        "createdDate": call.now(),
+        "apiKeySource": api_key_source,
+        "endpointConfiguration": endpoint,
+        "disableExecuteApiEndpoint": params.get("disableExecuteApiEndpoint", False),
+    }
+    for key in ("description", "version", "minimumCompressionSize"):
+        if params.get(key) is not None:
+            api[key] = params[key]
+    if params.get("binaryMediaTypes"):
+        api["binaryMediaTypes"] = list(dict.fromkeys(params["binaryMediaTypes"]))
+    if policy:
+        api["policy"] = policy
+    if tags:
+        api["tags"] = dict(tags)
+    source_id = params.get("cloneFrom")
+    record = _cloned_sections(rest_api(call, source_id), call) if source_id else \
+        _new_sections(call)
+    root = next(r for r in record["resources"].values() if r["path"] == "/")
+    api["rootResourceId"] = root["id"]
+    record["api"] = api
+    rest_apis(call)[api_id] = record
+    return copy_out(api)
+
+
+@operation("GetRestApi")
+def get_rest_api(call: Call, params: dict[str, Any]) -> dict:
+    return copy_out(rest_api(call, params["restApiId"])["api"])
+
+
+@operation("GetRestApis")
+def get_rest_apis(call: Call, params: dict[str, Any]) -> dict:
+    apis = [copy_out(r["api"]) for r in rest_apis(call).values()]
+    return paginate(apis, params)
+
+
+@operation("UpdateRestApi")
+def update_rest_api(call: Call, params: dict[str, Any]) -> dict:
+    record = rest_api(call, params["restApiId"])
+    api = apply_patch(record["api"], params.get("patchOperations"), _PATCH_PATHS)
+    _check_api_key_source(api.get("apiKeySource", "HEADER"))
+    _check_compression(api.get("minimumCompressionSize"))
+    if api.get("policy"):
+        api["policy"] = _check_policy(api["policy"])
+    record["api"] = api
+    return copy_out(api)
+
+
+@operation("DeleteRestApi")
+def delete_rest_api(call: Call, params: dict[str, Any]) -> dict:
+    rest_api(call, params["restApiId"])
+    del rest_apis(call)[params["restApiId"]]
+    return {}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _new_api_id(call: Call, custom_id: str | None) -> str:
+    apis = rest_apis(call)
+    if custom_id is not None:
+        if not _CUSTOM_ID.match(custom_id):
+            raise BadRequestException(f"Invalid {CUSTOM_ID_TAG} tag value: {custom_id!r}")
+        if custom_id in apis:
+            raise ConflictException(f"A REST API with the id {custom_id} already exists")
+        return custom_id
+    while True:
+        api_id = call.new_id(10)
+        if api_id not in apis:
+            return api_id
+
+
+def _new_sections(call: Call) -> dict:
+    record: dict[str, Any] = {section: {} for section in SECTIONS}
+    root_id = call.new_id(10)
+    record["resources"][root_id] = {"id": root_id, "path": "/"}
+    for name, schema in DEFAULT_MODELS.items():
+        model_id = call.new_id(6)
+        record["models"][name] = {
+            "id": model_id,
+            "name": name,
+            "contentType": "application/json",
+            "description": f"This is a default {name.lower()} schema model",
+            "schema": json.dumps(schema, indent=2),
+        }
+    return record
+
+
+def _cloned_sections(source: dict, call: Call) -> dict:
+    """The definition of ``source`` (resources, methods, models, ...), without its
+    deployments and stages, under fresh resource ids."""
+    record: dict[str, Any] = {section: {} for section in SECTIONS}
+    for section in SECTIONS:
+        if section not in ("resources", "deployments", "stages"):
+            record[section] = copy.deepcopy(source[section])
+    new_ids = {old: call.new_id(10 if r["path"] == "/" else 6)
+               for old, r in source["resources"].items()}
+    for old, res in source["resources"].items():
+        clone = copy.deepcopy(res)
+        clone["id"] = new_ids[old]
+        if "parentId" in clone:
+            clone["parentId"] = new_ids[clone["parentId"]]
+        record["resources"][clone["id"]] = clone
+    return record
+
+
+def _endpoint_configuration(config: dict | None) -> dict:
+    if not config or not config.get("types"):
+        out: dict[str, Any] = {"types": ["EDGE"], "ipAddressType": "ipv4"}
+        if config and config.get("ipAddressType"):
+            out["ipAddressType"] = config["ipAddressType"]
+        return out
+    types = config["types"]
+    if len(types) != 1:
+        raise BadRequestException("Cannot create an api with multiple Endpoint Types.")
+    out = {"types": list(types), "ipAddressType": config.get("ipAddressType", "ipv4")}
+    if config.get("vpcEndpointIds"):
+        if types[0] != "PRIVATE":
+            raise BadRequestException(
+                "VPC endpoint IDs can only be specified for PRIVATE endpoint type.")
+        out["vpcEndpointIds"] = list(config["vpcEndpointIds"])
+    return out
+
+
+def _check_api_key_source(value: str) -> None:
+    if value not in ("HEADER", "AUTHORIZER"):
+        raise BadRequestException(
+            f"Invalid API Key source specified: {value}. Must be one of: HEADER, AUTHORIZER")
+
+
+def _check_compression(value: int | None) -> None:
+    if value is not None and not 0 <= value <= MAX_COMPRESSION:
+        raise BadRequestException(
+            f"Invalid minimum compression size, must be between 0 and {MAX_COMPRESSION}")
+
+
+def _check_policy(policy: str) -> str:
+    try:
+        doc = json.loads(policy)
+    except ValueError:
+        raise BadRequestException(
+            "Invalid policy document. Please check the policy syntax and ensure that "
+            "Principals are valid.") from None
+    if not isinstance(doc, dict):
+        raise BadRequestException(
+            "Invalid policy document. Please check the policy syntax and ensure that "
+            "Principals are valid.")
+    return policy
+
+
+def _replace_endpoint_type(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    config = api.setdefault("endpointConfiguration", {"types": ["EDGE"]})
+    types = config.setdefault("types", ["EDGE"])
+    current = labels["type"]
+    if current.isdigit():
+        index = int(current)
+        if index >= len(types):
+            raise PatchError(f"Invalid endpoint type index: {current}")
+    elif current in types:
+        index = types.index(current)
+    else:
+        raise PatchError(f"Endpoint type {current} is not set on this API")
+    if value not in ("EDGE", "REGIONAL", "PRIVATE"):
+        raise PatchError(f"Invalid endpoint type: {value}. Must be one of: "
+                         "EDGE, REGIONAL, PRIVATE")
+    types[index] = value
+    if value != "PRIVATE":
+        config.pop("vpcEndpointIds", None)
+
+
+def _set_compression(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    if op == "remove" or value in (None, ""):
+        api.pop("minimumCompressionSize", None)
+    else:
+        api["minimumCompressionSize"] = integer(value, "/minimumCompressionSize")
+
+
+_PATCH_PATHS = [
+    scalar("/name"),
+    scalar("/description", ops=("add", "replace"), removable=True),
+    scalar("/version", ops=("add", "replace"), removable=True),
+    scalar("/policy", ops=("add", "replace"), removable=True),
+    scalar("/apiKeySource"),
+    scalar("/disableExecuteApiEndpoint", coerce=boolean),
+    custom("/minimumCompressionSize", _set_compression, ops=("replace", "remove"),
+           coerce=None, value_required=False),
+    set_member("/binaryMediaTypes/{value}"),
+    custom("/endpointConfiguration/types/{type}", _replace_endpoint_type),
+    scalar("/endpointConfiguration/ipAddressType"),
+    set_member("/endpointConfiguration/vpcEndpointIds/{value}", ops=("add", "remove")),
+]

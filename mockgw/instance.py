@@ -1,0 +1,55 @@
+"""One independent mockgw: its state, settings and the services that act on them.
+
+The server owns one instance; every entry of ``mock_apigateway`` creates a fresh one.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from mockgw.settings import Settings
+from mockgw.state import Backends
+
+
+class Instance:
+    """State and services of one mockgw.
+
+    Subsystems that need per-instance machinery (the Lambda worker pool, access logs,
+    caches) register a factory with :meth:`service`; :meth:`close` closes them all.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.backends = Backends()
+        self.random = random.Random(self.settings.seed)
+        self._services: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def service(self, name: str, factory: Callable[[Instance], Any]) -> Any:
+        """The instance's ``name`` service, created by ``factory`` on first use."""
+        found = self._services.get(name)
+        if found is not None:
+            return found
+        with self._lock:
+            if name not in self._services:
+                self._services[name] = factory(self)
+            return self._services[name]
+
+    def reset(self) -> None:
+        """Forget all state and stop all services (``POST /_mockgw/reset``)."""
+        self._close_services()
+        self.backends.reset()
+
+    def close(self) -> None:
+        self._close_services()
+
+    def _close_services(self) -> None:
+        with self._lock:
+            services, self._services = self._services, {}
+        for svc in services.values():
+            close = getattr(svc, "close", None)
+            if close is not None:
+                close()

@@ -1,0 +1,145 @@
+"""The WSGI application that serves everything on one port.
+
+Requests are dispatched, in this order, to the admin endpoints (``/_mockgw/...``), the data
+plane (execute-api hosts and paths, custom domains) or the control plane (every other
+path, routed by the botocore models).  The in-process mock feeds this same application.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import parse_qsl, unquote
+
+from mockgw import control
+from mockgw.instance import Instance
+from mockgw.protocol.wire import WireRequest, WireResponse
+
+StartResponse = Callable[..., object]
+
+_EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-[a-z0-9-]+)?\.execute-api\.([^:]+?)(?::\d+)?$",
+                           re.IGNORECASE)
+_REGION_IN_HOST = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com")
+_USER_REQUEST = re.compile(r"^/restapis/([^/]+)/([^/]+)/_user_request_(/.*)?$")
+_LOCALSTACK_FORM = re.compile(r"^/_aws/execute-api/([^/]+)/([^/]+)(/.*)?$")
+
+
+@dataclass(slots=True)
+class ExecuteTarget:
+    """Where a data-plane request goes: an API, maybe a stage, and the rest of the path.
+
+    ``path`` is raw (as sent) and starts with ``/``.  ``stage`` is ``None`` when the first
+    path segment is still to be read as the stage (the host form).
+    """
+
+    api_id: str
+    stage: str | None
+    path: str
+    region: str | None = None
+    domain_name: str = ""
+
+
+def find_execute_target(request: WireRequest) -> ExecuteTarget | None:
+    """The data-plane target of a request, or ``None`` for control-plane requests."""
+    host = request.host
+    found = _EXECUTE_HOST.match(host)
+    if found:
+        api_id, rest = found.group(1).lower(), found.group(2)
+        region = _REGION_IN_HOST.match(rest)
+        return ExecuteTarget(api_id, None, request.path or "/",
+                             region.group(1) if region else None, host.split(":")[0])
+    path = request.path
+    if path.startswith("/restapis/") and "/_user_request_" in path:
+        found = _USER_REQUEST.match(path)
+        if found:
+            return ExecuteTarget(found.group(1), unquote(found.group(2)), found.group(3) or "/",
+                                 None, host.split(":")[0])
+    if path.startswith("/_aws/execute-api/"):
+        found = _LOCALSTACK_FORM.match(path)
+        if found:
+            return ExecuteTarget(found.group(1), unquote(found.group(2)), found.group(3) or "/",
+                                 None, host.split(":")[0])
+    return None
+
+
+class Application:
+    """mockgw as a WSGI application over one :class:`~mockgw.instance.Instance`."""
+
+    def __init__(self, instance: Instance | None = None) -> None:
+        self.instance = instance or Instance()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        response = self.handle(request_from_environ(environ))
+        start_response(_status_line(response.status), response.headers)
+        return [response.body]
+
+    def handle(self, request: WireRequest) -> WireResponse:
+        """Answer one request (transport-free entry used by the in-process mock too)."""
+        if request.path.startswith("/_mockgw/"):
+            from mockgw import admin
+
+            return admin.handle(self.instance, request)
+        target = find_execute_target(request)
+        if target is not None:
+            from mockgw import execute
+
+            return execute.handle(self.instance, target, request)
+        return control.handle(self.instance, request)
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def request_from_environ(environ: dict) -> WireRequest:
+    """A :class:`WireRequest` from a WSGI environ, keeping the raw path when known."""
+    raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw_uri:
+        path = raw_uri.split("?", 1)[0]
+        if "://" in path:  # absolute-form request target
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+    else:
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+    query_string = environ.get("QUERY_STRING", "")
+    query: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        query.setdefault(key, []).append(value)
+    items = environ.get("mockgw.header_items")
+    if items is None:
+        items = []
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                items.append((key[5:].replace("_", "-").title(), value))
+        if environ.get("CONTENT_TYPE"):
+            items.append(("Content-Type", environ["CONTENT_TYPE"]))
+        if environ.get("CONTENT_LENGTH"):
+            items.append(("Content-Length", environ["CONTENT_LENGTH"]))
+    headers: dict[str, str] = {}
+    for key, value in items:
+        lower = key.lower()
+        headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
+    body = b""
+    stream = environ.get("wsgi.input")
+    if stream is not None:
+        length = environ.get("CONTENT_LENGTH")
+        if length:
+            body = stream.read(int(length))
+        elif environ.get("wsgi.input_terminated") or "chunked" in headers.get(
+                "transfer-encoding", ""):
+            body = stream.read()
+    return WireRequest(
+        method=environ.get("REQUEST_METHOD", "GET").upper(),
+        path=path or "/",
+        query=query,
+        headers=headers,
+        body=body,
+        query_string=query_string,
+        header_items=list(items),
+        remote_addr=environ.get("REMOTE_ADDR") or "127.0.0.1",
+        scheme=environ.get("wsgi.url_scheme", "http"),
+    )

@@ -1,0 +1,178 @@
+"""RestApi CRUD through boto3, in-process and against the server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def error_of(exc_info: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
+    err = exc_info.value.response
+    return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_create_rest_api_defaults(gw):
+    c = gw.client()
+    api = c.create_rest_api(name="pets", description="Pet store")
+    assert api["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert len(api["id"]) == 10 and api["id"].isalnum() and api["id"].islower()
+    assert api["name"] == "pets"
+    assert api["description"] == "Pet store"
+    assert api["apiKeySource"] == "HEADER"
+    assert api["endpointConfiguration"]["types"] == ["EDGE"]
+    assert api["disableExecuteApiEndpoint"] is False
+    assert "createdDate" in api
+    resources = c.get_resources(restApiId=api["id"])["items"]
+    assert resources == [{"id": api["rootResourceId"], "path": "/"}]
+
+
+def test_create_rest_api_all_options(gw):
+    c = gw.client()
+    policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+    api = c.create_rest_api(
+        name="full", version="v1", binaryMediaTypes=["image/png", "image/png", "*/*"],
+        minimumCompressionSize=1024, apiKeySource="AUTHORIZER",
+        endpointConfiguration={"types": ["REGIONAL"]}, policy=policy,
+        tags={"team": "core"}, disableExecuteApiEndpoint=True)
+    got = c.get_rest_api(restApiId=api["id"])
+    assert got["version"] == "v1"
+    assert got["binaryMediaTypes"] == ["image/png", "*/*"]
+    assert got["minimumCompressionSize"] == 1024
+    assert got["apiKeySource"] == "AUTHORIZER"
+    assert got["endpointConfiguration"]["types"] == ["REGIONAL"]
+    assert json.loads(got["policy"]) == json.loads(policy)
+    assert got["tags"] == {"team": "core"}
+    assert got["disableExecuteApiEndpoint"] is True
+
+
+def test_custom_id_tag_fixes_the_id(gw):
+    c = gw.client()
+    api = c.create_rest_api(name="stable", tags={"_custom_id_": "myapi123"})
+    assert api["id"] == "myapi123"
+    assert c.get_rest_api(restApiId="myapi123")["name"] == "stable"
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="again", tags={"_custom_id_": "myapi123"})
+    assert error_of(exc)[0] == "ConflictException"
+    assert [a["name"] for a in c.get_rest_apis()["items"]] == ["stable"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"minimumCompressionSize": 10485761},
+     "Invalid minimum compression size, must be between 0 and 10485760"),
+    ({"policy": "{not json"},
+     "Invalid policy document. Please check the policy syntax and ensure that Principals "
+     "are valid."),
+    ({"endpointConfiguration": {"types": ["EDGE", "REGIONAL"]}},
+     "Cannot create an api with multiple Endpoint Types."),
+])
+def test_create_rest_api_validation(gw, kwargs, message):
+    c = gw.client()
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="bad", **kwargs)
+    assert error_of(exc) == ("BadRequestException", message, 400)
+    assert c.get_rest_apis()["items"] == []
+
+
+def test_endpoint_type_enum_is_validated(gw):
+    c = gw.client()
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="bad", endpointConfiguration={"types": ["GLOBAL"]})
+    code, message, status = error_of(exc)
+    assert (code, status) == ("BadRequestException", 400)
+    assert "Member must satisfy enum value set: [REGIONAL, EDGE, PRIVATE]" in message
+
+
+def test_get_unknown_rest_api(gw):
+    c = gw.client()
+    with pytest.raises(ClientError) as exc:
+        c.get_rest_api(restApiId="nope123456")
+    assert error_of(exc) == ("NotFoundException",
+                             "Invalid API identifier specified 123456789012:nope123456", 404)
+
+
+def test_get_rest_apis_pagination(gw):
+    c = gw.client()
+    ids = [c.create_rest_api(name=f"api{i}")["id"] for i in range(7)]
+    first = c.get_rest_apis(limit=3)
+    assert [a["id"] for a in first["items"]] == ids[:3]
+    second = c.get_rest_apis(limit=3, position=first["position"])
+    third = c.get_rest_apis(limit=3, position=second["position"])
+    assert [a["id"] for a in second["items"] + third["items"]] == ids[3:]
+    assert "position" not in third
+    paged = [a["id"] for page in c.get_paginator("get_rest_apis").paginate(
+        PaginationConfig={"PageSize": 2}) for a in page["items"]]
+    assert paged == ids
+
+
+def test_update_rest_api_patch_operations(gw):
+    c = gw.client()
+    api_id = c.create_rest_api(name="old", binaryMediaTypes=["image/gif"])["id"]
+    updated = c.update_rest_api(restApiId=api_id, patchOperations=[
+        {"op": "replace", "path": "/name", "value": "new"},
+        {"op": "replace", "path": "/description", "value": "described"},
+        {"op": "add", "path": "/binaryMediaTypes/image~1png"},
+        {"op": "remove", "path": "/binaryMediaTypes/image~1gif"},
+        {"op": "replace", "path": "/minimumCompressionSize", "value": "0"},
+        {"op": "replace", "path": "/apiKeySource", "value": "AUTHORIZER"},
+        {"op": "replace", "path": "/endpointConfiguration/types/EDGE", "value": "REGIONAL"},
+    ])
+    assert updated["name"] == "new"
+    assert updated["description"] == "described"
+    assert updated["binaryMediaTypes"] == ["image/png"]
+    assert updated["minimumCompressionSize"] == 0
+    assert updated["apiKeySource"] == "AUTHORIZER"
+    assert updated["endpointConfiguration"]["types"] == ["REGIONAL"]
+    assert c.get_rest_api(restApiId=api_id)["name"] == "new"
+    cleared = c.update_rest_api(restApiId=api_id, patchOperations=[
+        {"op": "replace", "path": "/minimumCompressionSize", "value": ""}])
+    assert "minimumCompressionSize" not in cleared
+
+
+def test_failed_patch_changes_nothing(gw):
+    c = gw.client()
+    api_id = c.create_rest_api(name="keep")["id"]
+    with pytest.raises(ClientError) as exc:
+        c.update_rest_api(restApiId=api_id, patchOperations=[
+            {"op": "replace", "path": "/name", "value": "changed"},
+            {"op": "replace", "path": "/nonsense", "value": "x"},
+        ])
+    code, message, status = error_of(exc)
+    assert (code, status) == ("BadRequestException", 400)
+    assert "/nonsense" in message
+    assert c.get_rest_api(restApiId=api_id)["name"] == "keep"
+    with pytest.raises(ClientError) as exc:
+        c.update_rest_api(restApiId=api_id, patchOperations=[
+            {"op": "replace", "path": "/apiKeySource", "value": "NOPE"}])
+    assert error_of(exc)[0] == "BadRequestException"
+    assert c.get_rest_api(restApiId=api_id)["apiKeySource"] == "HEADER"
+
+
+def test_delete_rest_api(gw):
+    c = gw.client()
+    api_id = c.create_rest_api(name="doomed")["id"]
+    assert c.delete_rest_api(restApiId=api_id)["ResponseMetadata"]["HTTPStatusCode"] == 202
+    with pytest.raises(ClientError) as exc:
+        c.get_rest_api(restApiId=api_id)
+    assert error_of(exc)[0] == "NotFoundException"
+    with pytest.raises(ClientError) as exc:
+        c.delete_rest_api(restApiId=api_id)
+    assert error_of(exc)[2] == 404
+
+
+def test_clone_from_copies_resources_not_ids(gw):
+    c = gw.client()
+    source = c.create_rest_api(name="source")
+    child = c.create_resource(restApiId=source["id"], parentId=source["rootResourceId"],
+                              pathPart="pets")
+    c.create_resource(restApiId=source["id"], parentId=child["id"], pathPart="{petId}")
+    clone = c.create_rest_api(name="clone", cloneFrom=source["id"])
+    paths = sorted(r["path"] for r in c.get_resources(restApiId=clone["id"])["items"])
+    assert paths == ["/", "/pets", "/pets/{petId}"]
+    source_ids = {r["id"] for r in c.get_resources(restApiId=source["id"])["items"]}
+    clone_ids = {r["id"] for r in c.get_resources(restApiId=clone["id"])["items"]}
+    assert not source_ids & clone_ids
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="orphan", cloneFrom="missing123")
+    assert error_of(exc)[0] == "NotFoundException"
