@@ -1,6 +1,15 @@
-"""Control-plane handlers of ``apigateway`` (REST APIs), one module per resource family."""
+"""Control-plane handlers of ``apigateway`` (REST APIs), one module per resource family.
 
-from mockgw.apigateway import resources, restapis  # noqa: F401  (registers handlers)
+Every module of this package is imported on first use, so a new module registers its
+handlers just by decorating them with ``@operation(...)``.
+"""
+
+import importlib
+import pkgutil
+
 from mockgw.apigateway.registry import operation
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["operation"]

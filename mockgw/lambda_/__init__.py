@@ -1,5 +1,15 @@
-"""Control-plane handlers of the Lambda API subset API Gateway users touch."""
+"""Control-plane handlers of the Lambda API subset API Gateway users touch.
+
+Every module of this package is imported on first use, so a new module registers its
+handlers just by decorating them with ``@operation(...)``.
+"""
+
+import importlib
+import pkgutil
 
 from mockgw.lambda_.registry import operation
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["operation"]
