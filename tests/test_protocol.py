@@ -36,34 +36,76 @@ def test_unknown_path_is_a_modeled_json_error(gw):
     assert "GET /definitely/not/an/operation" in response.json()["message"]
 
 
-def test_malformed_json_body_is_a_bad_request(gw):
+def test_malformed_json_body_is_a_serialization_error(gw):
     response = gw.raw("POST", "/restapis", data=b"{not json",
                       headers={"Content-Type": "application/json"})
     assert response.status_code == 400
-    assert response.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert response.headers["x-amzn-ErrorType"] == "SerializationException"
     assert response.json()["message"].startswith("Could not parse request body into json")
 
 
-def test_wrong_member_type_is_a_bad_request(gw):
-    response = gw.raw("POST", "/restapis", data=json.dumps({"name": 42}))
+@pytest.mark.parametrize("value, java_class", [
+    (42, "com.amazon.coral.value.json.numbers.TruncatingBigNumber"),
+    (True, "java.lang.Boolean"),
+])
+def test_wrong_member_type_is_a_serialization_error(gw, value, java_class):
+    response = gw.raw("POST", "/restapis", data=json.dumps({"name": value}))
     assert response.status_code == 400
-    assert response.json()["message"] == (
-        "1 validation error detected: Value '42' at 'createRestApiInput.name' failed to "
-        "satisfy constraint: Member must be a string")
+    assert response.headers["x-amzn-ErrorType"] == "SerializationException"
+    assert response.json()["message"] == f"class {java_class} can not be converted to an String"
 
 
-def test_missing_required_member_is_a_bad_request(gw):
+def test_missing_required_member_is_a_validation_error(gw):
     response = gw.raw("POST", "/restapis", data=json.dumps({"description": "no name"}))
     assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"] == "ValidationException"
     assert response.json()["message"] == (
-        "1 validation error detected: Value null at 'name' failed to satisfy constraint: "
-        "Member must not be null")
+        "1 validation error detected: Value null at 'createRestApiInput.name' failed to "
+        "satisfy constraint: Member must not be null")
+
+
+def test_validation_errors_are_collected_in_member_order(gw):
+    c = gw.client()
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="x", endpointConfiguration={
+            "ipAddressType": "wrong", "types": ["wrong"]})
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    assert exc.value.response["Error"]["Message"] == (
+        "2 validation errors detected: Value '[wrong]' at "
+        "'createRestApiInput.endpointConfiguration.types' failed to satisfy constraint: Member "
+        "must satisfy constraint: [Member must satisfy enum value set: [PRIVATE, EDGE, "
+        "REGIONAL]]; Value 'wrong' at 'createRestApiInput.endpointConfiguration.ipAddressType' "
+        "failed to satisfy constraint: Member must satisfy enum value set: [ipv4, dualstack]")
+
+
+def test_patch_op_enum_uses_one_based_indices(gw):
+    c = gw.client()
+    api_id = c.create_rest_api(name="x")["id"]
+    with pytest.raises(ClientError) as exc:
+        c.update_rest_api(restApiId=api_id, patchOperations=[
+            {"op": "wrong", "path": "/name", "value": "a"},
+            {"op": "replace", "path": "/name", "value": "b"},
+            {"op": "wrong", "path": "/name", "value": "c"}])
+    clause = ("failed to satisfy constraint: Member must satisfy enum value set: "
+              "[add, remove, move, test, replace, copy]")
+    assert exc.value.response["Error"]["Message"] == (
+        f"2 validation errors detected: Value 'wrong' at "
+        f"'updateRestApiInput.patchOperations.1.member.op' {clause}; Value 'wrong' at "
+        f"'updateRestApiInput.patchOperations.3.member.op' {clause}")
+
+
+def test_uri_pattern_violation_names_the_bare_member(gw):
+    response = gw.raw("GET", "/restapis/a/resources/b/methods/GET/responses/wrong")
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "1 validation error detected: Value 'wrong' at 'statusCode' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [1-5]\\d\\d")
 
 
 def test_querystring_integer_coercion(gw):
     response = gw.raw("GET", "/restapis?limit=abc")
     assert response.status_code == 400
-    assert "Member must be an integer" in response.json()["message"]
+    assert response.headers["x-amzn-ErrorType"] == "SerializationException"
 
 
 def test_lambda_errors_use_lambda_codes(gw):

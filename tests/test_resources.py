@@ -94,8 +94,37 @@ def test_rename_and_move_update_paths_of_subtree(api):
     with pytest.raises(ClientError) as exc:
         c.update_resource(restApiId=api_id, resourceId=b["id"], patchOperations=[
             {"op": "replace", "path": "/parentId", "value": leaf["id"]}])
-    assert error_of(exc)[0] == "BadRequestException"
+    assert error_of(exc) == ("BadRequestException", "Resources cannot be cyclical.", 400)
     assert c.get_resource(restApiId=api_id, resourceId=b["id"])["path"] == "/b"
+
+
+@pytest.mark.parametrize("patch, message", [
+    ({"op": "replace", "path": "/invalid", "value": "dogs"},
+     "Invalid patch path  '/invalid' specified for op 'replace'. Must be one of: "
+     "[/parentId, /pathPart]"),
+    ({"op": "remove", "path": "/pathPart"},
+     "Invalid patch path  '/pathPart' specified for op 'remove'. Please choose supported "
+     "operations"),
+    ({"op": "add", "path": "/pathPart", "value": "x"},
+     "Invalid patch path  '/pathPart' specified for op 'add'. Please choose supported "
+     "operations"),
+])
+def test_update_resource_patch_errors(api, patch, message):
+    c, api_id, root = api
+    pets = c.create_resource(restApiId=api_id, parentId=root, pathPart="pets")
+    with pytest.raises(ClientError) as exc:
+        c.update_resource(restApiId=api_id, resourceId=pets["id"], patchOperations=[patch])
+    assert error_of(exc) == ("BadRequestException", message, 400)
+
+
+@pytest.mark.parametrize("key", ["pathPart", "parentId"])
+def test_root_resource_cannot_change(api, key):
+    c, api_id, root = api
+    with pytest.raises(ClientError) as exc:
+        c.update_resource(restApiId=api_id, resourceId=root, patchOperations=[
+            {"op": "replace", "path": f"/{key}", "value": root}])
+    assert error_of(exc) == ("BadRequestException", f"Root resource cannot update its {key}.",
+                             400)
 
 
 def test_rename_into_conflict_is_refused(api):

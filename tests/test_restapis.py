@@ -79,9 +79,12 @@ def test_endpoint_type_enum_is_validated(gw):
     c = gw.client()
     with pytest.raises(ClientError) as exc:
         c.create_rest_api(name="bad", endpointConfiguration={"types": ["GLOBAL"]})
-    code, message, status = error_of(exc)
-    assert (code, status) == ("BadRequestException", 400)
-    assert "Member must satisfy enum value set: [REGIONAL, EDGE, PRIVATE]" in message
+    assert error_of(exc) == (
+        "ValidationException",
+        "1 validation error detected: Value '[GLOBAL]' at "
+        "'createRestApiInput.endpointConfiguration.types' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must satisfy enum value set: "
+        "[PRIVATE, EDGE, REGIONAL]]", 400)
 
 
 def test_get_unknown_rest_api(gw):
@@ -176,3 +179,64 @@ def test_clone_from_copies_resources_not_ids(gw):
     with pytest.raises(ClientError) as exc:
         c.create_rest_api(name="orphan", cloneFrom="missing123")
     assert error_of(exc)[0] == "NotFoundException"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"description": ""}, "Description cannot be an empty string"),
+    ({"minimumCompressionSize": -1},
+     "Invalid minimum compression size, must be between 0 and 10485760"),
+    ({"endpointConfiguration": {"types": []}},
+     "REGIONAL Configuration and EDGE Configuration cannot be both DISABLED."),
+    ({"endpointConfiguration": {"ipAddressType": "ipv4", "types": ["PRIVATE"]}},
+     "Only dualstack ipAddressType is supported for Private APIs."),
+])
+def test_create_rest_api_aws_recorded_errors(gw, kwargs, message):
+    c = gw.client()
+    with pytest.raises(ClientError) as exc:
+        c.create_rest_api(name="bad", **kwargs)
+    assert error_of(exc) == ("BadRequestException", message, 400)
+
+
+def test_private_api_defaults_to_dualstack(gw):
+    c = gw.client()
+    api = c.create_rest_api(name="p", endpointConfiguration={"types": ["PRIVATE"]})
+    assert api["endpointConfiguration"] == {"types": ["PRIVATE"], "ipAddressType": "dualstack"}
+
+
+def test_update_rest_api_binary_media_types_and_endpoint(gw):
+    c = gw.client()
+    api_id = c.create_rest_api(name="b")["id"]
+    patch = [{"op": "add", "path": "/binaryMediaTypes/image~1png"},
+             {"op": "add", "path": "/binaryMediaTypes/image~1jpeg"},
+             {"op": "replace", "path": "/binaryMediaTypes/image~1png", "value": "image/gif"}]
+    updated = c.update_rest_api(restApiId=api_id, patchOperations=patch)
+    assert updated["binaryMediaTypes"] == ["image/jpeg", "image/gif"]
+    assert updated["tags"] == {}  # UpdateRestApi always answers with tags
+    moved = c.update_rest_api(restApiId=api_id, patchOperations=[
+        {"op": "replace", "path": "/endpointConfiguration/types/0", "value": "REGIONAL"},
+        {"op": "replace", "path": "/endpointConfiguration/types/0", "value": "PRIVATE"}])
+    assert moved["endpointConfiguration"] == {"types": ["PRIVATE"], "ipAddressType": "dualstack"}
+
+
+@pytest.mark.parametrize("patch, message", [
+    ({"op": "replace", "path": "/minimumCompressionSize", "value": "test"},
+     "Invalid minimum compression size, must be between 0 and 10485760"),
+    ({"op": "add", "path": "/minimumCompressionSize", "value": "10"},
+     "Invalid patch operation specified. Must be one of: [replace]"),
+    ({"op": "add", "path": "/binaryMediaTypes", "value": "image/gif"},
+     "Invalid patch path /binaryMediaTypes"),
+    ({"op": "replace", "path": "/endpointConfiguration/ipAddressType", "value": "wrong"},
+     "ipAddressType must be either ipv4 or dualstack."),
+    ({"op": "replace", "path": "/endpointConfiguration/types/0", "value": "wrong"},
+     "Invalid EndpointTypes specified. Valid options are REGIONAL,EDGE,PRIVATE"),
+    ({"op": "remove", "path": "/endpointConfiguration/ipAddressType"},
+     "Invalid patch operation specified. Must be one of: [replace]"),
+    ({"op": "remove", "path": "/endpointConfiguration/types/0"},
+     "Invalid patch operation specified. Must be 'add'|'remove'|'replace'"),
+])
+def test_update_rest_api_aws_recorded_errors(gw, patch, message):
+    c = gw.client()
+    api_id = c.create_rest_api(name="e")["id"]
+    with pytest.raises(ClientError) as exc:
+        c.update_rest_api(restApiId=api_id, patchOperations=[patch])
+    assert error_of(exc) == ("BadRequestException", message, 400)

@@ -10,7 +10,7 @@ from mockgw.apigateway.common import copy_out, paginate, resource, rest_api
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException
 from mockgw.operations import Call
-from mockgw.state.patch import apply_patch, scalar
+from mockgw.state.patch import apply_patch, op_choose_supported, scalar, unknown_one_of
 
 _PATH_PART = re.compile(r"^(?:[A-Za-z0-9._-]+|\{[A-Za-z0-9._-]+\+?\})$")
 _INVALID_PATH_PART = ("Resource's path part only allow a-zA-Z0-9._- and curly braces at the "
@@ -50,12 +50,16 @@ def get_resources(call: Call, params: dict[str, Any]) -> dict:
 def update_resource(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
     current = resource(record, params["resourceId"])
-    if current["path"] == "/" and params.get("patchOperations"):
-        raise BadRequestException("Cannot modify the root resource")
-    updated = apply_patch(current, params.get("patchOperations"), _PATCH_PATHS)
+    updated = apply_patch(current, params.get("patchOperations"), _PATCH_PATHS,
+                          unknown_path=unknown_one_of, bad_op=op_choose_supported)
+    if current["path"] == "/":
+        for key in ("pathPart", "parentId"):
+            if key in updated:
+                raise BadRequestException(f"Root resource cannot update its {key}.")
+        return render(current, embed=False)
     parent = resource(record, updated["parentId"])
     if updated["parentId"] != current["parentId"] and _is_within(record, parent, current["id"]):
-        raise BadRequestException("Cannot move a resource under itself or its descendants")
+        raise BadRequestException("Resources cannot be cyclical.")
     _check_child(record, parent, updated["pathPart"], exclude=current["id"])
     updated["path"] = _join(parent["path"], updated["pathPart"])
     record["resources"][current["id"]] = updated
@@ -137,4 +141,4 @@ def _refresh_paths(record: dict, top: dict) -> None:
         _refresh_paths(record, child)
 
 
-_PATCH_PATHS = [scalar("/pathPart"), scalar("/parentId")]
+_PATCH_PATHS = [scalar("/parentId"), scalar("/pathPart")]

@@ -21,10 +21,11 @@ from mockgw.errors import BadRequestException, ConflictException
 from mockgw.operations import Call
 from mockgw.state.patch import (
     PatchError,
+    PatchPath,
     apply_patch,
     boolean,
     custom,
-    integer,
+    op_must_be_one_of,
     scalar,
     set_member,
 )
@@ -54,9 +55,10 @@ def create_rest_api(call: Call, params: dict[str, Any]) -> dict:
     name = params["name"]
     if not name.strip():
         raise BadRequestException("Invalid REST API name specified")
+    if params.get("description") == "":
+        raise BadRequestException("Description cannot be an empty string")
     tags = params.get("tags") or {}
     check_tags(tags)
-    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
     _check_compression(params.get("minimumCompressionSize"))
     api_key_source = params.get("apiKeySource", "HEADER")
     _check_api_key_source(api_key_source)
@@ -64,6 +66,7 @@ def create_rest_api(call: Call, params: dict[str, Any]) -> dict:
     policy = params.get("policy")
     if policy is not None:
         policy = _check_policy(policy)
+    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
     api = {
         "id": api_id,
         "name": name,
@@ -105,13 +108,16 @@ def get_rest_apis(call: Call, params: dict[str, Any]) -> dict:
 @operation("UpdateRestApi")
 def update_rest_api(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
-    api = apply_patch(record["api"], params.get("patchOperations"), _PATCH_PATHS)
+    api = apply_patch(record["api"], params.get("patchOperations"), _PATCH_PATHS,
+                      bad_op=_bad_op)
     _check_api_key_source(api.get("apiKeySource", "HEADER"))
-    _check_compression(api.get("minimumCompressionSize"))
+    _check_private_ip_type(api["endpointConfiguration"])
     if api.get("policy"):
         api["policy"] = _check_policy(api["policy"])
+    if not api.get("binaryMediaTypes"):
+        api.pop("binaryMediaTypes", None)
     record["api"] = api
-    return copy_out(api)
+    return {"tags": {}, **copy_out(api)}
 
 
 @operation("DeleteRestApi")
@@ -172,21 +178,26 @@ def _cloned_sections(source: dict, call: Call) -> dict:
 
 
 def _endpoint_configuration(config: dict | None) -> dict:
-    if not config or not config.get("types"):
-        out: dict[str, Any] = {"types": ["EDGE"], "ipAddressType": "ipv4"}
-        if config and config.get("ipAddressType"):
-            out["ipAddressType"] = config["ipAddressType"]
-        return out
-    types = config["types"]
+    config = config or {}
+    types = config.get("types")
+    if types is None:
+        types = ["EDGE"]
+    if not types:
+        raise BadRequestException(
+            "REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.")
     if len(types) != 1:
         raise BadRequestException("Cannot create an api with multiple Endpoint Types.")
-    out = {"types": list(types), "ipAddressType": config.get("ipAddressType", "ipv4")}
+    default_ip = "dualstack" if types[0] == "PRIVATE" else "ipv4"
+    out = {"types": list(types), "ipAddressType": config.get("ipAddressType", default_ip)}
+    _check_private_ip_type(out)
     if config.get("vpcEndpointIds"):
-        if types[0] != "PRIVATE":
-            raise BadRequestException(
-                "VPC endpoint IDs can only be specified for PRIVATE endpoint type.")
         out["vpcEndpointIds"] = list(config["vpcEndpointIds"])
     return out
+
+
+def _check_private_ip_type(config: dict) -> None:
+    if "PRIVATE" in config.get("types", ()) and config.get("ipAddressType") != "dualstack":
+        raise BadRequestException("Only dualstack ipAddressType is supported for Private APIs.")
 
 
 def _check_api_key_source(value: str) -> None:
@@ -219,27 +230,43 @@ def _replace_endpoint_type(api: dict, op: str, labels: dict[str, str], value: An
     config = api.setdefault("endpointConfiguration", {"types": ["EDGE"]})
     types = config.setdefault("types", ["EDGE"])
     current = labels["type"]
-    if current.isdigit():
+    if current.isdigit() and int(current) < len(types):
         index = int(current)
-        if index >= len(types):
-            raise PatchError(f"Invalid endpoint type index: {current}")
     elif current in types:
         index = types.index(current)
     else:
-        raise PatchError(f"Endpoint type {current} is not set on this API")
+        raise PatchError(f"Invalid patch path /endpointConfiguration/types/{current}")
     if value not in ("EDGE", "REGIONAL", "PRIVATE"):
-        raise PatchError(f"Invalid endpoint type: {value}. Must be one of: "
-                         "EDGE, REGIONAL, PRIVATE")
+        raise PatchError("Invalid EndpointTypes specified. Valid options are REGIONAL,EDGE,PRIVATE")
     types[index] = value
-    if value != "PRIVATE":
+    if value == "PRIVATE":
+        config["ipAddressType"] = "dualstack"
+    else:
         config.pop("vpcEndpointIds", None)
 
 
+def _set_ip_address_type(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    if value not in ("ipv4", "dualstack"):
+        raise PatchError("ipAddressType must be either ipv4 or dualstack.")
+    api.setdefault("endpointConfiguration", {"types": ["EDGE"]})["ipAddressType"] = value
+
+
 def _set_compression(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
-    if op == "remove" or value in (None, ""):
+    if value in (None, ""):
         api.pop("minimumCompressionSize", None)
-    else:
-        api["minimumCompressionSize"] = integer(value, "/minimumCompressionSize")
+        return
+    try:
+        size = int(value)
+    except ValueError:
+        size = -1
+    _check_compression(size)
+    api["minimumCompressionSize"] = size
+
+
+def _bad_op(path: str, op: str, entry: PatchPath) -> str:
+    if entry.pattern.startswith("/endpointConfiguration/types"):
+        return "Invalid patch operation specified. Must be 'add'|'remove'|'replace'"
+    return op_must_be_one_of(path, op, entry)
 
 
 _PATCH_PATHS = [
@@ -249,10 +276,9 @@ _PATCH_PATHS = [
     scalar("/policy", ops=("add", "replace"), removable=True),
     scalar("/apiKeySource"),
     scalar("/disableExecuteApiEndpoint", coerce=boolean),
-    custom("/minimumCompressionSize", _set_compression, ops=("replace", "remove"),
-           coerce=None, value_required=False),
+    custom("/minimumCompressionSize", _set_compression, value_required=False),
     set_member("/binaryMediaTypes/{value}"),
     custom("/endpointConfiguration/types/{type}", _replace_endpoint_type),
-    scalar("/endpointConfiguration/ipAddressType"),
+    custom("/endpointConfiguration/ipAddressType", _set_ip_address_type),
     set_member("/endpointConfiguration/vpcEndpointIds/{value}", ops=("add", "remove")),
 ]

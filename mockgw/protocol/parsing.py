@@ -2,9 +2,15 @@
 
 Each input member is read from where the model puts it (``uri``, ``querystring``,
 ``header``, ``headers`` prefix maps, the payload member, or the JSON body) and coerced to
-the type the model gives it.  Input a botocore client could never send (bad JSON, wrong
-types, missing required members, values outside an enum or a range) is refused with the
-service's validation error, never a traceback.
+the type the model gives it.  Input a botocore client could never send is refused the way
+AWS's request layer refuses it, before any handler runs:
+
+* a body that is not JSON: ``SerializationException`` (``InvalidRequestContentException`` for
+  Lambda) — also a JSON value of the wrong type, with Java's class names in the message;
+* values outside an enum, a pattern or a length/range, and missing required members:
+  ``ValidationException`` listing every violation in AWS's words, e.g.
+  ``1 validation error detected: Value 'wrong' at 'putIntegrationInput.type' failed to
+  satisfy constraint: Member must satisfy enum value set: [HTTP, MOCK, ...]``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import binascii
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,50 +30,56 @@ from mockgw.errors import ServiceError
 from mockgw.protocol.models import service_model
 from mockgw.protocol.wire import WireRequest
 
-#: The error each service answers malformed input with.
-VALIDATION_ERRORS: dict[str, tuple[str, int]] = {
-    "apigateway": ("BadRequestException", 400),
-    "apigatewayv2": ("BadRequestException", 400),
-    "apigatewaymanagementapi": ("BadRequestException", 400),
-    "lambda": ("InvalidParameterValueException", 400),
+#: Services whose constraint paths are bare member names (Lambda) rather than
+#: ``{operation}Input.{member}`` (API Gateway).
+_BARE_PATHS = {"lambda"}
+_BODY_ERRORS: dict[str, str] = {"lambda": "InvalidRequestContentException"}
+
+#: Enum orders as AWS prints them where they differ from the model's order.
+_ENUM_ORDER: dict[tuple[str, str], list[str]] = {
+    ("apigateway", "EndpointType"): ["PRIVATE", "EDGE", "REGIONAL"],
+    ("apigateway", "IntegrationType"): ["HTTP", "MOCK", "AWS_PROXY", "HTTP_PROXY", "AWS"],
+    ("apigateway", "Op"): ["add", "remove", "move", "test", "replace", "copy"],
+    ("apigateway", "IpAddressType"): ["ipv4", "dualstack"],
 }
-_BODY_ERRORS: dict[str, tuple[str, int]] = {
-    "lambda": ("InvalidRequestContentException", 400),
-}
+
+_JAVA_CLASS = {bool: "java.lang.Boolean", int: "com.amazon.coral.value.json.numbers."
+               "TruncatingBigNumber", float: "com.amazon.coral.value.json.numbers."
+               "TruncatingBigNumber", str: "java.lang.String"}
+_JAVA_TARGET = {"string": "String", "integer": "Integer", "long": "Long", "double": "Double",
+                "float": "Float", "boolean": "Boolean", "timestamp": "Date", "blob": "ByteBuffer"}
 
 
-class ParseError(Exception):
-    """Input that does not fit the model; ``path`` names the member."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class _Invalid(Exception):
+    """Input that cannot be read as the model's types (a serialization error)."""
 
 
 def parse_request(service: str, operation: str, request: WireRequest,
                   labels: dict[str, str]) -> dict[str, Any]:
     """The operation's input dict for ``request``, whose URI labels are ``labels``."""
-    plan = _plan(service, operation)
+    parser = _parser(service, operation)
     try:
-        return plan(request, labels)
-    except ParseError as exc:
-        code, status = VALIDATION_ERRORS[service]
-        raise ServiceError(exc.message, code=code, status=status) from None
-    except _BodyError as exc:
-        code, status = _BODY_ERRORS.get(service, VALIDATION_ERRORS[service])
-        raise ServiceError(str(exc), code=code, status=status) from None
-
-
-class _BodyError(Exception):
-    pass
+        params, problems = parser(request, labels)
+    except _Invalid as exc:
+        code = _BODY_ERRORS.get(service, "SerializationException")
+        raise ServiceError(str(exc), code=code, status=400) from None
+    if problems:
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        raise ServiceError(f"{count} validation {noun} detected: " + "; ".join(problems),
+                           code="ValidationException", status=400)
+    return params
 
 
 @functools.cache
-def _plan(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]], dict]:
+def _parser(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]],
+                                                       tuple[dict, list[str]]]:
     op: OperationModel = service_model(service).operation_model(operation)
     shape = op.input_shape
     if shape is None:
-        return lambda request, labels: {}
+        return lambda request, labels: ({}, [])
+    checker = _Checker(service)
+    prefix = "" if service in _BARE_PATHS else operation[:1].lower() + operation[1:] + "Input."
     payload = shape.serialization.get("payload")
     uri, query, headers, prefixed, body = [], [], [], [], []
     query_map = None
@@ -77,214 +90,267 @@ def _plan(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]
             uri.append((name, wire_name, member))
         elif loc == "querystring":
             if member.type_name == "map":
-                query_map = (name, member)
+                query_map = name
             else:
                 query.append((name, wire_name, member))
         elif loc == "header":
             headers.append((name, wire_name.lower(), member))
         elif loc == "headers":
-            prefixed.append((name, wire_name.lower(), member))
+            prefixed.append((name, wire_name.lower()))
         elif name != payload:
             body.append((name, wire_name, member))
     payload_member = shape.members[payload] if payload else None
     uri_query = op.http["requestUri"].partition("?")[2]
     modeled_query = {wire for _, wire, _ in query}
     modeled_query.update(pair.partition("=")[0] for pair in uri_query.split("&") if pair)
-    required = [n for n in shape.required_members]
-    top = _context_name(operation)
+    required = list(shape.required_members)
 
-    def parse(request: WireRequest, labels: dict[str, str]) -> dict[str, Any]:
+    def _bare(name: str) -> str:
+        return name[:1].lower() + name[1:] if service in _BARE_PATHS else name
+
+    def parse(request: WireRequest, labels: dict[str, str]) -> tuple[dict, list[str]]:
         params: dict[str, Any] = {}
-        for name, wire, member in uri:
-            if wire in labels:
-                params[name] = _scalar(labels[wire], member, f"{top}.{name}")
-        for name, wire, member in query:
-            values = request.query.get(wire)
-            if values:
-                if member.type_name == "list":
-                    params[name] = [_scalar(v, member.member, f"{top}.{name}") for v in values]
-                else:
-                    params[name] = _scalar(values[-1], member, f"{top}.{name}")
-        if query_map is not None:
-            extra = {k: v[-1] for k, v in request.query.items() if k not in modeled_query}
-            if extra:
-                params[query_map[0]] = extra
-        for name, wire, member in headers:
-            value = request.headers.get(wire)
-            if value is not None:
-                params[name] = _header(value, member, f"{top}.{name}")
-        for name, prefix, _member in prefixed:
-            found = {k[len(prefix):]: v for k, v in request.headers.items()
-                     if k.startswith(prefix)}
-            if found:
-                params[name] = found
+        body_problems: list[str] = []
+        other_problems: list[str] = []
         if payload_member is not None:
             if payload_member.type_name in ("blob", "string"):
                 if request.body or payload in required:
                     params[payload] = (request.body if payload_member.type_name == "blob"
                                        else request.body.decode("utf-8", "replace"))
-            elif request.body:
-                params[payload] = _value(_json(request.body), payload_member, f"{top}.{payload}")
+            elif request.body.strip():
+                value = _read(_json(request.body), payload_member)
+                params[payload] = value
+                checker.check(value, payload_member, prefix + payload, body_problems)
         elif body and request.body.strip():
             doc = _json(request.body)
             if not isinstance(doc, dict):
-                raise _BodyError("Could not parse request body into json: expected an object")
+                raise _Invalid("Start of structure or map found where not expected.")
             for name, wire, member in body:
-                if wire in doc and doc[wire] is not None:
-                    params[name] = _value(doc[wire], member, f"{top}.{name}")
-        missing = [n for n in required if params.get(n) is None]
-        if missing:
-            raise ParseError(_constraint_message(
-                [(f"{_lower_first(n)}", None, "Member must not be null") for n in missing]))
-        return params
+                if doc.get(wire) is not None:
+                    params[name] = value = _read(doc[wire], member)
+                    checker.check(value, member, prefix + _bare(name), body_problems)
+        for name, wire, member in uri:
+            if wire in labels:
+                params[name] = value = _scalar(labels[wire], member)
+                checker.check(value, member, _bare(name), other_problems)
+        for name, wire, member in query:
+            values = request.query.get(wire)
+            if values:
+                if member.type_name == "list":
+                    params[name] = [_scalar(v, member.member) for v in values]
+                else:
+                    params[name] = _scalar(values[-1], member)
+                checker.check(params[name], member, _bare(name), other_problems)
+        if query_map is not None:
+            extra = {k: v[-1] for k, v in request.query.items() if k not in modeled_query}
+            if extra:
+                params[query_map] = extra
+        for name, wire, member in headers:
+            value = request.headers.get(wire)
+            if value is not None:
+                params[name] = _header(value, member)
+        for name, header_prefix in prefixed:
+            found = {k[len(header_prefix):]: v for k, v in request.headers.items()
+                     if k.startswith(header_prefix)}
+            if found:
+                params[name] = found
+        for name in required:
+            if params.get(name) is None:
+                located = shape.members[name].serialization.get("location")
+                path = _bare(name) if located else prefix + _bare(name)
+                (other_problems if located else body_problems).append(
+                    f"Value null at '{path}' failed to satisfy constraint: "
+                    "Member must not be null")
+        return params, body_problems + other_problems
 
     return parse
-
-
-def _context_name(operation: str) -> str:
-    return _lower_first(operation) + "Input"
-
-
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _constraint_message(problems: list[tuple[str, Any, str]]) -> str:
-    parts = [f"Value {_show(value)} at '{path}' failed to satisfy constraint: {why}"
-             for path, value, why in problems]
-    count = len(parts)
-    noun = "error" if count == 1 else "errors"
-    return f"{count} validation {noun} detected: " + "; ".join(parts)
-
-
-def _show(value: Any) -> str:
-    return "null" if value is None else f"'{value}'"
 
 
 def _json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _BodyError(f"Could not parse request body into json: {exc}") from None
+        raise _Invalid(f"Could not parse request body into json: {exc}") from None
 
 
-def _check_range(value: Any, shape: Shape, path: str) -> None:
-    meta = shape.metadata
-    if "enum" in meta and value not in meta["enum"]:
-        enum = ", ".join(meta["enum"])
-        raise ParseError(_constraint_message(
-            [(path, value, f"Member must satisfy enum value set: [{enum}]")]))
-    size = len(value) if isinstance(value, (str, list, dict, bytes)) else value
-    if isinstance(value, bool):
-        return
-    low, high = meta.get("min"), meta.get("max")
-    if low is not None and size < low:
-        what = "length" if not isinstance(value, (int, float)) else "value"
-        raise ParseError(_constraint_message(
-            [(path, value, f"Member must have {what} greater than or equal to {low}")]))
-    if high is not None and size > high:
-        what = "length" if not isinstance(value, (int, float)) else "value"
-        raise ParseError(_constraint_message(
-            [(path, value, f"Member must have {what} less than or equal to {high}")]))
+def _mismatch(value: Any, shape: Shape) -> _Invalid:
+    if isinstance(value, dict):
+        return _Invalid("Start of structure or map found where not expected.")
+    if isinstance(value, list):
+        return _Invalid("Start of list found where not expected")
+    source = _JAVA_CLASS.get(type(value), "java.lang.Object")
+    target = _JAVA_TARGET.get(shape.type_name, "String")
+    return _Invalid(f"class {source} can not be converted to an {target}")
 
 
-def _scalar(text: str, shape: Shape, path: str) -> Any:
-    """A value from a URI label, query string or header, as the shape types it."""
-    kind = shape.type_name
-    if kind in ("integer", "long"):
-        try:
-            value: Any = int(text)
-        except ValueError:
-            raise ParseError(_constraint_message(
-                [(path, text, "Member must be an integer")])) from None
-    elif kind in ("double", "float"):
-        try:
-            value = float(text)
-        except ValueError:
-            raise ParseError(_constraint_message(
-                [(path, text, "Member must be a number")])) from None
-    elif kind == "boolean":
-        lowered = text.lower()
-        if lowered not in ("true", "false"):
-            raise ParseError(_constraint_message([(path, text, "Member must be a boolean")]))
-        value = lowered == "true"
-    elif kind == "timestamp":
-        value = _timestamp(text, path)
-    else:
-        value = text
-    _check_range(value, shape, path)
-    return value
-
-
-def _header(text: str, shape: Shape, path: str) -> Any:
-    if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
-        try:
-            return json.loads(base64.b64decode(text))
-        except (ValueError, binascii.Error):
-            raise ParseError(_constraint_message(
-                [(path, text, "Member must be base64-encoded JSON")])) from None
-    return _scalar(text, shape, path)
-
-
-def _timestamp(value: Any, path: str) -> int | float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value) if value.replace(".", "", 1).isdigit() else \
-                dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            pass
-    raise ParseError(_constraint_message([(path, value, "Member must be a timestamp")]))
-
-
-def _value(value: Any, shape: Shape, path: str) -> Any:
-    """A JSON body value checked and coerced against its shape."""
+def _read(value: Any, shape: Shape) -> Any:
+    """A JSON body value coerced to its shape's type (raises :class:`_Invalid`)."""
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, dict):
-            raise ParseError(_constraint_message([(path, value, "Member must be an object")]))
+            raise _mismatch(value, shape)
         out = {}
         for name, member in shape.members.items():
             wire = member.serialization.get("name", name)
             if value.get(wire) is not None:
-                out[name] = _value(value[wire], member, f"{path}.{name}")
+                out[name] = _read(value[wire], member)
         return out
     if kind == "list":
         if not isinstance(value, list):
-            raise ParseError(_constraint_message([(path, value, "Member must be a list")]))
-        _check_range(value, shape, path)
-        return [_value(v, shape.member, f"{path}.member") for v in value]
+            raise _mismatch(value, shape)
+        return [_read(v, shape.member) for v in value if v is not None]
     if kind == "map":
         if not isinstance(value, dict):
-            raise ParseError(_constraint_message([(path, value, "Member must be a map")]))
-        return {str(k): _value(v, shape.value, f"{path}.{k}") for k, v in value.items()
-                if v is not None}
+            raise _mismatch(value, shape)
+        return {k: (None if v is None else _read(v, shape.value)) for k, v in value.items()}
     if kind == "string":
         if not isinstance(value, str):
-            raise ParseError(_constraint_message([(path, value, "Member must be a string")]))
-    elif kind in ("integer", "long"):
+            raise _mismatch(value, shape)
+        return value
+    if kind in ("integer", "long"):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise ParseError(_constraint_message(
-                    [(path, value, "Member must be an integer")]))
-    elif kind in ("double", "float"):
+            raise _mismatch(value, shape)
+        return value
+    if kind in ("double", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParseError(_constraint_message([(path, value, "Member must be a number")]))
-    elif kind == "boolean":
+            raise _mismatch(value, shape)
+        return value
+    if kind == "boolean":
         if not isinstance(value, bool):
-            raise ParseError(_constraint_message([(path, value, "Member must be a boolean")]))
-    elif kind == "timestamp":
-        return _timestamp(value, path)
-    elif kind == "blob":
+            raise _mismatch(value, shape)
+        return value
+    if kind == "timestamp":
+        return _timestamp(value, shape)
+    if kind == "blob":
         if not isinstance(value, str):
-            raise ParseError(_constraint_message([(path, "...", "Member must be base64")]))
+            raise _mismatch(value, shape)
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise ParseError(_constraint_message(
-                [(path, "...", "Member must be valid base64")])) from None
-    _check_range(value, shape, path)
+            raise _Invalid("Base64 encoded binary data is not valid") from None
     return value
+
+
+def _scalar(text: str, shape: Shape) -> Any:
+    """A value from a URI label, query string or header, as the shape types it."""
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long"):
+            return int(text)
+        if kind in ("double", "float"):
+            return float(text)
+    except ValueError:
+        raise _mismatch(text, shape) from None
+    if kind == "boolean":
+        lowered = text.lower()
+        if lowered not in ("true", "false"):
+            raise _mismatch(text, shape)
+        return lowered == "true"
+    if kind == "timestamp":
+        return _timestamp(text, shape)
+    return text
+
+
+def _header(text: str, shape: Shape) -> Any:
+    if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
+        try:
+            return json.loads(base64.b64decode(text))
+        except (ValueError, binascii.Error):
+            raise _Invalid(f"Header value is not base64-encoded JSON: {text}") from None
+    return _scalar(text, shape)
+
+
+def _timestamp(value: Any, shape: Shape) -> int | float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass
+    raise _mismatch(value, shape)
+
+
+class _Checker:
+    """Collects constraint violations (enum, pattern, length, range) as AWS words them."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def check(self, value: Any, shape: Shape, path: str, problems: list[str]) -> None:
+        kind = shape.type_name
+        if kind == "structure":
+            for name, member in shape.members.items():
+                item = value.get(name)
+                if item is not None:
+                    self.check(item, member, f"{path}.{self._name(name)}", problems)
+            return
+        if kind == "list":
+            self._size(value, shape, path, problems)
+            enum = shape.member.metadata.get("enum")
+            if enum is not None and shape.member.type_name == "string":
+                bad = [v for v in value if v not in enum]
+                if bad:
+                    problems.append(
+                        f"Value '[{', '.join(bad)}]' at '{path}' failed to satisfy constraint: "
+                        "Member must satisfy constraint: [Member must satisfy enum value set: "
+                        f"[{', '.join(self._order(shape.member))}]]")
+                return
+            for i, item in enumerate(value, 1):
+                self.check(item, shape.member, f"{path}.{i}.member", problems)
+            return
+        if kind == "map":
+            self._size(value, shape, path, problems)
+            for item in value.values():
+                if item is not None and shape.value.type_name in ("structure", "list", "map"):
+                    self.check(item, shape.value, f"{path}.member", problems)
+            return
+        meta = shape.metadata
+        if "enum" in meta and value not in meta["enum"]:
+            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                            f"Member must satisfy enum value set: "
+                            f"[{', '.join(self._order(shape))}]")
+            return
+        if kind == "string":
+            if "pattern" in meta and not _pattern(meta["pattern"]).fullmatch(value):
+                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                                f"Member must satisfy regular expression pattern: "
+                                f"{meta['pattern']}")
+                return
+            self._size(value, shape, path, problems)
+        elif kind in ("integer", "long", "double", "float"):
+            low, high = meta.get("min"), meta.get("max")
+            if low is not None and value < low:
+                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                                f"Member must have value greater than or equal to {low}")
+            elif high is not None and value > high:
+                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                                f"Member must have value less than or equal to {high}")
+
+    def _size(self, value: Any, shape: Shape, path: str, problems: list[str]) -> None:
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        size = len(value)
+        shown = value if isinstance(value, str) else "..."
+        if low is not None and size < low:
+            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+                            f"Member must have length greater than or equal to {low}")
+        elif high is not None and size > high:
+            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+                            f"Member must have length less than or equal to {high}")
+
+    def _order(self, shape: Shape) -> list[str]:
+        return _ENUM_ORDER.get((self.service, shape.name), shape.metadata["enum"])
+
+    def _name(self, name: str) -> str:
+        return name[:1].lower() + name[1:] if self.service in _BARE_PATHS else name
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

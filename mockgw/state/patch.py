@@ -87,45 +87,65 @@ def find_path(paths: Sequence[PatchPath], path: str) -> tuple[PatchPath, dict[st
     return None
 
 
-def apply_patch(record: dict, operations: Sequence[dict] | None,
-                paths: Sequence[PatchPath]) -> dict:
-    """A patched deep copy of ``record``; raises :class:`PatchError`, changing nothing."""
+def unknown_plain(path: str, op: str, paths: Sequence[PatchPath]) -> str:
+    """AWS's most common answer to a path it does not accept."""
+    return f"Invalid patch path {path}"
+
+
+def unknown_one_of(path: str, op: str, paths: Sequence[PatchPath]) -> str:
+    """The answer that lists the accepted paths (UpdateResource and others)."""
+    accepted = ", ".join(p.pattern for p in paths if op in p.ops)
+    return f"Invalid patch path  '{path}' specified for op '{op}'. Must be one of: [{accepted}]"
+
+
+def op_must_be_one_of(path: str, op: str, entry: PatchPath) -> str:
+    """AWS's most common answer to an op the path does not allow."""
+    allowed = ", ".join(o for o in OPS if o in entry.ops)
+    return f"Invalid patch operation specified. Must be one of: [{allowed}]"
+
+
+def op_choose_supported(path: str, op: str, entry: PatchPath) -> str:
+    return (f"Invalid patch path  '{path}' specified for op '{op}'. "
+            "Please choose supported operations")
+
+
+def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence[PatchPath],
+                *, unknown_path: Callable[[str, str, Sequence[PatchPath]], str] = unknown_plain,
+                bad_op: Callable[[str, str, PatchPath], str] = op_must_be_one_of) -> dict:
+    """A patched deep copy of ``record``; raises :class:`PatchError`, changing nothing.
+
+    ``unknown_path`` and ``bad_op`` word the errors for a path no :class:`PatchPath`
+    matches and for an op the matching path does not allow (AWS words them differently
+    per operation).
+    """
     result = copy.deepcopy(record)
     for operation in operations or ():
         op = operation.get("op")
         path = operation.get("path")
         if op not in OPS:
             raise PatchError(f"Invalid patch operation specified. Must be one of: {list(OPS)}")
-        if not path:
-            raise PatchError(f"Invalid null or empty value in patch path for op '{op}'")
+        if path is None:
+            raise PatchError("Invalid patch path null")
         if op == "test":
             continue
         if op in ("copy", "move"):
             _copy_or_move(result, operation, op, paths)
             continue
-        _apply_one(result, op, path, operation.get("value"), paths)
+        found = find_path(paths, path)
+        if found is None:
+            raise PatchError(unknown_path(path, op, paths))
+        entry, labels = found
+        if op not in entry.ops:
+            raise PatchError(bad_op(path, op, entry))
+        value = None if op == "remove" else operation.get("value")
+        if op != "remove":
+            if value is None and entry.value_required:
+                raise PatchError(f"Invalid null or empty value in patch operation for path "
+                                 f"'{path}'")
+            if entry.coerce is not None and value is not None:
+                value = entry.coerce(value, path)
+        entry.apply(result, op, labels, value)
     return result
-
-
-def _apply_one(record: dict, op: str, path: str, value: Any, paths: Sequence[PatchPath]) -> None:
-    found = find_path(paths, path)
-    if found is None:
-        raise PatchError(f"Invalid patch path '{path}' specified for op '{op}'. "
-                         f"Must be one of: [{', '.join(p.pattern for p in paths)}]")
-    entry, labels = found
-    if op not in entry.ops:
-        allowed = ", ".join(o for o in OPS if o in entry.ops)
-        raise PatchError(f"Invalid patch operation specified. Must be one of: [{allowed}]"
-                         if allowed else f"Invalid patch path '{path}' specified for op '{op}'")
-    if op != "remove":
-        if value is None and entry.value_required:
-            raise PatchError(f"Invalid null or empty value in patch operation for path "
-                             f"'{path}'")
-        if entry.coerce is not None and value is not None:
-            value = entry.coerce(value, path)
-    else:
-        value = None
-    entry.apply(record, op, labels, value)
 
 
 def _copy_or_move(record: dict, operation: dict, op: str, paths: Sequence[PatchPath]) -> None:
@@ -270,10 +290,10 @@ def set_member(pattern: str, *, ops: Sequence[str] = ("add", "remove", "replace"
                 items.remove(member)
             if not items:
                 parent.pop(keys[-1], None)
-        else:
+        else:  # replace: AWS drops the old member and appends the new one
             if member in items:
-                items[items.index(member)] = value
-            elif value not in items:
+                items.remove(member)
+            if value not in items:
                 items.append(value)
 
     def get(record: dict, labels: dict[str, str]) -> Any:
