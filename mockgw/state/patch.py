@@ -40,8 +40,9 @@ class PatchPath:
     """One accepted path pattern, the ops allowed on it and how to apply them.
 
     ``apply(record, op, labels, value)`` changes ``record`` in place; ``value`` is already
-    coerced (``None`` for ``remove``).  ``get(record, labels)`` reads the current value,
-    for ``copy``/``move`` sources.
+    coerced (``None`` for ``remove``, unless ``remove_value``: AWS's ``remove`` of
+    ``/apiStages`` names its target in the value).  ``get(record, labels)`` reads the
+    current value, for ``copy``/``move`` sources.
     """
 
     pattern: str
@@ -50,6 +51,7 @@ class PatchPath:
     coerce: Callable[[str, str], Any] | None = None
     get: Callable[[dict, dict[str, str]], Any] | None = None
     value_required: bool = True
+    remove_value: bool = False
 
     @property
     def segments(self) -> list[str]:
@@ -123,7 +125,7 @@ def _apply_one(record: dict, op: str, path: str, value: Any, paths: Sequence[Pat
                              f"'{path}'")
         if entry.coerce is not None and value is not None:
             value = entry.coerce(value, path)
-    else:
+    elif not entry.remove_value:
         value = None
     entry.apply(record, op, labels, value)
 
@@ -286,6 +288,7 @@ def set_member(pattern: str, *, ops: Sequence[str] = ("add", "remove", "replace"
 def custom(pattern: str, apply: Apply, *, ops: Sequence[str] = ("replace",),
            coerce: Callable[[str, str], Any] | None = text,
            get: Callable[[dict, dict[str, str]], Any] | None = None,
-           value_required: bool = True) -> PatchPath:
+           value_required: bool = True, remove_value: bool = False) -> PatchPath:
     """A path with its own apply function."""
-    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required)
+    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required,
+                     remove_value)
