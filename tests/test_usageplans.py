@@ -85,7 +85,7 @@ def test_create_usage_plan_full(gw):
      "Usage Plan quota offset must be between 0 and 27 inclusive in the MONTH period"),
     ({"limit": 5, "period": "WEEK", "offset": -1},
      "Usage Plan quota offset must be between 0 and 6 inclusive in the WEEK period"),
-    ({"limit": 5}, "Invalid quota period specified: None. Must be one of: DAY, WEEK, MONTH"),
+    ({"limit": 5}, "Invalid quota period specified: null. Must be one of: DAY, WEEK, MONTH"),
     ({"period": "DAY"}, "Quota limit must be specified"),
 ])
 def test_create_usage_plan_quota_rules(gw, quota, message):
@@ -284,6 +284,11 @@ def test_update_usage_plan_method_throttle_needs_plan_throttle(gw):
     ({"op": "remove", "path": "/throttle"}, NO_PLAN_THROTTLE),
     ({"op": "replace", "path": "/apiStages/{stage}/throttle", "value": "not json"},
      "Invalid throttle settings specified: not json"),
+    ({"op": "replace", "path": "/apiStages/{stage}/throttle",
+      "value": '{"/a/GET": {"rateLimit": "fast"}}'},
+     'Invalid throttle settings specified: {"/a/GET": {"rateLimit": "fast"}}'),
+    ({"op": "replace", "path": "/apiStages/{stage}/throttle", "value": "[1]"},
+     "Invalid throttle settings specified: [1]"),
 ])
 def test_failed_update_usage_plan_changes_nothing(gw, operation, message):
     """Every op of a failed update is undone (``message`` None: the patch engine's own

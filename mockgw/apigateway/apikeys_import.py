@@ -83,7 +83,7 @@ def _check_row(call: Call, row: dict) -> str | None:
 def _import(call: Call, row: dict) -> str:
     """Create (or overwrite) the key of ``row`` and add it to its plans; its id."""
     key = key_with_value(call, row["key"]) or new_key(call, row["key"])
-    key["name"] = row["name"]
+    key["name"] = row.get("name", "")
     key.pop("description", None)
     if row.get("description"):
         key["description"] = row["description"]

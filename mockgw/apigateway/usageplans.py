@@ -178,7 +178,8 @@ def _settle(plan: dict) -> None:
         period = quota.get("period")
         if period not in PERIODS:
             raise BadRequestException(
-                f"Invalid quota period specified: {period}. Must be one of: DAY, WEEK, MONTH")
+                f"Invalid quota period specified: {period or 'null'}. "
+                "Must be one of: DAY, WEEK, MONTH")
         if quota.get("limit") is None:
             raise BadRequestException("Quota limit must be specified")
         most = MAX_OFFSET[period]
@@ -221,11 +222,12 @@ def _patch_paths(call: Call, plan_id: str) -> list:
             return
         try:
             given = json.loads(value)
-        except ValueError:
-            given = None
-        if not isinstance(given, dict) or not all(isinstance(v, dict) for v in given.values()):
-            raise PatchError(f"Invalid throttle settings specified: {value}")
-        entry["throttle"] = _method_throttles(given)
+            if not isinstance(given, dict) or not all(isinstance(v, dict)
+                                                      for v in given.values()):
+                raise ValueError(value)
+            entry["throttle"] = _method_throttles(given)
+        except (TypeError, ValueError):
+            raise PatchError(f"Invalid throttle settings specified: {value}") from None
 
     def method_throttle(plan: dict, op: str, labels: dict[str, str], value: Any) -> None:
         throttles = find_stage(plan, labels["stage"]).get("throttle", {})
