@@ -61,6 +61,7 @@ def resolve(expression: str, source: ParameterSource = REQUEST):
     ("method.request.body.petstore.pets[1].tags", '["a","b"]'),
     ("method.request.body.petstore.pets[0]", '{"name":"rex","age":3,"good":true}'),
     ("method.request.body.petstore.pets[5].name", None),
+    ("method.request.body.$.petstore.pets[1].name", "tom"),
     ("integration.response.header.X-One", None),  # wrong prefix for a method request
     ("unknown.thing", None),
 ])

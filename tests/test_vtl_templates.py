@@ -55,9 +55,13 @@ def test_input_path_indefinite_paths_give_lists():
     assert text("$input.path('$.missing[*]').size()", body=body) == "0"
 
 
-def test_input_path_and_json_with_nothing_matching():
+def test_input_path_and_json_with_nothing_matching_give_empty_strings():
     assert text("[$input.path('$.missing')][$input.json('$.missing')]", body=NESTED) == "[][]"
-    assert text("#if($input.path('$.missing'))set#{else}unset#end", body=NESTED) == "unset"
+    # the idiom production templates use to test for a field
+    template = "#if($input.path('$.stackTrace') != '')error#{else}ok#end"
+    assert text(template, body=NESTED) == "ok"
+    assert text(template, body='{"stackTrace": ["at x"]}') == "error"
+    assert text("#if($input.path('$.n') != '')set#end", body='{"n": null}') == "set"
 
 
 def test_input_json_is_compact_json():
@@ -65,6 +69,13 @@ def test_input_json_is_compact_json():
     assert text('{"name": $input.json(\'$.name\')}', body='{"name": "Max"}') == '{"name": "Max"}'
     assert text("$input.json('$.b[0].c')", body=NESTED) == "5"
     assert text('$input.json("$")', body='{"u": "é"}') == '{"u":"é"}'
+
+
+def test_input_path_results_are_independent_copies():
+    template = ("#set($a = $input.path('$'))#set($a.a = 2)#set($ok = $a.b.add(1))"
+                "$a|$input.path('$')|$input.json('$')")
+    assert text(template, body=NESTED) == (
+        '{a=2, b=[{"c":5},1]}|{a=1, b=[{"c":5}]}|{"a":1,"b":[{"c":5}]}')
 
 
 def test_input_path_without_dollar_reads_from_root():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import airspeed.operators
 import pytest
 
+from mockgw.vtl import velocity
 from mockgw.vtl.java import JsonArray, from_json, java_double, java_str, json_text
 from mockgw.vtl.jsonpath import MISSING, find
 from mockgw.vtl.util import Util, escape_javascript
@@ -67,10 +69,6 @@ def test_jsonpath_definite_and_indefinite_paths():
 
 
 def test_the_dialect_leaves_airspeed_itself_unchanged():
-    import airspeed.operators
-
-    from mockgw.vtl import velocity
-
     assert velocity.ops is not airspeed.operators
     assert airspeed.operators.NameOrCall is not velocity.ops.NameOrCall
     assert airspeed.operators.value_to_string is not velocity.ops.value_to_string

@@ -41,7 +41,7 @@ class Input:
 
     def _find(self, path: Any) -> Any:
         if not self._parsed:
-            self._document = from_json(json.loads(self._text.strip() or "{}"))
+            self._document = json.loads(self._text.strip() or "{}")
             self._parsed = True
         return jsonpath.find(self._document, str(path))
 
@@ -51,9 +51,12 @@ class Input:
         return "" if value is jsonpath.MISSING else json_text(value)
 
     def path(self, path: Any = "$") -> Any:
-        """The match as a template value (maps, lists, strings, numbers); null if none."""
+        """The match as a new template value (maps, lists, strings, numbers); ``""`` if none.
+
+        Each call gives its own copy, so changing one result never changes another.
+        """
         value = self._find(path)
-        return None if value is jsonpath.MISSING else value
+        return "" if value is jsonpath.MISSING else from_json(value)
 
     def params(self, name: Any = None) -> Any:
         """All parameters, or the named one from path, querystring, then header (``""``)."""

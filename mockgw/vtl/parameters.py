@@ -58,7 +58,9 @@ def _text(value: Any) -> str | None:
 
 
 def body_value(body: bytes | str | None, path: str | None = None) -> str | None:
-    """``...body`` (``path`` None) or ``...body.<path>``; raises :class:`InvalidJsonBody`.
+    """``...body`` (``path`` None) or ``...body.<path>`` (``a.b`` or ``$.a.b``).
+
+    Raises :class:`InvalidJsonBody` for a body that looks like JSON but is not.
 
     An empty body reads as ``{}``; a body that does not look like JSON has no fields.
     """
@@ -71,7 +73,7 @@ def body_value(body: bytes | str | None, path: str | None = None) -> str | None:
             raise InvalidJsonBody(str(error)) from None
     if path is None:
         return text
-    return _text(jsonpath.find(document, "$." + path))
+    return _text(jsonpath.find(document, path if path.startswith("$") else "$." + path))
 
 
 def _last(values: Sequence[str] | None) -> str | None:

@@ -47,11 +47,7 @@ class BreakLoop(ops.TemplateExecutionError):
 def _assign(namespace: Any, name: str, value: Any) -> None:
     """Bind ``name`` where it is already bound, else in the template's global context."""
     scope = namespace
-    while isinstance(scope, ops.LocalNamespace):
-        if dict.__contains__(scope, name):
-            break
-        if not isinstance(scope.parent, ops.LocalNamespace):
-            break
+    while not dict.__contains__(scope, name) and isinstance(scope.parent, ops.LocalNamespace):
         scope = scope.parent
     scope[name] = value
 
