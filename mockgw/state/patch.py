@@ -40,8 +40,8 @@ class PatchPath:
     """One accepted path pattern, the ops allowed on it and how to apply them.
 
     ``apply(record, op, labels, value)`` changes ``record`` in place; ``value`` is already
-    coerced (``None`` for ``remove``).  ``get(record, labels)`` reads the current value,
-    for ``copy``/``move`` sources.
+    coerced (a ``remove`` gets the operation's value as sent, usually ``None``).
+    ``get(record, labels)`` reads the current value, for ``copy``/``move`` sources.
     """
 
     pattern: str
@@ -88,8 +88,13 @@ def find_path(paths: Sequence[PatchPath], path: str) -> tuple[PatchPath, dict[st
 
 
 def apply_patch(record: dict, operations: Sequence[dict] | None,
-                paths: Sequence[PatchPath]) -> dict:
-    """A patched deep copy of ``record``; raises :class:`PatchError`, changing nothing."""
+                paths: Sequence[PatchPath], *, paths_by_op: bool = False) -> dict:
+    """A patched deep copy of ``record``; raises :class:`PatchError`, changing nothing.
+
+    With ``paths_by_op`` a path the op does not accept is refused the way most AWS
+    operations word it: the paths *that op* accepts are listed, or, when the op accepts
+    none, ``Please choose supported operations``.
+    """
     result = copy.deepcopy(record)
     for operation in operations or ():
         op = operation.get("op")
@@ -103,28 +108,31 @@ def apply_patch(record: dict, operations: Sequence[dict] | None,
         if op in ("copy", "move"):
             _copy_or_move(result, operation, op, paths)
             continue
-        _apply_one(result, op, path, operation.get("value"), paths)
+        _apply_one(result, op, path, operation.get("value"), paths, paths_by_op)
     return result
 
 
-def _apply_one(record: dict, op: str, path: str, value: Any, paths: Sequence[PatchPath]) -> None:
+def _apply_one(record: dict, op: str, path: str, value: Any, paths: Sequence[PatchPath],
+               paths_by_op: bool) -> None:
+    if paths_by_op:
+        paths = [p for p in paths if op in p.ops]
+        if not paths:
+            raise PatchError(f"Invalid patch path  '{path}' specified for op '{op}'. "
+                             "Please choose supported operations")
     found = find_path(paths, path)
     if found is None:
-        raise PatchError(f"Invalid patch path '{path}' specified for op '{op}'. "
+        raise PatchError(f"Invalid patch path  '{path}' specified for op '{op}'. "
                          f"Must be one of: [{', '.join(p.pattern for p in paths)}]")
     entry, labels = found
     if op not in entry.ops:
         allowed = ", ".join(o for o in OPS if o in entry.ops)
         raise PatchError(f"Invalid patch operation specified. Must be one of: [{allowed}]"
-                         if allowed else f"Invalid patch path '{path}' specified for op '{op}'")
-    if op != "remove":
-        if value is None and entry.value_required:
-            raise PatchError(f"Invalid null or empty value in patch operation for path "
-                             f"'{path}'")
-        if entry.coerce is not None and value is not None:
-            value = entry.coerce(value, path)
-    else:
-        value = None
+                         if allowed else f"Invalid patch path  '{path}' specified for op '{op}'")
+    if op != "remove" and value is None and entry.value_required:
+        raise PatchError(f"Invalid null or empty value in patch operation for path "
+                         f"'{path}'")
+    if op != "remove" and entry.coerce is not None and value is not None:
+        value = entry.coerce(value, path)
     entry.apply(record, op, labels, value)
 
 
