@@ -118,8 +118,9 @@ def resolve_custom_domain(stores: Iterable[RegionStore], host: str,
 
     The host names a domain exactly, or else through the most specific wildcard domain
     (``*.example.com``); the longest base path that is a whole-segment prefix of the path
-    wins, and a mapping without a base path matches any path.  ``None`` when no store has
-    a domain name for ``host``.
+    wins, and a mapping without a base path matches any path.  When several stores name
+    the host equally well (the same name in two regions), the first store wins.  ``None``
+    when no store has a domain name for ``host``.
     """
     wanted = _host_name(host)
     best: tuple[int, RegionStore, dict] | None = None
