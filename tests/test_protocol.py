@@ -21,11 +21,11 @@ def test_request_id_on_every_response(gw):
 
 def test_unimplemented_operation_names_itself(gw):
     c = gw.client()
-    with pytest.raises(ClientError) as exc:
-        c.get_sdk_types()
+    with pytest.raises(ClientError) as exc:  # NotFoundException once implemented
+        c.get_export(restApiId="nope123456", stageName="prod", exportType="oas30")
     err = exc.value.response["Error"]
     if err["Code"] == "BadRequestException":  # still unimplemented
-        assert "GetSdkTypes" in err["Message"]
+        assert "GetExport" in err["Message"]
         assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 

@@ -161,6 +161,5 @@ def _patch_paths(call: Call) -> list:
         scalar("/description"),
         scalar("/enabled", coerce=_lenient_boolean),
         scalar("/customerId"),
-        custom("/stages", stages, ops=("add", "remove"), value_required=False,
-               remove_value=True),
+        custom("/stages", stages, ops=("add", "remove"), value_required=False),
     ]

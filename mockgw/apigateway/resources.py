@@ -10,7 +10,7 @@ from mockgw.apigateway.common import copy_out, paginate, resource, rest_api
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException
 from mockgw.operations import Call
-from mockgw.state.patch import apply_patch, op_choose_supported, scalar, unknown_one_of
+from mockgw.state.patch import apply_patch, scalar
 
 _PATH_PART = re.compile(r"^(?:[A-Za-z0-9._-]+|\{[A-Za-z0-9._-]+\+?\})$")
 _INVALID_PATH_PART = ("Resource's path part only allow a-zA-Z0-9._- and curly braces at the "
@@ -51,7 +51,7 @@ def update_resource(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
     current = resource(record, params["resourceId"])
     updated = apply_patch(current, params.get("patchOperations"), _PATCH_PATHS,
-                          unknown_path=unknown_one_of, bad_op=op_choose_supported)
+                          paths_by_op=True)
     if current["path"] == "/":
         for key in ("pathPart", "parentId"):
             if key in updated:

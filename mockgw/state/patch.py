@@ -40,9 +40,9 @@ class PatchPath:
     """One accepted path pattern, the ops allowed on it and how to apply them.
 
     ``apply(record, op, labels, value)`` changes ``record`` in place; ``value`` is already
-    coerced (``None`` for ``remove``, unless ``remove_value``: AWS's ``remove`` of
-    ``/apiStages`` names its target in the value).  ``get(record, labels)`` reads the
-    current value, for ``copy``/``move`` sources.
+    coerced (a ``remove`` gets the operation's value as sent, usually ``None``: AWS's
+    ``remove /apiStages`` names its target in the value).  ``get(record, labels)`` reads
+    the current value, for ``copy``/``move`` sources.
     """
 
     pattern: str
@@ -51,7 +51,6 @@ class PatchPath:
     coerce: Callable[[str, str], Any] | None = None
     get: Callable[[dict, dict[str, str]], Any] | None = None
     value_required: bool = True
-    remove_value: bool = False
 
     @property
     def segments(self) -> list[str]:
@@ -94,10 +93,15 @@ def unknown_plain(path: str, op: str, paths: Sequence[PatchPath]) -> str:
     return f"Invalid patch path {path}"
 
 
-def unknown_one_of(path: str, op: str, paths: Sequence[PatchPath]) -> str:
-    """The answer that lists the accepted paths (UpdateResource and others)."""
-    accepted = ", ".join(p.pattern for p in paths if op in p.ops)
-    return f"Invalid patch path  '{path}' specified for op '{op}'. Must be one of: [{accepted}]"
+def unknown_for_op(path: str, op: str, paths: Sequence[PatchPath]) -> str:
+    """The answer that lists the paths *this op* accepts (``Please choose supported
+    operations`` when it accepts none), as UpdateResource and many others word it."""
+    accepted = [p.pattern for p in paths if op in p.ops]
+    if not accepted:
+        return (f"Invalid patch path  '{path}' specified for op '{op}'. "
+                "Please choose supported operations")
+    return (f"Invalid patch path  '{path}' specified for op '{op}'. "
+            f"Must be one of: [{', '.join(accepted)}]")
 
 
 def op_must_be_one_of(path: str, op: str, entry: PatchPath) -> str:
@@ -106,19 +110,15 @@ def op_must_be_one_of(path: str, op: str, entry: PatchPath) -> str:
     return f"Invalid patch operation specified. Must be one of: [{allowed}]"
 
 
-def op_choose_supported(path: str, op: str, entry: PatchPath) -> str:
-    return (f"Invalid patch path  '{path}' specified for op '{op}'. "
-            "Please choose supported operations")
-
-
 def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence[PatchPath],
                 *, unknown_path: Callable[[str, str, Sequence[PatchPath]], str] = unknown_plain,
-                bad_op: Callable[[str, str, PatchPath], str] = op_must_be_one_of) -> dict:
+                bad_op: Callable[[str, str, PatchPath], str] = op_must_be_one_of,
+                paths_by_op: bool = False) -> dict:
     """A patched deep copy of ``record``; raises :class:`PatchError`, changing nothing.
 
     ``unknown_path`` and ``bad_op`` word the errors for a path no :class:`PatchPath`
     matches and for an op the matching path does not allow (AWS words them differently
-    per operation).
+    per operation); ``paths_by_op`` words both with :func:`unknown_for_op`.
     """
     result = copy.deepcopy(record)
     for operation in operations or ():
@@ -134,12 +134,13 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
             _copy_or_move(result, operation, op, paths)
             continue
         found = find_path(paths, path)
-        if found is None:
-            raise PatchError(unknown_path(path, op, paths))
+        if found is None or (paths_by_op and op not in found[0].ops):
+            message = unknown_for_op if paths_by_op else unknown_path
+            raise PatchError(message(path, op, paths))
         entry, labels = found
         if op not in entry.ops:
             raise PatchError(bad_op(path, op, entry))
-        value = None if op == "remove" and not entry.remove_value else operation.get("value")
+        value = operation.get("value")
         if op != "remove":
             if value is None and entry.value_required:
                 raise PatchError(f"Invalid null or empty value in patch operation for path "
@@ -308,7 +309,6 @@ def set_member(pattern: str, *, ops: Sequence[str] = ("add", "remove", "replace"
 def custom(pattern: str, apply: Apply, *, ops: Sequence[str] = ("replace",),
            coerce: Callable[[str, str], Any] | None = text,
            get: Callable[[dict, dict[str, str]], Any] | None = None,
-           value_required: bool = True, remove_value: bool = False) -> PatchPath:
+           value_required: bool = True) -> PatchPath:
     """A path with its own apply function."""
-    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required,
-                     remove_value)
+    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required)
