@@ -41,6 +41,13 @@ _ENUM_ORDER: dict[tuple[str, str], list[str]] = {
     ("apigateway", "IntegrationType"): ["HTTP", "MOCK", "AWS_PROXY", "HTTP_PROXY", "AWS"],
     ("apigateway", "Op"): ["add", "remove", "move", "test", "replace", "copy"],
     ("apigateway", "IpAddressType"): ["ipv4", "dualstack"],
+    ("apigateway", "GatewayResponseType"): [
+        "REQUEST_TOO_LARGE", "RESOURCE_NOT_FOUND", "AUTHORIZER_CONFIGURATION_ERROR",
+        "MISSING_AUTHENTICATION_TOKEN", "BAD_REQUEST_BODY", "INVALID_SIGNATURE",
+        "INVALID_API_KEY", "BAD_REQUEST_PARAMETERS", "AUTHORIZER_FAILURE", "UNAUTHORIZED",
+        "INTEGRATION_TIMEOUT", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX", "WAF_FILTERED",
+        "QUOTA_EXCEEDED", "THROTTLED", "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE",
+        "INTEGRATION_FAILURE", "EXPIRED_TOKEN"],
 }
 
 _JAVA_CLASS = {bool: "java.lang.Boolean", int: "com.amazon.coral.value.json.numbers."

@@ -40,7 +40,8 @@ class PatchPath:
     """One accepted path pattern, the ops allowed on it and how to apply them.
 
     ``apply(record, op, labels, value)`` changes ``record`` in place; ``value`` is already
-    coerced (``None`` for ``remove``).  ``get(record, labels)`` reads the current value,
+    coerced (for ``remove``, the operation's raw value or ``None``: UpdateAuthorizer removes
+    ``/providerARNs`` members by value).  ``get(record, labels)`` reads the current value,
     for ``copy``/``move`` sources.
     """
 
@@ -98,6 +99,15 @@ def unknown_one_of(path: str, op: str, paths: Sequence[PatchPath]) -> str:
     return f"Invalid patch path  '{path}' specified for op '{op}'. Must be one of: [{accepted}]"
 
 
+def unknown_one_of_or_unsupported(path: str, op: str, paths: Sequence[PatchPath]) -> str:
+    """Lists the accepted paths when some path takes ``op``, else asks for a supported op
+    (UpdateModel, UpdateRequestValidator)."""
+    if any(op in p.ops for p in paths):
+        return unknown_one_of(path, op, paths)
+    return (f"Invalid patch path  '{path}' specified for op '{op}'. "
+            "Please choose supported operations")
+
+
 def op_must_be_one_of(path: str, op: str, entry: PatchPath) -> str:
     """AWS's most common answer to an op the path does not allow."""
     allowed = ", ".join(o for o in OPS if o in entry.ops)
@@ -137,7 +147,7 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
         entry, labels = found
         if op not in entry.ops:
             raise PatchError(bad_op(path, op, entry))
-        value = None if op == "remove" else operation.get("value")
+        value = operation.get("value")
         if op != "remove":
             if value is None and entry.value_required:
                 raise PatchError(f"Invalid null or empty value in patch operation for path "
