@@ -10,14 +10,15 @@ the shape API Gateway writes it::
       #foreach($elem in $inputRoot.tags)
        {
         "key" : "$elem.key"
-      } 
+      }
       #if($foreach.hasNext),#end
       #end
       ]
     }
 
-Fields outside a loop get sample values (``"foo"``, ``3.1415``, ``42``, ``true``) for the
-developer to replace; inside a ``#foreach`` loop they refer to the loop's element.
+(the ``}`` closing an array element is followed by a space).  Fields outside a loop get
+sample values (``"foo"``, ``3.1415``, ``42``, ``true``) for the developer to replace;
+inside a ``#foreach`` loop they refer to the loop's element.
 """
 
 from __future__ import annotations
