@@ -39,6 +39,7 @@ class ExecuteTarget:
     path: str
     region: str | None = None
     domain_name: str = ""
+    via_custom_domain: bool = False
 
 
 def find_execute_target(request: WireRequest) -> ExecuteTarget | None:

@@ -83,7 +83,8 @@ class ShapeChecker:
                 self.problems.append(f"{where}: expected map, got {value!r}")
                 return
             for key, item in value.items():
-                self._check(item, shape.value, f"{where}[{key!r}]")
+                if item is not None:  # AWS writes null map values (e.g. empty templates)
+                    self._check(item, shape.value, f"{where}[{key!r}]")
         elif kind == "string":
             if not isinstance(value, str):
                 self.problems.append(f"{where}: expected string, got {value!r}")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.methods import put_method
-from tests.test_restapis import error_of
+from tests.helpers import error_of
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:auth"
 URI = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FUNCTION}/invocations"
@@ -244,10 +243,16 @@ def test_delete_refused_while_a_method_uses_it(gw):
     api = c.create_rest_api(name="guarded")
     res = c.create_resource(restApiId=api["id"], parentId=api["rootResourceId"], pathPart="test")
     auth_id = token_authorizer(c, api["id"], name="guard")["id"]
-    put_method(c, api["id"], res["id"], "GET", authorizationType="CUSTOM", authorizerId=auth_id)
+    c.put_method(restApiId=api["id"], resourceId=res["id"], httpMethod="GET",
+                 authorizationType="CUSTOM", authorizerId=auth_id)
     with pytest.raises(ClientError) as exc:
         c.delete_authorizer(restApiId=api["id"], authorizerId=auth_id)
     assert error_of(exc) == (
         "ConflictException", "Cannot delete authorizer 'guard', is referenced in method: "
         "GET//test", 409)
     assert c.get_authorizer(restApiId=api["id"], authorizerId=auth_id)["name"] == "guard"
+    c.update_method(restApiId=api["id"], resourceId=res["id"], httpMethod="GET",
+                    patchOperations=[{"op": "replace", "path": "/authorizationType",
+                                      "value": "NONE"}])
+    c.delete_authorizer(restApiId=api["id"], authorizerId=auth_id)
+    assert c.get_authorizers(restApiId=api["id"])["items"] == []

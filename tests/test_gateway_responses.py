@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mockgw import gateway_responses
-from tests.test_restapis import error_of
+from tests.helpers import error_of
 
 TEMPLATES = {"application/json": '{"message":$context.error.messageString}'}
 STATUS = {

@@ -9,8 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mockgw import model_schemas
-from tests.methods import put_method
-from tests.test_restapis import error_of
+from tests.helpers import error_of
 
 PET = {"$schema": "http://json-schema.org/draft-04/schema#", "title": "Pet", "type": "object",
        "properties": {"name": {"type": "string"}, "price": {"type": "number"}}}
@@ -222,17 +221,34 @@ def test_delete_refused_while_another_model_refers_to_it(api):
     assert [m["name"] for m in c.get_models(restApiId=api_id)["items"]] == ["Empty", "Error"]
 
 
-def test_delete_refused_while_a_method_request_uses_it(gw):
+def test_delete_refused_while_a_method_uses_it(gw):
     c = gw.client()
     api = c.create_rest_api(name="used")
-    create(c, api["id"])
-    put_method(c, api["id"], api["rootResourceId"], "ANY",
-               requestModels={"application/json": "Pet"})
+    api_id, root = api["id"], api["rootResourceId"]
+    create(c, api_id)
+    create(c, api_id, name="Out", schema={"type": "object"})
+    c.put_method(restApiId=api_id, resourceId=root, httpMethod="ANY", authorizationType="NONE",
+                 requestModels={"application/json": "Pet"})
+    pets = c.create_resource(restApiId=api_id, parentId=root, pathPart="pets")["id"]
+    c.put_method(restApiId=api_id, resourceId=pets, httpMethod="GET", authorizationType="NONE")
+    c.put_method_response(restApiId=api_id, resourceId=pets, httpMethod="GET", statusCode="200",
+                          responseModels={"application/json": "Out"})
     with pytest.raises(ClientError) as exc:
-        c.delete_model(restApiId=api["id"], modelName="Pet")
+        c.delete_model(restApiId=api_id, modelName="Pet")
     assert error_of(exc) == (
         "ConflictException", "Cannot delete model 'Pet', is referenced in method request: //ANY",
         409)
+    with pytest.raises(ClientError) as exc:
+        c.delete_model(restApiId=api_id, modelName="Out")
+    assert error_of(exc) == (
+        "ConflictException",
+        "Cannot delete model 'Out', is referenced in method response: /pets/GET/200", 409)
+    c.delete_method(restApiId=api_id, resourceId=root, httpMethod="ANY")
+    c.delete_method_response(restApiId=api_id, resourceId=pets, httpMethod="GET",
+                             statusCode="200")
+    c.delete_model(restApiId=api_id, modelName="Pet")
+    c.delete_model(restApiId=api_id, modelName="Out")
+    assert [m["name"] for m in c.get_models(restApiId=api_id)["items"]] == ["Empty", "Error"]
 
 
 def test_model_template_of_an_object(api):

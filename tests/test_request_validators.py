@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.methods import put_method
-from tests.test_restapis import error_of
+from tests.helpers import error_of
 
 NOT_FOUND = ("NotFoundException", "Invalid Request Validator identifier specified", 404)
 
@@ -139,9 +138,14 @@ def test_delete_refused_while_a_method_uses_it(gw):
     c = gw.client()
     api = c.create_rest_api(name="used")
     validator_id = c.create_request_validator(restApiId=api["id"], name="body")["id"]
-    put_method(c, api["id"], api["rootResourceId"], "POST", requestValidatorId=validator_id)
+    c.put_method(restApiId=api["id"], resourceId=api["rootResourceId"], httpMethod="POST",
+                 authorizationType="NONE", requestValidatorId=validator_id)
     with pytest.raises(ClientError) as exc:
         c.delete_request_validator(restApiId=api["id"], requestValidatorId=validator_id)
     assert error_of(exc) == (
         "ConflictException", "Cannot delete Request Validator 'body', is referenced in method: "
         "POST//", 409)
+    c.update_method(restApiId=api["id"], resourceId=api["rootResourceId"], httpMethod="POST",
+                    patchOperations=[{"op": "remove", "path": "/requestValidatorId"}])
+    c.delete_request_validator(restApiId=api["id"], requestValidatorId=validator_id)
+    assert c.get_request_validators(restApiId=api["id"])["items"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.test_restapis import error_of
+from tests.helpers import error_of
 
 
 @pytest.fixture

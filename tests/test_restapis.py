@@ -7,10 +7,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error_of(exc_info: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
-    err = exc_info.value.response
-    return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"]
+from tests.helpers import error_of
 
 
 def test_create_rest_api_defaults(gw):

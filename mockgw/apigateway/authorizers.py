@@ -18,6 +18,8 @@ from mockgw.state.patch import PatchError, apply_patch, custom, scalar
 
 LAMBDA_TYPES = ("TOKEN", "REQUEST")
 COGNITO = "COGNITO_USER_POOLS"
+#: The method authorization types that use the method's ``authorizerId``.
+_USES_AUTHORIZER = ("CUSTOM", COGNITO)
 
 #: The TTL API Gateway caches an authorizer's answer for when the authorizer sets none.
 DEFAULT_TTL = 300
@@ -88,16 +90,12 @@ def delete_authorizer(call: Call, params: dict[str, Any]) -> dict:
     target = _authorizer(call, params)
     record = rest_api(call, params["restApiId"])
     for res, http_method, method in methods_of(record):
-        if method.get("authorizerId") == target["id"]:
+        if (method.get("authorizerId") == target["id"]
+                and method.get("authorizationType") in _USES_AUTHORIZER):
             raise ConflictException(f"Cannot delete authorizer '{target['name']}', is "
                                     f"referenced in method: {http_method}/{res['path']}")
     del record["authorizers"][target["id"]]
     return {}
-
-
-def result_ttl(authorizer: dict) -> int:
-    """How long API Gateway caches ``authorizer``'s answer, in seconds (0: not cached)."""
-    return authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -135,7 +133,8 @@ def _check(authorizer: dict) -> None:
     source = authorizer.get("identitySource")
     if kind == "REQUEST":
         if source is None:
-            if result_ttl(authorizer) > 0:  # the identity sources key the cache
+            if authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL) > 0:
+                # the identity sources are the key of the authorizer's cache
                 raise BadRequestException("Invalid request input")
             return
         for part in source.split(","):

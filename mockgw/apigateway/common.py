@@ -53,11 +53,37 @@ def resource(record: dict, resource_id: str) -> dict:
     return found
 
 
+def api_resource(call: Call, api_id: str, resource_id: str) -> tuple[dict, dict]:
+    """The API record and one of its resources.  AWS answers both an unknown API and an
+    unknown resource with ``Invalid Resource identifier specified`` on these paths."""
+    record = rest_apis(call).get(api_id)
+    if record is None:
+        raise NotFoundException("Invalid Resource identifier specified")
+    return record, resource(record, resource_id)
+
+
 def method(record: dict, resource_id: str, http_method: str) -> dict:
     found = resource(record, resource_id).get("resourceMethods", {}).get(http_method)
     if found is None:
         raise NotFoundException("Invalid Method identifier specified")
     return found
+
+
+def api_method(call: Call, api_id: str, resource_id: str, http_method: str) -> tuple[dict, dict]:
+    """The API record and one of its methods (``Invalid ... identifier specified``)."""
+    record, res = api_resource(call, api_id, resource_id)
+    found = res.get("resourceMethods", {}).get(http_method)
+    if found is None:
+        raise NotFoundException("Invalid Method identifier specified")
+    return record, found
+
+
+def drop_empty(record: dict, *keys: str) -> dict:
+    """Remove the ``keys`` whose value is an empty map or list (AWS omits them)."""
+    for key in keys:
+        if key in record and not record[key]:
+            del record[key]
+    return record
 
 
 def methods_of(record: dict) -> Iterator[tuple[dict, str, dict]]:

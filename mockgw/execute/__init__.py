@@ -1,8 +1,11 @@
-"""The data plane: invoking deployed REST APIs as API Gateway does."""
+"""The data plane: invoking deployed REST APIs as API Gateway does.
+
+``handle`` runs the pipeline of :mod:`mockgw.execute.pipeline` over a deployment snapshot;
+``execute/`` reads state and never calls control-plane handlers.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from mockgw.protocol.wire import WireRequest, WireResponse
@@ -13,6 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def handle(instance: Instance, target: ExecuteTarget, request: WireRequest) -> WireResponse:
-    """Answer one data-plane request (placeholder until the data plane lands)."""
-    body = json.dumps({"message": "mockgw: the data plane is not implemented yet"}).encode()
-    return WireResponse(501, [("Content-Type", "application/json")], body)
+    """Answer one data-plane request."""
+    from mockgw.execute.context import Invocation
+    from mockgw.execute.pipeline import run
+
+    return run(Invocation(instance=instance, request=request, target=target))

@@ -193,7 +193,7 @@ def _compile(shape: Shape, service: str) -> Callable[[Any], Any]:
 
         def mapping(value: dict) -> dict:
             encode = _encoder(value_shape, service)
-            return {k: encode(v) for k, v in value.items() if v is not None}
+            return {k: None if v is None else encode(v) for k, v in value.items()}
 
         return mapping
     if kind == "timestamp":

@@ -1,0 +1,102 @@
+"""The one object every data-plane step reads and writes."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mockgw.protocol.wire import WireRequest, WireResponse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mockgw.instance import Instance
+    from mockgw.server import ExecuteTarget
+    from mockgw.state import RegionStore
+
+
+@dataclass(slots=True)
+class IntegrationRequest:
+    """What is sent to the backend (after parameter mapping and templates)."""
+
+    method: str = "POST"
+    uri: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, list[str]] = field(default_factory=dict)
+    path: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass(slots=True)
+class IntegrationResult:
+    """What the backend answered (status, headers in order, body)."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    error_message: str | None = None  # Lambda's errorMessage, for selection patterns
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for key, value in reversed(self.headers):
+            if key.lower() == lname:
+                return value
+        return None
+
+
+@dataclass(slots=True)
+class Invocation:
+    """A data-plane request on its way through the pipeline."""
+
+    instance: Instance
+    request: WireRequest
+    target: ExecuteTarget
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    extended_request_id: str = ""
+    started: float = field(default_factory=time.perf_counter)
+    epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    # where the request goes
+    store: RegionStore | None = None
+    api_id: str = ""
+    stage: dict[str, Any] | None = None
+    snapshot: dict[str, Any] | None = None
+    deployment_id: str = ""
+    is_canary: bool = False
+    stage_variables: dict[str, str] = field(default_factory=dict)
+    path: str = "/"  # the raw path after the stage, as sent
+    resource: dict[str, Any] | None = None
+    method: dict[str, Any] | None = None
+    path_params: dict[str, str] = field(default_factory=dict)
+    # $context, and what templates override in it
+    context: dict[str, Any] = field(default_factory=dict)
+    # the integration
+    integration_request: IntegrationRequest | None = None
+    integration_result: IntegrationResult | None = None
+    integration_latency_ms: int | None = None
+    response: WireResponse | None = None
+    log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
+
+    def __post_init__(self) -> None:
+        if not self.extended_request_id:
+            raw = self.instance.random.getrandbits(88).to_bytes(11, "big")
+            self.extended_request_id = base64.b64encode(raw).decode()[:15] + "="
+
+    @property
+    def integration(self) -> dict[str, Any]:
+        assert self.method is not None
+        return self.method.get("methodIntegration") or {}
+
+    @property
+    def request_time(self) -> str:
+        """``$context.requestTime``: ``24/Nov/2026:14:03:01 +0000``."""
+        moment = datetime.fromtimestamp(self.epoch_ms / 1000, UTC)
+        return moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+
+    def elapsed_ms(self) -> int:
+        return int((time.perf_counter() - self.started) * 1000)
+
+    def trace(self, line: str) -> None:
+        """Add a line to the execution log (shown by TestInvokeMethod)."""
+        self.log.append(line)

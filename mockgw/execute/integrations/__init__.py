@@ -1,0 +1,25 @@
+"""Calling the backend of a method's integration."""
+
+from __future__ import annotations
+
+import time
+
+from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.integrations import http, mock
+
+
+def call_integration(inv: Invocation) -> None:
+    """Call the integration and keep its result in ``inv.integration_result``."""
+    kind = inv.integration.get("type")
+    started = time.perf_counter()
+    try:
+        if kind == "MOCK":
+            inv.integration_result = mock.call(inv)
+        elif kind in ("HTTP", "HTTP_PROXY"):
+            inv.integration_result = http.call(inv)
+        else:
+            raise GatewayError("INTEGRATION_FAILURE",
+                               log=f"Integration type {kind} is not supported yet")
+    finally:
+        inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)

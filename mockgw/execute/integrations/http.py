@@ -1,0 +1,94 @@
+"""HTTP and HTTP_PROXY integrations: a real outbound HTTP call."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from mockgw.execute.context import IntegrationResult, Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.variables import trace_id
+
+_NEVER_FORWARDED = {"host", "expect", "proxy-authenticate", "te", "via", "content-length",
+                    "connection", "transfer-encoding"}
+_BODYLESS = ("GET", "HEAD", "OPTIONS")
+
+
+def session_factory(instance: object) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def call(inv: Invocation) -> IntegrationResult:
+    assert inv.integration_request is not None and inv.method is not None
+    integration = inv.integration
+    proxy = integration["type"] == "HTTP_PROXY"
+    request = inv.integration_request
+    url = _url(inv, request.uri, request.path, proxy)
+    query = dict(request.query)
+    if proxy:
+        query = {**inv.request.query, **query}
+    headers = _headers(inv, proxy)
+    body = None if request.method.upper() in _BODYLESS else request.body
+    timeout = integration.get("timeoutInMillis", 29000) / 1000
+    verify = not (integration.get("tlsConfig") or {}).get("insecureSkipVerification", False)
+    session = inv.instance.service("execute.http", session_factory)
+    if query:
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode(query, doseq=True)}"
+    inv.trace(f"Endpoint request URI: {url}")
+    try:
+        response = session.request(request.method.upper(), url, headers=headers, data=body,
+                                    timeout=timeout, allow_redirects=False, verify=verify)
+    except requests.Timeout:
+        raise GatewayError("INTEGRATION_TIMEOUT",
+                           log="Execution failed due to a timeout error") from None
+    except (requests.ConnectionError, requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log=f"Execution failed due to configuration error: {exc}") from None
+    raw = response.raw.headers if response.raw is not None else None
+    items = list(raw.iteritems()) if raw is not None and hasattr(raw, "iteritems") \
+        else list(response.headers.items())
+    return IntegrationResult(status=response.status_code, headers=items,
+                             body=response.content)
+
+
+def _url(inv: Invocation, uri: str, path_params: dict[str, str], proxy: bool) -> str:
+    params = dict(path_params)
+    if proxy:  # unmapped {name} segments take the method's path parameter of that name
+        for name, value in inv.path_params.items():
+            params.setdefault(name, value)
+    for name, value in params.items():
+        uri = uri.replace("{" + name + "}", value).replace("{" + name + "+}", value)
+    parts = urlsplit(uri)
+    if not parts.scheme or not parts.netloc:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to configuration error: "
+                               "Invalid endpoint address")
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def _headers(inv: Invocation, proxy: bool) -> dict[str, str]:
+    request = inv.integration_request
+    assert request is not None
+    headers: dict[str, str] = {}
+    if proxy:
+        for name, value in inv.request.header_items:
+            if name.lower() not in _NEVER_FORWARDED:
+                headers[name] = value
+    elif inv.request.method not in _BODYLESS and inv.request.headers.get("content-type"):
+        headers["Content-Type"] = inv.request.headers["content-type"]
+    headers.update(request.headers)
+    lowered = {k.lower() for k in headers}
+    for name, value in (("Accept", "application/json"), ("Connection", "keep-alive"),
+                        ("User-Agent", f"AmazonAPIGateway_{inv.api_id}")):
+        if name.lower() not in lowered:
+            headers[name] = value
+    headers["X-Amzn-Trace-Id"] = inv.context.get("xrayTraceId") or trace_id(inv)
+    headers["X-Amzn-Apigateway-Api-Id"] = inv.api_id
+    if proxy:
+        headers["X-Forwarded-For"] = inv.context["identity"]["sourceIp"]
+    return headers

@@ -1,0 +1,27 @@
+"""MOCK integrations: the request template's ``statusCode`` is the backend's answer."""
+
+from __future__ import annotations
+
+import json
+
+from mockgw.execute.context import IntegrationResult, Invocation
+from mockgw.execute.errors import GatewayError
+
+
+def call(inv: Invocation) -> IntegrationResult:
+    assert inv.integration_request is not None
+    body = inv.integration_request.body.strip()
+    status = 200
+    if body:
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise GatewayError("INTEGRATION_FAILURE",
+                               log="Mock integration template did not give valid JSON") from None
+        if isinstance(doc, dict) and doc.get("statusCode") is not None:
+            try:
+                status = int(doc["statusCode"])
+            except (TypeError, ValueError):
+                raise GatewayError("INTEGRATION_FAILURE",
+                                   log="Mock statusCode is not a number") from None
+    return IntegrationResult(status=status)

@@ -1,0 +1,75 @@
+"""The data-plane pipeline: small steps over one :class:`Invocation`, in AWS's order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from mockgw.execute import accesslog
+from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.integrations import call_integration
+from mockgw.execute.request import PROXY_TYPES, build_integration_request
+from mockgw.execute.response import (
+    finish,
+    gateway_error_response,
+    mapped_response,
+    proxy_response,
+)
+from mockgw.execute.routing import find_api, match_resource, select_stage
+from mockgw.execute.variables import build_context
+from mockgw.protocol.wire import WireResponse
+
+log = logging.getLogger("mockgw.execute")
+
+Step = Callable[[Invocation], None]
+
+
+def check_endpoint_enabled(inv: Invocation) -> None:
+    """``disableExecuteApiEndpoint``: only custom domain names reach the API."""
+    api = (inv.snapshot or {}).get("api", {})
+    if api.get("disableExecuteApiEndpoint") and not inv.target.via_custom_domain:
+        raise GatewayError("FORBIDDEN", log="The default execute-api endpoint is disabled")
+
+
+def prepare_context(inv: Invocation) -> None:
+    inv.context = build_context(inv)
+
+
+def method_response(inv: Invocation) -> None:
+    if inv.integration.get("type") in PROXY_TYPES:
+        proxy_response(inv)
+    else:
+        mapped_response(inv)
+
+
+#: The steps in order.  Authorization, API keys, throttling, validation and caching slot in
+#: between ``prepare_context`` and ``build_integration_request``.
+STEPS: list[Step] = [
+    find_api,
+    select_stage,
+    check_endpoint_enabled,
+    match_resource,
+    prepare_context,
+    build_integration_request,
+    call_integration,
+    method_response,
+]
+
+
+def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
+    """Run the pipeline; any :class:`GatewayError` becomes the API's gateway response."""
+    try:
+        for step in steps or STEPS:
+            step(inv)
+    except GatewayError as error:
+        if error.log:
+            inv.trace(error.log)
+        inv.response = gateway_error_response(inv, error)
+    except Exception:  # a bug of ours: answer as AWS's internal error, never a traceback
+        log.exception("data-plane request %s failed", inv.request_id)
+        inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))
+    finish(inv)
+    accesslog.write(inv)
+    assert inv.response is not None
+    return inv.response

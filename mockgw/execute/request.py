@@ -1,0 +1,102 @@
+"""The integration request: parameter mappings, templates and passthrough behaviour."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from mockgw.execute.context import IntegrationRequest, Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.mapping import apply_mappings, method_request_source
+from mockgw.execute.templates import render_request_template
+
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
+_ILLEGAL_HEADERS = {"content-length", "transfer-encoding", "x-amzn-trace-id",
+                    "x-amzn-apigateway-api-id"}
+_ILLEGAL_AWS_HEADERS = {"authorization", "connection", "expect", "proxy-authenticate", "te"}
+PROXY_TYPES = ("HTTP_PROXY", "AWS_PROXY")
+
+
+def substitute_stage_variables(text: str, variables: dict[str, str]) -> str:
+    """``${stageVariables.name}`` replaced by the stage's value ("" when unset)."""
+    return _STAGE_VARIABLE.sub(lambda m: variables.get(m.group(1), ""), text)
+
+
+def build_integration_request(inv: Invocation) -> None:
+    """Map parameters and render the request template into ``inv.integration_request``."""
+    integration = inv.integration
+    kind = integration.get("type", "MOCK")
+    mapped = apply_mappings(integration.get("requestParameters"), "integration.request.",
+                            method_request_source(inv))
+    for location in ("header", "multivalueheader"):
+        for name in mapped.get(location, {}):
+            illegal = _ILLEGAL_HEADERS | (_ILLEGAL_AWS_HEADERS if kind.startswith("AWS") else set())
+            if name.lower() in illegal:
+                raise GatewayError("API_CONFIGURATION_ERROR",
+                                   log=f"Invalid mapping expression: header {name} is reserved")
+    method = integration.get("httpMethod") or "ANY"
+    request = IntegrationRequest(method=inv.request.method if method == "ANY" else method,
+                                 uri=substitute_stage_variables(integration.get("uri", ""),
+                                                                inv.stage_variables))
+    request.path = {**mapped.get("path", {})}
+    request.headers = {**mapped.get("header", {}), **mapped.get("multivalueheader", {})}
+    for name, value in {**mapped.get("querystring", {}),
+                        **mapped.get("multivaluequerystring", {})}.items():
+        request.query[name] = value.split(",") if name in mapped.get(
+            "multivaluequerystring", {}) else [value]
+    if kind in PROXY_TYPES:
+        request.body = inv.request.body
+    else:
+        request.body = _transformed_body(inv, integration)
+    overrides = inv.context["requestOverride"]
+    request.headers.update(overrides["header"])
+    for name, value in overrides["querystring"].items():
+        request.query[name] = [value]
+    request.path.update(overrides["path"])
+    inv.integration_request = request
+
+
+def _transformed_body(inv: Invocation, integration: dict) -> bytes:
+    templates = integration.get("requestTemplates") or {}
+    content_type = (inv.request.headers.get("content-type") or "application/json")
+    content_type = content_type.split(";")[0].strip().lower()
+    template = None
+    if content_type in templates:
+        template = templates[content_type]
+    elif "$default" in templates:
+        template = templates["$default"]
+    if template is None:
+        behavior = integration.get("passthroughBehavior", "WHEN_NO_MATCH")
+        if behavior == "NEVER" or (behavior == "WHEN_NO_TEMPLATES" and templates):
+            raise GatewayError("UNSUPPORTED_MEDIA_TYPE")
+        return _binary_body(inv, integration)
+    return render_request_template(inv, template).encode("utf-8")
+
+
+def _binary_body(inv: Invocation, integration: dict) -> bytes:
+    """The passed-through body, converted as ``contentHandling`` says."""
+    body = inv.request.body
+    handling = integration.get("contentHandling")
+    if handling == "CONVERT_TO_TEXT" and is_binary(inv, inv.request.headers.get("content-type")):
+        return base64.b64encode(body)
+    if handling == "CONVERT_TO_BINARY" and not is_binary(inv,
+                                                         inv.request.headers.get("content-type")):
+        try:
+            return base64.b64decode(body, validate=True)
+        except ValueError:
+            raise GatewayError("INTEGRATION_FAILURE", log="Unable to base64-decode the body") \
+                from None
+    return body
+
+
+def is_binary(inv: Invocation, content_type: str | None) -> bool:
+    """Whether a media type is one of the API's ``binaryMediaTypes`` (wildcards allowed)."""
+    if not content_type:
+        return False
+    media = content_type.split(";")[0].strip().lower()
+    kind, _, sub = media.partition("/")
+    for entry in (inv.snapshot or {}).get("api", {}).get("binaryMediaTypes") or ():
+        want_kind, _, want_sub = entry.lower().partition("/")
+        if want_kind in ("*", kind) and want_sub in ("*", sub):
+            return True
+    return False

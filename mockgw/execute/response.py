@@ -1,0 +1,178 @@
+"""From the integration's result to the method response, and gateway error answers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from mockgw.execute.context import IntegrationResult, Invocation
+from mockgw.execute.errors import GATEWAY_ERRORS, GatewayError
+from mockgw.execute.mapping import (
+    apply_mappings,
+    integration_response_source,
+    method_request_source,
+)
+from mockgw.execute.templates import render_gateway_template, render_response_template
+from mockgw.protocol.wire import WireResponse
+
+_PROXY_REMAPPED = ("connection", "content-length", "date", "server")
+_NON_PROXY_REMAPPED = (*_PROXY_REMAPPED, "authorization", "content-md5", "expect", "host",
+                       "max-forwards", "proxy-authenticate", "trailer", "upgrade",
+                       "user-agent", "www-authenticate")
+_HTTP_PROXY_DROPPED = ("transfer-encoding", "content-encoding", "via")
+#: Errors AWS answers with its spaced JSON (``{"message": "..."}``) when not customised.
+_SPACED = {"INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT", "API_CONFIGURATION_ERROR"}
+_DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
+
+
+def proxy_response(inv: Invocation) -> None:
+    """HTTP_PROXY: the backend's status, headers (remapped as AWS does) and body."""
+    result = inv.integration_result
+    assert result is not None
+    headers = []
+    for name, value in result.headers:
+        lower = name.lower()
+        if lower in _HTTP_PROXY_DROPPED:
+            continue
+        if lower in _PROXY_REMAPPED:
+            name = f"x-amzn-Remapped-{name}"
+        headers.append((name, value))
+    inv.response = WireResponse(result.status, headers, result.body)
+
+
+def mapped_response(inv: Invocation) -> None:
+    """Non-proxy integrations: select an integration response and apply its mappings."""
+    result = inv.integration_result
+    assert result is not None
+    selected = select_integration_response(inv.integration, result)
+    if selected is None:
+        raise GatewayError("API_CONFIGURATION_ERROR",
+                           log="Execution failed due to configuration error: No match for "
+                               "output mapping and no default output mapping configured.")
+    mapped = apply_mappings(selected.get("responseParameters"), "method.response.",
+                            integration_response_source(inv, result))
+    headers: dict[str, str] = dict(mapped.get("header", {}))
+    templates = selected.get("responseTemplates") or {}
+    content_type, template = choose_template(templates, inv.request.headers.get("accept"))
+    if template:
+        body = render_response_template(inv, template, result.body).encode("utf-8")
+    else:
+        body = _convert(inv, result.body, selected.get("contentHandling"))
+    status = int(selected["statusCode"])
+    override = inv.context["responseOverride"]
+    if isinstance(override.get("status"), int) and 100 <= override["status"] <= 599:
+        status = override["status"]
+    headers.update(override.get("header") or {})
+    if not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = content_type or "application/json"
+    inv.response = WireResponse(status, list(headers.items()), body)
+
+
+def select_integration_response(integration: dict, result: IntegrationResult) -> dict | None:
+    """The integration response whose ``selectionPattern`` matches (whole string), else
+    the default one (no pattern)."""
+    responses = integration.get("integrationResponses") or {}
+    value = result.error_message if result.error_message is not None else str(result.status)
+    if integration.get("type") == "AWS" and ":lambda:" in integration.get("uri", ""):
+        value = result.error_message or ""
+    default = None
+    for response in responses.values():
+        pattern = response.get("selectionPattern")
+        if not pattern:
+            default = default or response
+            continue
+        try:
+            if re.fullmatch(pattern, value):
+                return response
+        except re.error:
+            continue
+    return default
+
+
+def choose_template(templates: dict[str, str | None],
+                    accept: str | None) -> tuple[str | None, str | None]:
+    """The response template for the client's ``Accept`` (its last type), else
+    ``application/json``, else the first one."""
+    if not templates:
+        return None, None
+    if accept:
+        wanted = accept.split(",")[-1].split(";")[0].strip().lower()
+        if wanted in templates:
+            return wanted, templates[wanted]
+    if "application/json" in templates:
+        return "application/json", templates["application/json"]
+    first = next(iter(templates))
+    return first, templates[first]
+
+
+def _convert(inv: Invocation, body: bytes, handling: str | None) -> bytes:
+    if handling == "CONVERT_TO_TEXT":
+        return base64.b64encode(body)
+    if handling == "CONVERT_TO_BINARY":
+        try:
+            return base64.b64decode(body, validate=True)
+        except ValueError:
+            raise GatewayError("INTEGRATION_FAILURE",
+                               log="Unable to base64-decode the response body") from None
+    return body
+
+
+# -- gateway responses -----------------------------------------------------------------------
+
+def gateway_error_response(inv: Invocation, error: GatewayError) -> WireResponse:
+    """The answer for a gateway error: the API's gateway response for its type (or the
+    DEFAULT_4XX/5XX one, or AWS's built-in default), rendered with ``$context.error``."""
+    inv.context.setdefault("error", {})
+    inv.context["error"].update({
+        "message": error.message,
+        "messageString": json.dumps(error.message),
+        "responseType": error.response_type,
+    })
+    custom = _custom_gateway_response(inv, error)
+    headers: dict[str, str] = {}
+    status = error.status
+    if custom is None:
+        body = _builtin_body(error)
+    else:
+        status = int(custom.get("statusCode") or status)
+        templates = custom.get("responseTemplates") or {}
+        _, template = choose_template(templates, inv.request.headers.get("accept"))
+        body = render_gateway_template(inv, template if template is not None
+                                       else _DEFAULT_TEMPLATE).encode("utf-8")
+        resolve = method_request_source(inv)
+        mapped = apply_mappings(custom.get("responseParameters"), "gatewayresponse.", resolve)
+        headers.update(mapped.get("header", {}))
+    headers.setdefault("Content-Type", "application/json")
+    headers.update(error.headers)
+    headers["x-amzn-ErrorType"] = error.error_type
+    return WireResponse(status, list(headers.items()), body)
+
+
+def _builtin_body(error: GatewayError) -> bytes:
+    if error.response_type == "ACCESS_DENIED":
+        return json.dumps({"Message": error.message}, separators=(",", ":")).encode()
+    if error.response_type in _SPACED:
+        return json.dumps({"message": error.message}).encode()
+    return json.dumps({"message": error.message}, separators=(",", ":")).encode()
+
+
+def _custom_gateway_response(inv: Invocation, error: GatewayError) -> dict[str, Any] | None:
+    responses = (inv.snapshot or {}).get("gatewayResponses") or {}
+    found = responses.get(error.response_type)
+    if found is not None:
+        return found
+    default_status = GATEWAY_ERRORS[error.response_type][0]
+    family = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
+    return responses.get(family)
+
+
+def finish(inv: Invocation) -> None:
+    """AWS's headers on every data-plane answer."""
+    response = inv.response
+    assert response is not None
+    response.headers.append(("x-amzn-RequestId", inv.request_id))
+    response.headers.append(("x-amz-apigw-id", inv.extended_request_id))
+    if inv.context.get("xrayTraceId") and response.status < 400:
+        response.headers.append(("X-Amzn-Trace-Id", inv.context["xrayTraceId"]))
