@@ -1,4 +1,4 @@
-"""Admin endpoints under ``/_mockgw/``: health and reset (more come with persistence)."""
+"""Admin endpoints under ``/_mockgw/``: health, reset, access logs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 _ROUTES = Map([
     Rule("/_mockgw/health", endpoint="health", methods=["GET", "HEAD"]),
     Rule("/_mockgw/reset", endpoint="reset", methods=["POST"]),
+    Rule("/_mockgw/logs/<api_id>/<stage>", endpoint="access_logs", methods=["GET"]),
 ])
 
 _HANDLERS: dict[str, Callable[[Instance, WireRequest], WireResponse]] = {}
@@ -55,3 +56,14 @@ def health(instance: Instance, request: WireRequest) -> WireResponse:
 def reset(instance: Instance, request: WireRequest) -> WireResponse:
     instance.reset()
     return json_response(200, {"reset": True})
+
+
+@endpoint("access_logs")
+def access_logs(instance: Instance, request: WireRequest, api_id: str,
+                stage: str) -> WireResponse:
+    """The recent access-log lines of a stage (its ``accessLogSettings.format``)."""
+    from mockgw.execute.accesslog import AccessLogs
+
+    logs = instance.service("execute.accesslogs", AccessLogs)
+    return json_response(200, {"apiId": api_id, "stage": stage,
+                               "lines": logs.lines(api_id, stage)})

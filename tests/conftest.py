@@ -103,3 +103,11 @@ def _no_botocore_warnings() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", category=UserWarning)
         yield
+
+
+@pytest.fixture
+def backend() -> Iterator[Any]:
+    from tests.backend import Backend
+
+    with Backend() as server:
+        yield server

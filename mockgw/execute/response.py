@@ -176,3 +176,5 @@ def finish(inv: Invocation) -> None:
     response.headers.append(("x-amz-apigw-id", inv.extended_request_id))
     if inv.context.get("xrayTraceId") and response.status < 400:
         response.headers.append(("X-Amzn-Trace-Id", inv.context["xrayTraceId"]))
+    if inv.request.method == "HEAD":
+        response.body = b""

@@ -26,7 +26,7 @@ def call(inv: Invocation) -> IntegrationResult:
     integration = inv.integration
     proxy = integration["type"] == "HTTP_PROXY"
     request = inv.integration_request
-    url = _url(inv, request.uri, request.path, proxy)
+    url = _url(request.uri, request.path)
     query = dict(request.query)
     if proxy:
         query = {**inv.request.query, **query}
@@ -55,12 +55,9 @@ def call(inv: Invocation) -> IntegrationResult:
                              body=response.content)
 
 
-def _url(inv: Invocation, uri: str, path_params: dict[str, str], proxy: bool) -> str:
-    params = dict(path_params)
-    if proxy:  # unmapped {name} segments take the method's path parameter of that name
-        for name, value in inv.path_params.items():
-            params.setdefault(name, value)
-    for name, value in params.items():
+def _url(uri: str, path_params: dict[str, str]) -> str:
+    """The endpoint URL: ``{name}`` replaced by ``integration.request.path.name``."""
+    for name, value in path_params.items():
         uri = uri.replace("{" + name + "}", value).replace("{" + name + "+}", value)
     parts = urlsplit(uri)
     if not parts.scheme or not parts.netloc:
