@@ -219,5 +219,5 @@ _PATCH_PATHS = [
     _optional("identitySource"),
     _optional("identityValidationExpression"),
     custom("/authorizerResultTtlInSeconds", _set_ttl, value_required=False),
-    custom("/providerARNs", _provider_arn, ops=("add", "remove")),
+    custom("/providerARNs", _provider_arn, ops=("add", "remove"), remove_value=True),
 ]

@@ -40,9 +40,9 @@ class PatchPath:
     """One accepted path pattern, the ops allowed on it and how to apply them.
 
     ``apply(record, op, labels, value)`` changes ``record`` in place; ``value`` is already
-    coerced (for ``remove``, the operation's raw value or ``None``: UpdateAuthorizer removes
-    ``/providerARNs`` members by value).  ``get(record, labels)`` reads the current value,
-    for ``copy``/``move`` sources.
+    coerced (``None`` for ``remove``, unless ``remove_value``: AWS's ``remove`` of
+    ``/apiStages`` names its target in the value).  ``get(record, labels)`` reads the
+    current value, for ``copy``/``move`` sources.
     """
 
     pattern: str
@@ -51,6 +51,7 @@ class PatchPath:
     coerce: Callable[[str, str], Any] | None = None
     get: Callable[[dict, dict[str, str]], Any] | None = None
     value_required: bool = True
+    remove_value: bool = False
 
     @property
     def segments(self) -> list[str]:
@@ -147,7 +148,7 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
         entry, labels = found
         if op not in entry.ops:
             raise PatchError(bad_op(path, op, entry))
-        value = operation.get("value")
+        value = None if op == "remove" and not entry.remove_value else operation.get("value")
         if op != "remove":
             if value is None and entry.value_required:
                 raise PatchError(f"Invalid null or empty value in patch operation for path "
@@ -316,6 +317,7 @@ def set_member(pattern: str, *, ops: Sequence[str] = ("add", "remove", "replace"
 def custom(pattern: str, apply: Apply, *, ops: Sequence[str] = ("replace",),
            coerce: Callable[[str, str], Any] | None = text,
            get: Callable[[dict, dict[str, str]], Any] | None = None,
-           value_required: bool = True) -> PatchPath:
+           value_required: bool = True, remove_value: bool = False) -> PatchPath:
     """A path with its own apply function."""
-    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required)
+    return PatchPath(pattern, frozenset(ops), apply, coerce, get, value_required,
+                     remove_value)
