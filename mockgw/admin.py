@@ -1,4 +1,4 @@
-"""Admin endpoints under ``/_mockgw/``: health, reset, access logs."""
+"""Admin endpoints under ``/_mockgw/``: health, reset, access logs, the clock."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ _ROUTES = Map([
     Rule("/_mockgw/health", endpoint="health", methods=["GET", "HEAD"]),
     Rule("/_mockgw/reset", endpoint="reset", methods=["POST"]),
     Rule("/_mockgw/logs/<api_id>/<stage>", endpoint="access_logs", methods=["GET"]),
+    Rule("/_mockgw/clock", endpoint="clock", methods=["GET", "POST"]),
 ])
 
 _HANDLERS: dict[str, Callable[[Instance, WireRequest], WireResponse]] = {}
@@ -67,3 +68,25 @@ def access_logs(instance: Instance, request: WireRequest, api_id: str,
     logs = instance.service("execute.accesslogs", AccessLogs)
     return json_response(200, {"apiId": api_id, "stage": stage,
                                "lines": logs.lines(api_id, stage)})
+
+
+@endpoint("clock")
+def clock(instance: Instance, request: WireRequest) -> WireResponse:
+    """Read the clock, or ``POST {"freeze": epoch|null, "advance": seconds, "thaw": true}``."""
+    if request.method == "POST":
+        try:
+            doc = json.loads(request.body or b"{}")
+        except ValueError:
+            return json_response(400, {"message": "Body must be JSON"})
+        if not isinstance(doc, dict):
+            return json_response(400, {"message": "Body must be a JSON object"})
+        try:
+            if doc.get("thaw"):
+                instance.clock.thaw()
+            if "freeze" in doc:
+                instance.clock.freeze(doc["freeze"])
+            if "advance" in doc:
+                instance.clock.advance(float(doc["advance"]))
+        except (TypeError, ValueError):
+            return json_response(400, {"message": "freeze and advance take numbers"})
+    return json_response(200, {"now": instance.clock(), "frozen": instance.clock.frozen})

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from mockgw.clock import Clock
 from mockgw.settings import Settings
 from mockgw.state import Backends
 
@@ -25,6 +26,7 @@ class Instance:
         self.settings = settings or Settings.from_env()
         self.backends = Backends()
         self.random = random.Random(self.settings.seed)
+        self.clock = Clock()
         self._services: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -42,6 +44,7 @@ class Instance:
         """Forget all state and stop all services (``POST /_mockgw/reset``)."""
         self._close_services()
         self.backends.reset()
+        self.clock.thaw()
 
     def close(self) -> None:
         self._close_services()

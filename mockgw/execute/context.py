@@ -69,6 +69,7 @@ class Invocation:
     resource: dict[str, Any] | None = None
     method: dict[str, Any] | None = None
     path_params: dict[str, str] = field(default_factory=dict)
+    usage_plan: dict[str, Any] | None = None  # the plan that admitted the API key
     # $context, and what templates override in it
     context: dict[str, Any] = field(default_factory=dict)
     # the integration

@@ -9,6 +9,7 @@ from mockgw.execute import accesslog
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.integrations import call_integration
+from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
 from mockgw.execute.response import (
     finish,
@@ -43,14 +44,17 @@ def method_response(inv: Invocation) -> None:
         mapped_response(inv)
 
 
-#: The steps in order.  Authorization, API keys, throttling, validation and caching slot in
-#: between ``prepare_context`` and ``build_integration_request``.
+#: The steps in order.  Authorization slots in before ``check_api_key``; validation and
+#: caching before ``build_integration_request``.
 STEPS: list[Step] = [
     find_api,
     select_stage,
     check_endpoint_enabled,
     match_resource,
     prepare_context,
+    throttle_stage,
+    check_api_key,
+    throttle_usage_plan,
     build_integration_request,
     call_integration,
     method_response,

@@ -38,22 +38,26 @@ def build_integration_request(inv: Invocation) -> None:
     request = IntegrationRequest(method=inv.request.method if method == "ANY" else method,
                                  uri=substitute_stage_variables(integration.get("uri", ""),
                                                                 inv.stage_variables))
-    request.path = {**mapped.get("path", {})}
-    request.headers = {**mapped.get("header", {}), **mapped.get("multivalueheader", {})}
-    for name, value in {**mapped.get("querystring", {}),
-                        **mapped.get("multivaluequerystring", {})}.items():
-        request.query[name] = value.split(",") if name in mapped.get(
-            "multivaluequerystring", {}) else [value]
+    request.path = {k: _one(v) for k, v in mapped.get("path", {}).items()}
+    request.headers = {k: _one(v) for location in ("header", "multivalueheader")
+                       for k, v in mapped.get(location, {}).items()}
+    for location in ("querystring", "multivaluequerystring"):
+        for name, value in mapped.get(location, {}).items():
+            request.query[name] = value if isinstance(value, list) else [value]
     if kind in PROXY_TYPES:
         request.body = inv.request.body
     else:
         request.body = _transformed_body(inv, integration)
-    overrides = inv.context["requestOverride"]
-    request.headers.update(overrides["header"])
-    for name, value in overrides["querystring"].items():
-        request.query[name] = [value]
-    request.path.update(overrides["path"])
+    overrides = inv.context.get("requestOverride") or {}
+    request.headers.update({k: _one(v) for k, v in (overrides.get("header") or {}).items()})
+    for name, value in (overrides.get("querystring") or {}).items():
+        request.query[name] = value if isinstance(value, list) else [value]
+    request.path.update(overrides.get("path") or {})
     inv.integration_request = request
+
+
+def _one(value: str | list[str]) -> str:
+    return ",".join(value) if isinstance(value, list) else value
 
 
 def _transformed_body(inv: Invocation, integration: dict) -> bytes:

@@ -53,7 +53,8 @@ def mapped_response(inv: Invocation) -> None:
                                "output mapping and no default output mapping configured.")
     mapped = apply_mappings(selected.get("responseParameters"), "method.response.",
                             integration_response_source(inv, result))
-    headers: dict[str, str] = dict(mapped.get("header", {}))
+    headers = {k: ",".join(v) if isinstance(v, list) else v
+               for k, v in mapped.get("header", {}).items()}
     templates = selected.get("responseTemplates") or {}
     content_type, template = choose_template(templates, inv.request.headers.get("accept"))
     if template:
@@ -143,7 +144,8 @@ def gateway_error_response(inv: Invocation, error: GatewayError) -> WireResponse
                                        else _DEFAULT_TEMPLATE).encode("utf-8")
         resolve = method_request_source(inv)
         mapped = apply_mappings(custom.get("responseParameters"), "gatewayresponse.", resolve)
-        headers.update(mapped.get("header", {}))
+        headers.update({k: ",".join(v) if isinstance(v, list) else v
+                        for k, v in mapped.get("header", {}).items()})
     headers.setdefault("Content-Type", "application/json")
     headers.update(error.headers)
     headers["x-amzn-ErrorType"] = error.error_type

@@ -1,8 +1,25 @@
-"""Rendering mapping templates for the data plane (Velocity, through ``mockgw.vtl``)."""
+"""Mapping templates in the data plane.
+
+Integration request and response templates are Velocity (:mod:`mockgw.vtl`); overrides
+they set (``$context.requestOverride`` / ``responseOverride``) stay in the invocation's
+``$context``.  Gateway-response templates are not Velocity: AWS only substitutes
+``$context.*``, ``$stageVariables.*`` and method request parameters in them.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.variables import lookup
+from mockgw.vtl import VtlError, render_request, render_response
+
+_SUBSTITUTION = re.compile(
+    r"\$\{?(context|stageVariables|method\.request\.(?:path|querystring|header))"
+    r"\.([A-Za-z0-9_.\-]+)\}?")
 
 
 def template_params(inv: Invocation) -> dict[str, dict[str, str]]:
@@ -16,12 +33,52 @@ def template_params(inv: Invocation) -> dict[str, dict[str, str]]:
 
 
 def render_request_template(inv: Invocation, template: str) -> str:
-    raise NotImplementedError  # wired to mockgw.vtl when it lands
+    """The integration request body; overrides the template sets go to ``$context``."""
+    try:
+        rendered = render_request(template, body=inv.request.body, params=template_params(inv),
+                                  context=inv.context, stage_variables=inv.stage_variables)
+    except VtlError as exc:
+        raise GatewayError("API_CONFIGURATION_ERROR",
+                           log=f"Execution failed due to configuration error: Unable to "
+                               f"transform request: {exc}") from None
+    inv.context = rendered.context
+    return rendered.text
 
 
 def render_response_template(inv: Invocation, template: str, body: bytes) -> str:
-    raise NotImplementedError  # wired to mockgw.vtl when it lands
+    """The method response body; ``responseOverride`` values go to ``$context``."""
+    try:
+        rendered = render_response(template, body=body, params=template_params(inv),
+                                   context=inv.context, stage_variables=inv.stage_variables)
+    except VtlError as exc:
+        raise GatewayError("API_CONFIGURATION_ERROR",
+                           log=f"Execution failed due to configuration error: Unable to "
+                               f"transform response: {exc}") from None
+    inv.context = rendered.context
+    override = inv.context.setdefault("responseOverride", {})
+    if rendered.response_status is not None:
+        override["status"] = rendered.response_status
+    override.setdefault("header", {}).update(rendered.response_headers)
+    return rendered.text
 
 
 def render_gateway_template(inv: Invocation, template: str) -> str:
-    raise NotImplementedError  # wired to mockgw.vtl when it lands
+    """A gateway-response template: plain substitution, no Velocity (as AWS does)."""
+    def value(match: re.Match[str]) -> str:
+        scope, name = match.groups()
+        if scope == "context":
+            found: Any = lookup(inv.context, name)
+        elif scope == "stageVariables":
+            found = inv.stage_variables.get(name)
+        else:
+            location = scope.rsplit(".", 1)[1]
+            found = template_params(inv)[location].get(name)
+        if found is None:
+            return ""
+        if isinstance(found, bool):
+            return "true" if found else "false"
+        if isinstance(found, (dict, list)):
+            return json.dumps(found, separators=(",", ":"))
+        return str(found)
+
+    return _SUBSTITUTION.sub(value, template)

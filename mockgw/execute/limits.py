@@ -1,0 +1,116 @@
+"""Who gets in and how much: API keys, usage plans (throttle and quota), stage throttling.
+
+Throttles are token buckets (``burstLimit`` tokens, refilled at ``rateLimit`` per second)
+on the instance's clock.  The narrowest configured limit of each kind applies: a method's
+own stage setting over the stage's ``*/*`` default, a usage plan's per-method throttle over
+the plan's throttle; account-level limits apply to everything.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.state.usageplans import find_plan, record_request
+
+ACCOUNT_RATE, ACCOUNT_BURST = 10000.0, 5000
+
+
+@dataclass(slots=True)
+class TokenBucket:
+    rate: float
+    burst: int
+    tokens: float
+    updated: float
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Buckets:
+    """Token buckets of one instance, by key; a changed limit starts a fresh bucket."""
+
+    def __init__(self, instance: Any = None) -> None:
+        self._buckets: dict[tuple, TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: tuple, rate: float, burst: int, now: float) -> bool:
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None or (bucket.rate, bucket.burst) != (rate, burst):
+                bucket = self._buckets[key] = TokenBucket(rate, burst, float(burst), now)
+            return bucket.take(now)
+
+
+def _take(inv: Invocation, key: tuple, rate: float | None, burst: int | None) -> None:
+    if rate is None and burst is None:
+        return
+    buckets = inv.instance.service("execute.buckets", Buckets)
+    if not buckets.take(key, float(rate or 0.0), int(burst or 0), inv.instance.clock()):
+        raise GatewayError("THROTTLED", log="Request throttled")
+
+
+def throttle_stage(inv: Invocation) -> None:
+    """Account-level limits, then the method's stage throttling (``methodSettings``)."""
+    assert inv.store is not None and inv.stage is not None and inv.resource is not None
+    _take(inv, ("account", inv.store.account, inv.store.region), ACCOUNT_RATE, ACCOUNT_BURST)
+    from mockgw.apigateway.stages import setting_key
+
+    settings = inv.stage.get("methodSettings") or {}
+    method_name = inv.request.method
+    own = settings.get(setting_key(inv.resource["path"], method_name)) or settings.get(
+        setting_key(inv.resource["path"], inv.method["httpMethod"]))
+    chosen = own or settings.get("*/*")
+    if chosen is not None:
+        _take(inv, ("stage", inv.api_id, inv.stage["stageName"], inv.resource["path"],
+                    inv.method["httpMethod"]),
+              chosen.get("throttlingRateLimit"), chosen.get("throttlingBurstLimit"))
+
+
+def check_api_key(inv: Invocation) -> None:
+    """Methods with ``apiKeyRequired`` need an enabled key in a plan of this API stage."""
+    assert inv.method is not None and inv.store is not None and inv.stage is not None
+    if not inv.method.get("apiKeyRequired"):
+        return
+    source = (inv.snapshot or {}).get("api", {}).get("apiKeySource", "HEADER")
+    if source == "AUTHORIZER":
+        value = inv.context["identity"].get("apiKey")
+    else:
+        value = inv.request.headers.get("x-api-key")
+    found = find_plan(inv.store, inv.api_id, inv.stage["stageName"], value) if value else None
+    if found is None:
+        raise GatewayError("INVALID_API_KEY", log="API Key not authorized")
+    key, plan_record = found
+    inv.context["identity"]["apiKey"] = key["value"]
+    inv.context["identity"]["apiKeyId"] = key["id"]
+    inv.usage_plan = plan_record["plan"]
+
+
+def throttle_usage_plan(inv: Invocation) -> None:
+    """The key's usage-plan throttle (per method if the plan sets one) and quota."""
+    plan = inv.usage_plan
+    if plan is None:
+        return
+    assert inv.store is not None and inv.stage is not None and inv.resource is not None
+    key_id = inv.context["identity"]["apiKeyId"]
+    method_key = f"{inv.resource['path']}/{inv.method['httpMethod']}"
+    stage_entry = next((s for s in plan.get("apiStages", ())
+                        if s["apiId"] == inv.api_id and s["stage"] == inv.stage["stageName"]),
+                       {})
+    per_method = (stage_entry.get("throttle") or {}).get(method_key)
+    if per_method is not None:
+        _take(inv, ("plan-method", plan["id"], key_id, inv.api_id, inv.stage["stageName"],
+                    method_key), per_method.get("rateLimit"), per_method.get("burstLimit"))
+    elif plan.get("throttle"):
+        _take(inv, ("plan", plan["id"], key_id), plan["throttle"].get("rateLimit"),
+              plan["throttle"].get("burstLimit"))
+    if not record_request(inv.store, plan["id"], key_id, inv.instance.clock()):
+        raise GatewayError("QUOTA_EXCEEDED", log="Usage plan quota exceeded")

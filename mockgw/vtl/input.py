@@ -1,0 +1,73 @@
+"""``$input``: the payload and the method request's parameters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mockgw.vtl import jsonpath
+from mockgw.vtl.java import from_json, json_text
+
+PARAMETER_TYPES = ("path", "querystring", "header")
+
+
+def body_text(body: bytes | str | None) -> str:
+    """The payload as text (invalid UTF-8 replaced)."""
+    if body is None:
+        return ""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+
+
+class Input:
+    """``$input.body``, ``$input.json(path)``, ``$input.path(path)``, ``$input.params(...)``.
+
+    ``params`` maps ``path``, ``querystring`` and ``header`` to single-valued dicts.
+    An empty payload reads as ``{}``; a payload that is not JSON makes ``json()`` and
+    ``path()`` fail (the template errors), but ``body`` still works.
+    """
+
+    def __init__(self, body: bytes | str | None,
+                 params: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self._text = body_text(body)
+        self._document: Any = None
+        self._parsed = False
+        params = params or {}
+        self._params = {kind: dict(params.get(kind) or {}) for kind in PARAMETER_TYPES}
+
+    @property
+    def body(self) -> str:
+        return self._text or "{}"
+
+    def _find(self, path: Any) -> Any:
+        if not self._parsed:
+            self._document = json.loads(self._text.strip() or "{}")
+            self._parsed = True
+        return jsonpath.find(self._document, str(path))
+
+    def json(self, path: Any = "$") -> str:
+        """The match as JSON text; ``""`` when a definite path matches nothing."""
+        value = self._find(path)
+        return "" if value is jsonpath.MISSING else json_text(value)
+
+    def path(self, path: Any = "$") -> Any:
+        """The match as a new template value (maps, lists, strings, numbers); ``""`` if none.
+
+        Each call gives its own copy, so changing one result never changes another.
+        """
+        value = self._find(path)
+        return "" if value is jsonpath.MISSING else from_json(value)
+
+    def params(self, name: Any = None) -> Any:
+        """All parameters, or the named one from path, querystring, then header (``""``)."""
+        if name is None:
+            return {kind: dict(values) for kind, values in self._params.items()}
+        name = str(name)
+        for kind in PARAMETER_TYPES:
+            if name in self._params[kind]:
+                return self._params[kind][name]
+        lowered = name.lower()
+        for header, value in self._params["header"].items():
+            if header.lower() == lowered:
+                return value
+        return ""
