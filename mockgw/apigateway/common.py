@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from mockgw.errors import BadRequestException, NotFoundException
@@ -84,6 +84,14 @@ def drop_empty(record: dict, *keys: str) -> dict:
         if key in record and not record[key]:
             del record[key]
     return record
+
+
+def methods_of(record: dict) -> Iterator[tuple[dict, str, dict]]:
+    """Every method of a REST API as ``(resource, http_method, method)``, in resource
+    order (for the checks that refuse deleting what a method refers to)."""
+    for res in record["resources"].values():
+        for http_method, found in res.get("resourceMethods", {}).items():
+            yield res, http_method, found
 
 
 def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:

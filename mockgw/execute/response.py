@@ -8,13 +8,14 @@ import re
 from typing import Any
 
 from mockgw.execute.context import IntegrationResult, Invocation
-from mockgw.execute.errors import GATEWAY_ERRORS, GatewayError
+from mockgw.execute.errors import GatewayError
 from mockgw.execute.mapping import (
     apply_mappings,
     integration_response_source,
     method_request_source,
 )
 from mockgw.execute.templates import render_gateway_template, render_response_template
+from mockgw.gateway_responses import family
 from mockgw.protocol.wire import WireResponse
 
 _PROXY_REMAPPED = ("connection", "content-length", "date", "server")
@@ -161,13 +162,10 @@ def _builtin_body(error: GatewayError) -> bytes:
 
 
 def _custom_gateway_response(inv: Invocation, error: GatewayError) -> dict[str, Any] | None:
+    """The API's own response for the error's type, else its DEFAULT_4XX/5XX."""
     responses = (inv.snapshot or {}).get("gatewayResponses") or {}
-    found = responses.get(error.response_type)
-    if found is not None:
-        return found
-    default_status = GATEWAY_ERRORS[error.response_type][0]
-    family = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
-    return responses.get(family)
+    return responses.get(error.response_type) or responses.get(
+        family(error.response_type) or "")
 
 
 def finish(inv: Invocation) -> None:

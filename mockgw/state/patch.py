@@ -98,10 +98,14 @@ def unknown_for_op(path: str, op: str, paths: Sequence[PatchPath]) -> str:
     operations`` when it accepts none), as UpdateResource and many others word it."""
     accepted = [p.pattern for p in paths if op in p.ops]
     if not accepted:
-        return (f"Invalid patch path  '{path}' specified for op '{op}'. "
-                "Please choose supported operations")
+        return _choose_supported(path, op)
     return (f"Invalid patch path  '{path}' specified for op '{op}'. "
             f"Must be one of: [{', '.join(accepted)}]")
+
+
+def _choose_supported(path: str, op: str) -> str:
+    return (f"Invalid patch path  '{path}' specified for op '{op}'. "
+            "Please choose supported operations")
 
 
 def op_must_be_one_of(path: str, op: str, entry: PatchPath) -> str:
@@ -118,7 +122,8 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
 
     ``unknown_path`` and ``bad_op`` word the errors for a path no :class:`PatchPath`
     matches and for an op the matching path does not allow (AWS words them differently
-    per operation); ``paths_by_op`` words both with :func:`unknown_for_op`.
+    per operation).  ``paths_by_op`` words them as most operations do: an unknown path with
+    :func:`unknown_for_op`, a refused op with ``Please choose supported operations``.
     """
     result = copy.deepcopy(record)
     for operation in operations or ():
@@ -134,12 +139,12 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
             _copy_or_move(result, operation, op, paths)
             continue
         found = find_path(paths, path)
-        if found is None or (paths_by_op and op not in found[0].ops):
-            message = unknown_for_op if paths_by_op else unknown_path
-            raise PatchError(message(path, op, paths))
+        if found is None:
+            raise PatchError((unknown_for_op if paths_by_op else unknown_path)(path, op, paths))
         entry, labels = found
         if op not in entry.ops:
-            raise PatchError(bad_op(path, op, entry))
+            raise PatchError(_choose_supported(path, op) if paths_by_op
+                             else bad_op(path, op, entry))
         value = operation.get("value")
         if op != "remove":
             if value is None and entry.value_required:
