@@ -15,7 +15,7 @@ from mockgw.execute.mapping import (
     method_request_source,
 )
 from mockgw.execute.templates import render_gateway_template, render_response_template
-from mockgw.gateway_responses import family
+from mockgw.gateway_responses import RESPONSE_TYPES, family
 from mockgw.protocol.wire import WireResponse
 
 _PROXY_REMAPPED = ("connection", "content-length", "date", "server")
@@ -163,6 +163,8 @@ def _builtin_body(error: GatewayError) -> bytes:
 
 def _custom_gateway_response(inv: Invocation, error: GatewayError) -> dict[str, Any] | None:
     """The API's own response for the error's type, else its DEFAULT_4XX/5XX."""
+    if error.response_type not in RESPONSE_TYPES:  # e.g. FORBIDDEN: no API answers it
+        return None
     responses = (inv.snapshot or {}).get("gatewayResponses") or {}
     return responses.get(error.response_type) or responses.get(
         family(error.response_type) or "")
