@@ -14,6 +14,7 @@ import binascii
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,12 @@ VALIDATION_ERRORS: dict[str, tuple[str, int]] = {
     "apigateway": ("BadRequestException", 400),
     "apigatewayv2": ("BadRequestException", 400),
     "apigatewaymanagementapi": ("BadRequestException", 400),
-    "lambda": ("InvalidParameterValueException", 400),
+    "lambda": ("ValidationException", 400),
 }
+#: Services whose messages name members without the ``<operation>Input.`` prefix.
+_UNPREFIXED_PATHS = frozenset({"lambda"})
+#: Enum shapes whose service checks values itself, in its own words (Lambda's runtimes).
+_SELF_CHECKED_ENUMS = frozenset({"Runtime"})
 _BODY_ERRORS: dict[str, tuple[str, int]] = {
     "lambda": ("InvalidRequestContentException", 400),
 }
@@ -93,18 +98,21 @@ def _plan(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]
     required = [n for n in shape.required_members]
     top = _context_name(operation)
 
+    def at(name: str) -> str:
+        return _lower_first(name) if service in _UNPREFIXED_PATHS else f"{top}.{name}"
+
     def parse(request: WireRequest, labels: dict[str, str]) -> dict[str, Any]:
         params: dict[str, Any] = {}
         for name, wire, member in uri:
             if wire in labels:
-                params[name] = _scalar(labels[wire], member, f"{top}.{name}")
+                params[name] = _scalar(labels[wire], member, at(name))
         for name, wire, member in query:
             values = request.query.get(wire)
             if values:
                 if member.type_name == "list":
-                    params[name] = [_scalar(v, member.member, f"{top}.{name}") for v in values]
+                    params[name] = [_scalar(v, member.member, at(name)) for v in values]
                 else:
-                    params[name] = _scalar(values[-1], member, f"{top}.{name}")
+                    params[name] = _scalar(values[-1], member, at(name))
         if query_map is not None:
             extra = {k: v[-1] for k, v in request.query.items() if k not in modeled_query}
             if extra:
@@ -112,7 +120,7 @@ def _plan(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]
         for name, wire, member in headers:
             value = request.headers.get(wire)
             if value is not None:
-                params[name] = _header(value, member, f"{top}.{name}")
+                params[name] = _header(value, member, at(name))
         for name, prefix, _member in prefixed:
             found = {k[len(prefix):]: v for k, v in request.headers.items()
                      if k.startswith(prefix)}
@@ -124,14 +132,14 @@ def _plan(service: str, operation: str) -> Callable[[WireRequest, dict[str, str]
                     params[payload] = (request.body if payload_member.type_name == "blob"
                                        else request.body.decode("utf-8", "replace"))
             elif request.body:
-                params[payload] = _value(_json(request.body), payload_member, f"{top}.{payload}")
+                params[payload] = _value(_json(request.body), payload_member, at(payload))
         elif body and request.body.strip():
             doc = _json(request.body)
             if not isinstance(doc, dict):
                 raise _BodyError("Could not parse request body into json: expected an object")
             for name, wire, member in body:
                 if wire in doc and doc[wire] is not None:
-                    params[name] = _value(doc[wire], member, f"{top}.{name}")
+                    params[name] = _value(doc[wire], member, at(name))
         missing = [n for n in required if params.get(n) is None]
         if missing:
             raise ParseError(_constraint_message(
@@ -170,7 +178,7 @@ def _json(body: bytes) -> Any:
 
 def _check_range(value: Any, shape: Shape, path: str) -> None:
     meta = shape.metadata
-    if "enum" in meta and value not in meta["enum"]:
+    if "enum" in meta and value not in meta["enum"] and shape.name not in _SELF_CHECKED_ENUMS:
         enum = ", ".join(meta["enum"])
         raise ParseError(_constraint_message(
             [(path, value, f"Member must satisfy enum value set: [{enum}]")]))
@@ -186,6 +194,41 @@ def _check_range(value: Any, shape: Shape, path: str) -> None:
         what = "length" if not isinstance(value, (int, float)) else "value"
         raise ParseError(_constraint_message(
             [(path, value, f"Member must have {what} less than or equal to {high}")]))
+
+
+def _check_map(value: dict, shape: Shape, path: str) -> None:
+    """Constrained map keys and values, reported the way AWS's (Java) validator does:
+    the whole map as ``{k=v}`` and the member's constraints listed."""
+    problems = []
+    for what, items, member in (("keys", value.keys(), shape.key),
+                                ("value", value.values(), shape.value)):
+        if member.metadata and not all(_fits(item, member) for item in items):
+            listed = ", ".join(_constraints(member))
+            problems.append(f"Map {what} must satisfy constraint: [{listed}]")
+    if problems:
+        shown = "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
+        raise ParseError(_constraint_message([(path, shown, why) for why in problems]))
+
+
+def _fits(value: Any, shape: Shape) -> bool:
+    try:
+        _check_range(value, shape, "")
+    except ParseError:
+        return False
+    pattern = shape.metadata.get("pattern")
+    return pattern is None or re.fullmatch(pattern, str(value)) is not None
+
+
+def _constraints(shape: Shape) -> list[str]:
+    meta = shape.metadata
+    what = "value" if shape.type_name in ("integer", "long", "double", "float") else "length"
+    listed = [f"Member must have {what} less than or equal to {meta['max']}"] \
+        if "max" in meta else []
+    if "min" in meta:
+        listed.append(f"Member must have {what} greater than or equal to {meta['min']}")
+    if "pattern" in meta:
+        listed.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    return [*listed, "Member must not be null"]
 
 
 def _scalar(text: str, shape: Shape, path: str) -> Any:
@@ -248,7 +291,7 @@ def _value(value: Any, shape: Shape, path: str) -> Any:
         for name, member in shape.members.items():
             wire = member.serialization.get("name", name)
             if value.get(wire) is not None:
-                out[name] = _value(value[wire], member, f"{path}.{name}")
+                out[name] = _value(value[wire], member, f"{path}.{_lower_first(name)}")
         return out
     if kind == "list":
         if not isinstance(value, list):
@@ -258,6 +301,7 @@ def _value(value: Any, shape: Shape, path: str) -> Any:
     if kind == "map":
         if not isinstance(value, dict):
             raise ParseError(_constraint_message([(path, value, "Member must be a map")]))
+        _check_map(value, shape, path)
         return {str(k): _value(v, shape.value, f"{path}.{k}") for k, v in value.items()
                 if v is not None}
     if kind == "string":
