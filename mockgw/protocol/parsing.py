@@ -216,7 +216,10 @@ def _fits(value: Any, shape: Shape) -> bool:
     except ParseError:
         return False
     pattern = shape.metadata.get("pattern")
-    return pattern is None or re.fullmatch(pattern, str(value)) is not None
+    try:
+        return pattern is None or re.fullmatch(pattern, str(value)) is not None
+    except re.error:  # a Java-only construct (\p{L} ...): not checked
+        return True
 
 
 def _constraints(shape: Shape) -> list[str]:
