@@ -24,7 +24,8 @@ def invoke(call: Call, params: dict[str, Any]) -> dict:
                            params.get("Payload", b""), qualifier=qualifier,
                            invocation_type=params.get("InvocationType", "RequestResponse"),
                            log_type=params.get("LogType"),
-                           client_context=params.get("ClientContext"))
+                           client_context=params.get("ClientContext"),
+                           request_id=call.request_id)
     return {"StatusCode": result.status, "Payload": result.payload,
             "FunctionError": result.function_error, "LogResult": result.log_tail,
             "ExecutedVersion": result.executed_version}

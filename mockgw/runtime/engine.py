@@ -75,14 +75,16 @@ class InvokeResult:
 def invoke(instance: Any, account: str, region: str, function_ref: str,
            payload: bytes = b"", *, qualifier: str | None = None,
            invocation_type: str = "RequestResponse", log_type: str | None = None,
-           client_context: str | dict | None = None) -> InvokeResult:
+           client_context: str | dict | None = None, request_id: str | None = None
+           ) -> InvokeResult:
     """Invoke the function ``function_ref`` (name, partial or full ARN, maybe qualified) of
     ``account`` in ``region`` with the event ``payload``, as Lambda's Invoke does.
 
     Raises :class:`~mockgw.errors.ServiceError` with Lambda's code and message for what
     Invoke refuses (unknown function or qualifier, oversized or non-JSON payload, ...).
     ``client_context`` is the ``X-Amz-Client-Context`` header (base64 JSON) or its
-    decoded object.
+    decoded object; ``request_id`` becomes the invocation's ``aws_request_id`` (as Lambda's
+    Invoke uses its own request id), a new one when not given.
     """
     ref = parse_ref(function_ref)
     store = instance.backends.store(account, region)
@@ -107,9 +109,11 @@ def invoke(instance: Any, account: str, region: str, function_ref: str,
     if invocation_type == "DryRun":
         return InvokeResult(204)
     if invocation_type == "Event":
-        _workers(instance).submit(lambda: _invoke_now(run, target, payload, context, None))
+        request_id = request_id or str(uuid.uuid4())
+        _workers(instance).submit(
+            lambda: _invoke_now(run, target, payload, context, None, request_id))
         return InvokeResult(202)
-    return _invoke_now(run, target, payload, context, log_type)
+    return _invoke_now(run, target, payload, context, log_type, request_id)
 
 
 def retire(instance: Any, account: str, region: str, name: str) -> None:
@@ -167,8 +171,8 @@ def _runner(instance: Any, account: str, region: str, target: Target) -> Runner:
 
 
 def _invoke_now(run: Runner, target: Target, payload: bytes, context: dict | None,
-                log_type: str | None) -> InvokeResult:
-    request_id = str(uuid.uuid4())
+                log_type: str | None, request_id: str | None) -> InvokeResult:
+    request_id = request_id or str(uuid.uuid4())
     execution = run(request_id, payload, context)
     answer, failed = execution.payload, True
     if execution.timed_out:
@@ -191,12 +195,15 @@ def _invoke_now(run: Runner, target: Target, payload: bytes, context: dict | Non
 
 
 def _log_text(request_id: str, target: Target, execution: Execution) -> str:
-    """The invocation's log as Lambda writes it: START, the function's output, END and
-    REPORT."""
+    """The invocation's log as Lambda writes it: what the init phase wrote (cold starts),
+    START, the function's output, END and REPORT."""
     output = execution.output
     if output and not output.endswith("\n"):
         output += "\n"
-    lines = [f"START RequestId: {request_id} Version: {target.version}\n", output]
+    init = execution.init_output
+    if init and not init.endswith("\n"):
+        init += "\n"
+    lines = [init, f"START RequestId: {request_id} Version: {target.version}\n", output]
     if execution.timed_out:
         lines.append(f"{log_timestamp()} {request_id} Task timed out after "
                      f"{target.config['Timeout']:.2f} seconds\n")
@@ -208,8 +215,8 @@ def _log_text(request_id: str, target: Target, execution: Execution) -> str:
         report.append(f"Init Duration: {execution.init_ms:.2f} ms")
     if execution.timed_out:
         report.append("Status: timeout")
-    elif execution.exit_status is not None:
-        report.append("Status: error\tError Type: Runtime.ExitError")
+    elif execution.exit_status is not None or execution.init_error is not None:
+        report.append(f"Status: error\tError Type: {execution.init_error or 'Runtime.ExitError'}")
     lines += [f"END RequestId: {request_id}\n", "\t".join(report) + "\t\n"]
     return "".join(lines)
 

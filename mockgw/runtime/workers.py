@@ -85,7 +85,9 @@ class Execution:
     exit_status: str | None = None
     output: str = ""
     duration_ms: float = 0.0
-    init_ms: float | None = None
+    init_ms: float | None = None  # cold starts: how long the init phase took
+    init_output: str = ""  # cold starts: what the init phase wrote
+    init_error: str | None = None  # the errorType of a failed init phase
     max_memory_mb: int = 0
 
 
@@ -104,6 +106,7 @@ class Worker:
         self._offset = 0
         self._reaped = False
         self.init_ms: float | None = None
+        self.init_output = ""
         try:
             with open(log_path, "ab") as log:
                 self.process = subprocess.Popen(
@@ -122,19 +125,25 @@ class Worker:
 
     def start(self) -> Execution | None:
         """Wait out the init phase: ``None`` when ready, else what went wrong."""
+        started = time.perf_counter()
         try:
             frame = self._receive(INIT_TIMEOUT)
         except _TimedOut:
             return self._failed(timed_out=True)
         if frame is None:
-            return self._failed()
-        header, _ = frame
-        if "initError" in header:
+            failed = self._failed()
+        else:
+            header, _ = frame
+            if "initError" not in header:
+                self.init_ms, self.init_output = header["initMs"], self.read_log()
+                return None
             self.kill()
-            return Execution(json.dumps(header["initError"]).encode(), error=True,
-                             output=self.read_log())
-        self.init_ms = header["initMs"]
-        return None
+            failed = Execution(json.dumps(header["initError"]).encode(), error=True,
+                               output=self.read_log(),
+                               init_error=header["initError"]["errorType"])
+        failed.init_output, failed.output = failed.output, ""
+        failed.duration_ms = (time.perf_counter() - started) * 1000
+        return failed
 
     def invoke(self, request: Request) -> Execution:
         started = time.perf_counter()
@@ -221,7 +230,7 @@ class WorkerPool:
         """Run ``request`` on a warm worker of ``spec`` (started from ``zip_file``, the
         base64 code, when none is free)."""
         worker = self._acquire(spec)
-        init_ms = None
+        cold = worker is None
         if worker is None:
             try:
                 worker = Worker(spec, self._code_dir(spec.code_sha256, zip_file),
@@ -235,9 +244,9 @@ class WorkerPool:
             if failed is not None:
                 self._give_back(spec, worker, reuse=False)
                 return failed
-            init_ms = worker.init_ms
         execution = worker.invoke(request)
-        execution.init_ms = init_ms
+        if cold:
+            execution.init_ms, execution.init_output = worker.init_ms, worker.init_output
         reusable = not execution.timed_out and execution.exit_status is None
         self._give_back(spec, worker, reuse=reusable)
         return execution
