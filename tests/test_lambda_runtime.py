@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import boto3
 import pytest
@@ -111,6 +114,37 @@ def test_workers_end_with_the_mock():
         create(c, "spawner", SPAWNS)
         worker, child = answer(c.invoke(FunctionName="spawner"))
         assert alive(worker) and alive(child)
+    wait_gone(worker, child)
+
+
+KILLED_PARENT = """
+import json, sys, threading
+import boto3
+from mockgw import mock_apigateway
+from tests.lambda_support import answer, create
+from tests.test_lambda_runtime import SPAWNS
+
+mock_apigateway().start()
+c = boto3.client("lambda", region_name="us-east-1")
+create(c, "spawner", SPAWNS)
+first = []
+thread = threading.Thread(target=lambda: first.append(answer(c.invoke(FunctionName="spawner"))))
+thread.start()
+thread.join()
+print(json.dumps([*first[0], answer(c.invoke(FunctionName="spawner"))[0]]), flush=True)
+sys.stdin.read()
+"""
+
+
+def test_workers_die_with_a_killed_parent():
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT], cwd=Path(__file__).parents[1],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        worker, child, same_worker = json.loads(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    assert same_worker == worker  # started by a thread that ended, still warm
     wait_gone(worker, child)
 
 

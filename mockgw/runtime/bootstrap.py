@@ -1,6 +1,6 @@
 """One warm Lambda execution environment: the program each worker subprocess runs.
 
-``python -u bootstrap.py REQUEST_FD RESPONSE_FD PARENT_PID`` imports the handler that
+``python -u bootstrap.py REQUEST_FD RESPONSE_FD LIFELINE_FD`` imports the handler that
 ``_HANDLER`` names from ``LAMBDA_TASK_ROOT`` (the function's unzipped code) and reports
 ``ready`` or the init error.  Then it serves invocations one at a time: it reads a request
 frame, calls the handler with the event and a :class:`LambdaContext`, and writes the
@@ -20,8 +20,10 @@ import json
 import logging
 import os
 import resource
+import signal
 import struct
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -235,22 +237,21 @@ def _install_logging() -> _RequestIdFilter:
     return request_ids
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to kill this process when the parent dies (no orphans)."""
-    try:
-        import ctypes
-        import signal
+def _die_with_parent(lifeline: int) -> None:
+    """Kill this worker and everything it started as soon as the parent goes away: only
+    the parent holds the other end of ``lifeline``, so reading it ends when the parent
+    dies, however it dies."""
+    def watch() -> None:
+        while os.read(lifeline, 1):
+            pass
+        os.killpg(0, signal.SIGKILL)
 
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:
-        os._exit(1)
+    threading.Thread(target=watch, name="mockgw-lifeline", daemon=True).start()
 
 
 def main(argv: list[str]) -> int:
-    request_fd, response_fd, parent_pid = int(argv[1]), int(argv[2]), int(argv[3])
-    _die_with_parent(parent_pid)
+    request_fd, response_fd, lifeline = int(argv[1]), int(argv[2]), int(argv[3])
+    _die_with_parent(lifeline)
     sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
     request_ids = _install_logging()
     started = time.perf_counter()

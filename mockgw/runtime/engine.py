@@ -105,13 +105,19 @@ def invoke(instance: Any, account: str, region: str, function_ref: str,
         target = resolve(store, name, qualifier, instance.random)
     _check_payload(payload, invocation_type)
     context = _client_context(client_context)
-    run = _runner(instance, account, region, target)
     if invocation_type == "DryRun":
         return InvokeResult(204)
+    run = _runner(instance, account, region, target)
     if invocation_type == "Event":
         request_id = request_id or str(uuid.uuid4())
-        _workers(instance).submit(
-            lambda: _invoke_now(run, target, payload, context, None, request_id))
+
+        def in_background() -> None:
+            try:
+                _invoke_now(run, target, payload, context, None, request_id)
+            except Exception:
+                log.exception("asynchronous invocation of %s failed", target.arn)
+
+        _workers(instance).submit(in_background)
         return InvokeResult(202)
     return _invoke_now(run, target, payload, context, log_type, request_id)
 

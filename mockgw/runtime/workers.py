@@ -102,6 +102,7 @@ class Worker:
                    AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream)
         request_read, self._requests = os.pipe()
         self._responses, response_write = os.pipe()
+        lifeline_read, self._lifeline = os.pipe()
         self._log_path = log_path
         self._offset = 0
         self._reaped = False
@@ -111,17 +112,17 @@ class Worker:
             with open(log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     [sys.executable, "-u", _BOOTSTRAP, str(request_read), str(response_write),
-                     str(os.getpid())],
+                     str(lifeline_read)],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    pass_fds=(request_read, response_write), env=env, cwd=code_dir,
-                    start_new_session=True)
+                    pass_fds=(request_read, response_write, lifeline_read), env=env,
+                    cwd=code_dir, start_new_session=True)
         except BaseException:
-            os.close(self._requests)
-            os.close(self._responses)
+            for fd in (self._requests, self._responses, self._lifeline):
+                os.close(fd)
             raise
         finally:
-            os.close(request_read)
-            os.close(response_write)
+            for fd in (request_read, response_write, lifeline_read):
+                os.close(fd)
 
     def start(self) -> Execution | None:
         """Wait out the init phase: ``None`` when ready, else what went wrong."""
@@ -205,8 +206,8 @@ class Worker:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
-        os.close(self._requests)
-        os.close(self._responses)
+        for fd in (self._requests, self._responses, self._lifeline):
+            os.close(fd)
 
 
 class WorkerPool:
