@@ -238,15 +238,19 @@ def _install_logging() -> _RequestIdFilter:
 
 
 def _die_with_parent(lifeline: int) -> None:
-    """Kill this worker and everything it started as soon as the parent goes away: only
-    the parent holds the other end of ``lifeline``, so reading it ends when the parent
-    dies, however it dies."""
+    """End this worker as soon as the parent goes away: only the parent holds the other
+    end of ``lifeline``, so reading it ends when the parent dies, however it dies."""
     def watch() -> None:
         while os.read(lifeline, 1):
             pass
-        os.killpg(0, signal.SIGKILL)
+        _end()
 
     threading.Thread(target=watch, name="mockgw-lifeline", daemon=True).start()
+
+
+def _end() -> None:
+    """Kill this worker and every process it started (its process group)."""
+    os.killpg(0, signal.SIGKILL)
 
 
 def main(argv: list[str]) -> int:
@@ -261,7 +265,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(error_log_line(exc.payload))
         sys.stderr.flush()
         write_frame(response_fd, {"initError": exc.payload})
-        return 0
+        _end()
+        return 1
     write_frame(response_fd, {"initMs": (time.perf_counter() - started) * 1000})
     while (frame := read_frame(request_fd)) is not None:
         request, payload = frame
@@ -279,6 +284,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.flush()
         max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         write_frame(response_fd, {"error": is_error, "maxRssKb": max_rss_kb}, answer)
+    _end()  # the parent has gone
     return 0
 
 
