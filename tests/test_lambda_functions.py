@@ -313,3 +313,31 @@ def test_regions_are_isolated(gw):
     assert west.list_functions()["Functions"] == []
     assert east.get_function(FunctionName="local")["Configuration"]["FunctionArn"].startswith(
         f"arn:aws:lambda:{REGION}:")
+
+
+def test_tags(gw):
+    c = gw.client("lambda")
+    create(c, "tagged", ECHO, Tags={"a": "1"})
+    resource = f"{ARN}:tagged"
+    c.tag_resource(Resource=resource, Tags={"b": "2", "a": "one"})
+    assert c.list_tags(Resource=resource)["Tags"] == {"a": "one", "b": "2"}
+    c.untag_resource(Resource=resource, TagKeys=["a", "absent"])
+    assert c.list_tags(Resource=resource)["Tags"] == {"b": "2"}
+    assert c.get_function(FunctionName="tagged")["Tags"] == {"b": "2"}
+    with pytest.raises(ClientError) as exc:
+        c.tag_resource(Resource=f"{resource}:1", Tags={"c": "3"})
+    assert error_of(exc) == (
+        "InvalidParameterValueException",
+        "Tags on function aliases and versions are not supported. Please specify a function "
+        "ARN.", 400)
+    with pytest.raises(ClientError) as exc:
+        c.tag_resource(Resource=resource, Tags={f"k{i}": "v" for i in range(50)})
+    assert error_of(exc) == ("InvalidParameterValueException",
+                             "Number of tags exceeds resource tag limit.", 400)
+    with pytest.raises(ClientError) as exc:
+        c.list_tags(Resource=f"{ARN}:doesnotexist")
+    assert error_of(exc) == ("ResourceNotFoundException",
+                             f"Function not found: {ARN}:doesnotexist", 404)
+    with pytest.raises(ClientError) as exc:
+        c.list_tags(Resource="arn:aws:something")
+    assert error_of(exc)[::2] == ("ValidationException", 400)

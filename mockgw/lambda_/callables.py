@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockgw.errors import ResourceConflictException
+from mockgw.instance import Instance
 from mockgw.lambda_.common import check_settings, functions
 from mockgw.lambda_.functions import new_function, new_function_name
 from mockgw.operations import Call
@@ -19,7 +20,7 @@ from mockgw.runtime.functions import constraint_error
 DEFAULT_ROLE = "arn:aws:iam::{account}:role/mockgw-callable"
 
 
-def register_function(instance: Any, name: str, handler: Callable[[Any, Any], Any], *,
+def register_function(instance: Instance, name: str, handler: Callable[[Any, Any], Any], *,
                       account: str | None = None, region: str | None = None,
                       timeout: int = 3, memory_size: int = 128, description: str = "",
                       runtime: str = "python3.12", role: str | None = None,

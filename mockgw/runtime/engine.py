@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockgw.errors import ServiceError
+from mockgw.instance import Instance
 from mockgw.runtime import forward
 from mockgw.runtime.bootstrap import LambdaContext, log_timestamp
 from mockgw.runtime.functions import FUNCTIONS, Target, locate, parse_ref, resolve
@@ -72,7 +73,7 @@ class InvokeResult:
     log: str = ""
 
 
-def invoke(instance: Any, account: str, region: str, function_ref: str,
+def invoke(instance: Instance, account: str, region: str, function_ref: str,
            payload: bytes = b"", *, qualifier: str | None = None,
            invocation_type: str = "RequestResponse", log_type: str | None = None,
            client_context: str | dict | None = None, request_id: str | None = None
@@ -122,13 +123,13 @@ def invoke(instance: Any, account: str, region: str, function_ref: str,
     return _invoke_now(run, target, payload, context, log_type, request_id)
 
 
-def retire(instance: Any, account: str, region: str, name: str) -> None:
-    """Stop the warm workers of a function (its code or configuration changed, or it was
-    deleted)."""
+def retire(instance: Instance, account: str, region: str, name: str) -> None:
+    """Stop the warm workers of a deleted function (a changed version retires its own
+    workers on its next invocation)."""
     _workers(instance).retire(account, region, name)
 
 
-def callables(instance: Any) -> dict[str, Callable[..., Any]]:
+def callables(instance: Instance) -> dict[str, Callable[..., Any]]:
     """The callables registered as functions in ``instance``, by CodeSha256."""
     return instance.service(CALLABLES, lambda _: {})
 
@@ -136,7 +137,7 @@ def callables(instance: Any) -> dict[str, Callable[..., Any]]:
 Runner = Callable[[str, bytes, dict | None], Execution]
 
 
-def _runner(instance: Any, account: str, region: str, target: Target) -> Runner:
+def _runner(instance: Instance, account: str, region: str, target: Target) -> Runner:
     """How to run the target version: ``run(request_id, payload, client_context)``."""
     config, code = target.config, target.code
     timeout = config["Timeout"]
@@ -288,7 +289,7 @@ def _service_error(error_type: str, message: str) -> bytes:
                       separators=(",", ":")).encode()
 
 
-def _workers(instance: Any) -> WorkerPool:
+def _workers(instance: Instance) -> WorkerPool:
     return instance.service(WORKERS, WorkerPool)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mockgw.instance import Instance
 from mockgw.runtime.functions import (
     FUNCTIONS,
     LATEST,
@@ -26,7 +27,7 @@ INVOKE_ACTION = "lambda:InvokeFunction"
 APIGATEWAY = "apigateway.amazonaws.com"
 
 
-def may_invoke(instance: Any, account: str, region: str, function_ref: str, *,
+def may_invoke(instance: Instance, account: str, region: str, function_ref: str, *,
                source_arn: str, qualifier: str | None = None,
                principal: str = APIGATEWAY, source_account: str | None = None) -> bool:
     """May ``principal`` (API Gateway by default) calling from ``source_arn`` invoke the
