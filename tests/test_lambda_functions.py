@@ -341,3 +341,29 @@ def test_tags(gw):
     with pytest.raises(ClientError) as exc:
         c.list_tags(Resource="arn:aws:something")
     assert error_of(exc)[::2] == ("ValidationException", 400)
+
+
+def test_code_from_s3_served_by_moto():
+    moto = pytest.importorskip("moto")
+    import boto3
+
+    from mockgw import mock_apigateway
+    from tests.lambda_support import answer
+
+    with moto.mock_aws(), mock_apigateway():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="code")
+        s3.put_object(Bucket="code", Key="fn.zip", Body=zip_code(ECHO))
+        c = boto3.client("lambda", region_name=REGION)
+        created = c.create_function(FunctionName="from-s3", Runtime="python3.12", Role=ROLE,
+                                    Handler="handler.handler",
+                                    Code={"S3Bucket": "code", "S3Key": "fn.zip"})
+        assert created["CodeSize"] == len(zip_code(ECHO))
+        assert answer(c.invoke(FunctionName="from-s3", Payload=b'{"a": 1}'))["event"] == {
+            "a": 1}
+        with pytest.raises(ClientError) as exc:
+            c.update_function_code(FunctionName="from-s3", S3Bucket="code", S3Key="nope.zip")
+        assert error_of(exc) == (
+            "InvalidParameterValueException",
+            "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The "
+            "specified key does not exist.", 400)

@@ -240,7 +240,12 @@ class WorkerPool:
                 self._give_back(spec, None)
                 raise
             with self._lock:
-                self._workers.add(worker)
+                closed = self._closed
+                if not closed:
+                    self._workers.add(worker)
+            if closed:
+                self._give_back(spec, worker)
+                raise RuntimeError("the Lambda worker pool is closed")
             failed = worker.start()
             if failed is not None:
                 self._give_back(spec, worker, reuse=False)
@@ -257,7 +262,7 @@ class WorkerPool:
         self._background.submit(work)
 
     def retire(self, account: str, region: str, name: str) -> None:
-        """Stop the warm workers of a function (deleted, or its code changed)."""
+        """Stop the warm workers of a (deleted) function."""
         with self._lock:
             for slot in [s for s in self._current if s[:3] == (account, region, name)]:
                 del self._current[slot]
@@ -280,14 +285,17 @@ class WorkerPool:
         self._background.shutdown(wait=False, cancel_futures=True)
         for worker in doomed:
             worker.kill()
-        if self._root is not None:
-            shutil.rmtree(self._root, ignore_errors=True)
+        with self._code_lock:
+            if self._root is not None:
+                shutil.rmtree(self._root, ignore_errors=True)
         _live_pools.discard(self)
 
     @property
     def root(self) -> str:
         """The pool's directory (unzipped code, worker logs), made on first use."""
         with self._code_lock:
+            if self._closed:
+                raise RuntimeError("the Lambda worker pool is closed")
             if self._root is None:
                 self._root = tempfile.mkdtemp(prefix="mockgw-lambda-")
             return self._root
@@ -344,6 +352,8 @@ class WorkerPool:
         """The function's code unzipped (once per CodeSha256)."""
         root = self.root
         with self._code_lock:
+            if self._closed:
+                raise RuntimeError("the Lambda worker pool is closed")
             path = self._code_dirs.get(code_sha256)
             if path is None:
                 digest = hashlib.sha256(code_sha256.encode()).hexdigest()[:32]
