@@ -367,3 +367,22 @@ def test_code_from_s3_served_by_moto():
             "InvalidParameterValueException",
             "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The "
             "specified key does not exist.", 400)
+
+
+def test_container_image_functions_are_recorded(gw):
+    c = gw.client("lambda")
+    uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest"
+    created = c.create_function(FunctionName="image", Role=ROLE, PackageType="Image",
+                                Code={"ImageUri": uri})
+    assert created["PackageType"] == "Image"
+    assert "Runtime" not in created and "Handler" not in created
+    code = c.get_function(FunctionName="image")["Code"]
+    assert (code["RepositoryType"], code["ImageUri"]) == ("ECR", uri)
+    with pytest.raises(ClientError) as exc:
+        c.update_function_code(FunctionName="image", ZipFile=zip_code(ECHO))
+    assert error_of(exc) == (
+        "InvalidParameterValueException",
+        "Please provide ImageUri when updating a function with packageType Image.", 400)
+    with pytest.raises(ClientError) as exc:
+        c.invoke(FunctionName="image")
+    assert error_of(exc)[::2] == ("InvalidRuntimeException", 502)
