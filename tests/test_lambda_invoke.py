@@ -105,8 +105,8 @@ def test_handler_exception_answers_the_error_document(gw):
     assert len(error["stackTrace"]) == 1
     assert re.fullmatch(r'  File "/.+/handler\.py", line 3, in handler\n    raise KeyError\(.*\)\n',
                         error["stackTrace"][0])
-    assert "[ERROR] KeyError: 'action'\rTraceback (most recent call last):\r  File " in \
-        log_of(result)
+    assert "[ERROR] KeyError: 'action'\rTraceback (most recent call last):\r\u00a0\u00a0File " \
+        in log_of(result)
 
 
 def test_function_error_headers_on_the_wire(gw):

@@ -118,7 +118,7 @@ def load_handler(spec: str) -> Handler:
     except SyntaxError as exc:
         raise InitError("Runtime.UserCodeSyntaxError",
                         f"Syntax error in module '{module_name}': {exc}",
-                        traceback.format_exception_only(exc)) from None
+                        [f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}']) from None
     except Exception as exc:
         payload = error_payload(exc, "")
         raise InitError(payload["errorType"], payload["errorMessage"],
@@ -140,11 +140,14 @@ def error_payload(exc: BaseException, request_id: str) -> dict:
 
 
 def error_log_line(payload: dict) -> str:
-    """How the runtime logs an error: one line, the traceback joined with carriage
-    returns (one CloudWatch event)."""
+    """How the runtime logs an error: one line (one CloudWatch event), the traceback's
+    lines joined with carriage returns and indented with no-break spaces."""
     lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}",
              "Traceback (most recent call last):"]
-    lines += [line for frame in payload["stackTrace"] for line in frame.rstrip("\n").split("\n")]
+    for frame in payload["stackTrace"]:
+        for line in frame.splitlines():
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
     return "\r".join(lines) + "\n"
 
 
