@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -124,14 +125,16 @@ from mockgw import mock_apigateway
 from tests.lambda_support import answer, create
 from tests.test_lambda_runtime import SPAWNS
 
-mock_apigateway().start()
+mock = mock_apigateway().start()
 c = boto3.client("lambda", region_name="us-east-1")
 create(c, "spawner", SPAWNS)
 first = []
 thread = threading.Thread(target=lambda: first.append(answer(c.invoke(FunctionName="spawner"))))
 thread.start()
 thread.join()
-print(json.dumps([*first[0], answer(c.invoke(FunctionName="spawner"))[0]]), flush=True)
+again = answer(c.invoke(FunctionName="spawner"))[0]
+print(json.dumps([*first[0], again, mock.instance.service("lambda.workers", None).root]),
+      flush=True)
 sys.stdin.read()
 """
 
@@ -140,10 +143,11 @@ def test_workers_die_with_a_killed_parent():
     parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT], cwd=Path(__file__).parents[1],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        worker, child, same_worker = json.loads(parent.stdout.readline())
+        worker, child, same_worker, files = json.loads(parent.stdout.readline())
     finally:
         parent.kill()
         parent.wait()
+    shutil.rmtree(files)  # a killed process leaves its files; its workers must not stay
     assert same_worker == worker  # started by a thread that ended, still warm
     wait_gone(worker, child)
 
