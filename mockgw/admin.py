@@ -1,4 +1,4 @@
-"""Admin endpoints under ``/_mockgw/``: health, reset, access logs, the clock."""
+"""Admin endpoints under ``/_mockgw/``: health, reset, access logs, the clock, Cognito keys."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ _ROUTES = Map([
     Rule("/_mockgw/reset", endpoint="reset", methods=["POST"]),
     Rule("/_mockgw/logs/<api_id>/<stage>", endpoint="access_logs", methods=["GET"]),
     Rule("/_mockgw/clock", endpoint="clock", methods=["GET", "POST"]),
+    Rule("/_mockgw/cognito/userpools/<pool_id>/jwks", endpoint="user_pool_keys",
+         methods=["GET", "PUT", "POST", "DELETE"]),
 ])
 
 _HANDLERS: dict[str, Callable[[Instance, WireRequest], WireResponse]] = {}
@@ -90,3 +92,25 @@ def clock(instance: Instance, request: WireRequest) -> WireResponse:
         except (TypeError, ValueError):
             return json_response(400, {"message": "freeze and advance take numbers"})
     return json_response(200, {"now": instance.clock(), "frozen": instance.clock.frozen})
+
+
+@endpoint("user_pool_keys")
+def user_pool_keys(instance: Instance, request: WireRequest, pool_id: str) -> WireResponse:
+    """The signing keys (JWKS) a user pool's tokens are checked with: ``PUT`` (or
+    ``POST``) a JWKS to register it, ``GET`` it back, ``DELETE`` it."""
+    from mockgw.cognito import keys
+
+    known = keys(instance)
+    if request.method in ("PUT", "POST"):
+        try:
+            known.register(pool_id, json.loads(request.body or b"null"))
+        except ValueError as exc:
+            return json_response(400, {"message": str(exc)})
+    elif request.method == "DELETE":
+        if not known.forget(pool_id):
+            return json_response(404, {"message": f"No keys registered for {pool_id}"})
+        return json_response(200, {"userPoolId": pool_id, "deleted": True})
+    registered = known.registered(pool_id)
+    if registered is None:
+        return json_response(404, {"message": f"No keys registered for {pool_id}"})
+    return json_response(200, registered)

@@ -95,6 +95,13 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
 
         return register_function(self.instance, name, handler, **options)
 
+    def register_user_pool_keys(self, pool_id: str, jwks: dict) -> None:
+        """Make ``jwks`` the signing keys of Cognito user pool ``pool_id`` (see
+        :mod:`mockgw.cognito`)."""
+        from mockgw.cognito import register_keys
+
+        register_keys(self.instance, pool_id, jwks)
+
     def start(self) -> mock_apigateway:
         app = Application(Instance(self._settings))
         with _lock:

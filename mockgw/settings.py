@@ -19,6 +19,9 @@ class Settings:
     seed: int | None = None  # seeds ids and canary splits (deterministic tests)
     # API Gateway may invoke a function without a resource policy only when this is off
     strict_lambda_permissions: bool = False
+    # COGNITO_USER_POOLS authorizers accept any well-formed, unexpired JWT (no signature
+    # or issuer check) when this is on
+    cognito_trust_any_jwt: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

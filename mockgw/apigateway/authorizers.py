@@ -1,8 +1,8 @@
 """Authorizer: create, get, list, update and delete TOKEN, REQUEST (Lambda) and
 COGNITO_USER_POOLS authorizers, checked as AWS checks them when they are configured.
 
-An authorizer that a method uses cannot be deleted.  TestInvokeAuthorizer belongs to the
-data plane (it runs the Lambda function) and is not served here.
+An authorizer that a method uses cannot be deleted.  TestInvokeAuthorizer runs the data
+plane's authorizer code and lives in ``invoke_authorizer.py``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("GetAuthorizer")
 def get_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    return copy_out(_authorizer(call, params))
+    return copy_out(authorizer_of(call, params))
 
 
 @operation("GetAuthorizers")
@@ -78,7 +78,7 @@ def get_authorizers(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("UpdateAuthorizer")
 def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    current = _authorizer(call, params)
+    current = authorizer_of(call, params)
     updated = apply_patch(current, params.get("patchOperations"), _PATCH_PATHS)
     _check(updated)
     rest_api(call, params["restApiId"])["authorizers"][current["id"]] = updated
@@ -87,7 +87,7 @@ def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteAuthorizer")
 def delete_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    target = _authorizer(call, params)
+    target = authorizer_of(call, params)
     record = rest_api(call, params["restApiId"])
     for res, http_method, method in methods_of(record):
         if (method.get("authorizerId") == target["id"]
@@ -100,7 +100,8 @@ def delete_authorizer(call: Call, params: dict[str, Any]) -> dict:
 
 # -- helpers ---------------------------------------------------------------------------------
 
-def _authorizer(call: Call, params: dict[str, Any]) -> dict:
+def authorizer_of(call: Call, params: dict[str, Any]) -> dict:
+    """The authorizer ``params`` name (``restApiId``, ``authorizerId``), or AWS's 404."""
     record = rest_apis(call).get(params["restApiId"])
     found = record and record["authorizers"].get(params["authorizerId"])
     if not found:

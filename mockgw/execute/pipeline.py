@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from mockgw.execute import accesslog
+from mockgw.execute.authorizers import authorize
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.integrations import call_integration
@@ -53,6 +54,7 @@ STEPS: list[Step] = [
     match_resource,
     prepare_context,
     throttle_stage,
+    authorize,
     check_api_key,
     throttle_usage_plan,
     build_integration_request,

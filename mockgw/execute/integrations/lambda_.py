@@ -38,16 +38,12 @@ def call(inv: Invocation) -> IntegrationResult:
         raise GatewayError("INTEGRATION_FAILURE",
                            log="Execution failed due to configuration error: Lambda proxy "
                                "integrations must use the POST integration method")
-    found = _FUNCTION_URI.match(inv.integration_request.uri)
-    if found is None:
+    target = function_of(inv.integration_request.uri, inv.store.account)
+    if target is None:
         raise GatewayError("INTEGRATION_FAILURE",
                            log="Execution failed due to configuration error: Invalid Lambda "
                                f"function ARN in {inv.integration_request.uri}")
-    function = found.group(2)
-    region, account = found.group(1), inv.store.account
-    arn = _FUNCTION_ARN.match(function)
-    if arn is not None:
-        region, account = arn.group(1), arn.group(2)
+    account, region, function = target
     source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
                   f"{inv.stage['stageName']}/{inv.request.method}{inv.resource['path']}")
     if not may_invoke(inv.instance, account, region, function, source_arn=source_arn):
@@ -60,11 +56,26 @@ def call(inv: Invocation) -> IntegrationResult:
         if result.function_error:
             raise GatewayError("INTEGRATION_FAILURE", status=502,
                                log=f"Lambda execution failed with status 200 due to customer "
-                                   f"function error: {_error_message(result.payload)}")
+                                   f"function error: {error_message(result.payload)}")
         return parse_proxy_response(inv, result.payload)
-    error = _error_message(result.payload) if result.function_error else None
+    error = error_message(result.payload) if result.function_error else None
     return IntegrationResult(status=200, headers=[("Content-Type", "application/json")],
                              body=result.payload, error_message=error)
+
+
+def function_of(uri: str, account: str) -> tuple[str, str, str] | None:
+    """``(account, region, function)`` of a Lambda invocation URI
+    (``arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function}/invocations``),
+    ``account`` being the caller's unless the function is a full ARN; ``None`` if ``uri``
+    is not one."""
+    found = _FUNCTION_URI.match(uri or "")
+    if found is None:
+        return None
+    function, region = found.group(2), found.group(1)
+    arn = _FUNCTION_ARN.match(function)
+    if arn is not None:
+        region, account = arn.group(1), arn.group(2)
+    return account, region, function
 
 
 def _invoke(inv: Invocation, account: str, region: str, function: str, payload: bytes) -> Any:
@@ -91,7 +102,7 @@ def _pool_factory(instance: Any) -> _Pool:
     return _Pool(max_workers=32, thread_name_prefix="mockgw-lambda-call")
 
 
-def _error_message(payload: bytes) -> str:
+def error_message(payload: bytes) -> str:
     try:
         doc = json.loads(payload or b"null")
     except ValueError:
@@ -105,12 +116,6 @@ def _error_message(payload: bytes) -> str:
 def proxy_event(inv: Invocation) -> dict[str, Any]:
     """The Lambda proxy integration event, as API Gateway REST APIs send it."""
     request = inv.request
-    headers: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in _event_headers(inv):
-        headers[name] = value
-        multi.setdefault(name, []).append(value)
-    query = {k: v[-1] for k, v in request.query.items() if v}
     binary = is_binary(inv, request.headers.get("content-type"))
     body: str | None
     if not request.body:
@@ -119,19 +124,35 @@ def proxy_event(inv: Invocation) -> dict[str, Any]:
         body = base64.b64encode(request.body).decode()
     else:
         body = request.body.decode("utf-8", "replace")
+    return {**request_fields(inv), "body": body, "isBase64Encoded": bool(body) and binary}
+
+
+def request_fields(inv: Invocation, *, empty: dict | None = None) -> dict[str, Any]:
+    """The request as API Gateway's Lambda events carry it (resource, path, method, headers,
+    query string, path parameters, stage variables and ``requestContext``); an empty map
+    is ``empty`` (``null`` in proxy events, ``{}`` in REQUEST authorizer events)."""
+    request = inv.request
+    headers: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in _event_headers(inv):
+        headers[name] = value
+        multi.setdefault(name, []).append(value)
+    query = {k: v[-1] for k, v in request.query.items() if v}
+
+    def given(value: dict) -> dict | None:
+        return value or (None if empty is None else dict(empty))
+
     return {
         "resource": inv.resource["path"],
         "path": inv.request.path if inv.target.via_custom_domain else inv.path,
         "httpMethod": request.method,
-        "headers": headers or None,
-        "multiValueHeaders": multi or None,
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: list(v) for k, v in request.query.items()} or None,
-        "pathParameters": dict(inv.path_params) or None,
-        "stageVariables": dict(inv.stage_variables) or None,
+        "headers": given(headers),
+        "multiValueHeaders": given(multi),
+        "queryStringParameters": given(query),
+        "multiValueQueryStringParameters": given({k: list(v) for k, v in request.query.items()}),
+        "pathParameters": given(dict(inv.path_params)),
+        "stageVariables": given(dict(inv.stage_variables)),
         "requestContext": request_context(inv),
-        "body": body,
-        "isBase64Encoded": bool(body) and binary,
     }
 
 

@@ -1,0 +1,235 @@
+"""Authorizers on the data plane: Lambda TOKEN and REQUEST authorizers, Cognito user pools.
+
+A method whose ``authorizationType`` is ``CUSTOM`` or ``COGNITO_USER_POOLS`` runs its
+authorizer (the :func:`authorize` step, before the API key check), as API Gateway does:
+
+* Every identity source must have a non-empty value (a TOKEN authorizer's token must also
+  match its ``identityValidationExpression``), or the answer is 401 ``Unauthorized``
+  without calling anything.
+* A Lambda authorizer is invoked with the TOKEN or REQUEST event (honouring the function's
+  resource policy, with the source ARN ``.../{api}/authorizers/{id}``, unless the
+  authorizer has ``authorizerCredentials``).  ``Unauthorized`` raised by the function is
+  401; an error or a malformed answer is 500 ``AUTHORIZER_CONFIGURATION_ERROR``.  The
+  answer is cached by identity (:mod:`mockgw.execute.authorizer_cache`) and its policy is
+  judged against each request's method ARN (:mod:`mockgw.execute.authorizer_policy`):
+  a deny is 403 ``ACCESS_DENIED``.
+* A Cognito authorizer checks the token (:mod:`mockgw.execute.cognito_authorizer`).
+
+What the authorizer grants reaches ``$context.authorizer`` (``principalId``, the context's
+keys and ``integrationLatency``, or ``claims``) and so the proxy event's
+``requestContext.authorizer``; with the API's ``apiKeySource`` ``AUTHORIZER`` its
+``usageIdentifierKey`` becomes ``$context.identity.apiKey`` for the API key check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockgw.errors import ServiceError
+from mockgw.execute.authorizer_cache import CACHE, AuthorizerCache
+from mockgw.execute.authorizer_policy import (
+    MalformedAnswer,
+    Verdict,
+    evaluate,
+    parse_answer,
+)
+from mockgw.execute.cognito_authorizer import verify_token
+from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.integrations.lambda_ import error_message, function_of, request_fields
+from mockgw.execute.request import substitute_stage_variables
+from mockgw.execute.variables import lookup
+from mockgw.runtime import invoke, may_invoke
+
+COGNITO = "COGNITO_USER_POOLS"
+DEFAULT_TTL = 300
+EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny in an " \
+                "identity-based policy"
+IMPLICIT_DENY = "User is not authorized to access this resource because no identity-based " \
+                "policy allows the execute-api:Invoke action"
+_AUTHORIZED = ("CUSTOM", COGNITO)
+_SOURCE = re.compile(r"^(method\.request\.header|method\.request\.querystring|stageVariables"
+                     r"|context)\.(.+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What an authorizer answered for one identity."""
+
+    principal_id: str | None = None
+    policy: dict[str, Any] | None = None  # a Lambda authorizer's policyDocument
+    statements: tuple[dict[str, Any], ...] = ()
+    context: dict[str, str] = field(default_factory=dict)
+    usage_key: str | None = None
+    claims: dict[str, str] | None = None  # a Cognito authorizer's
+    latency_ms: int = 0
+
+
+def authorize(inv: Invocation) -> None:
+    """The pipeline step: run the method's authorizer and apply what it grants."""
+    assert inv.method is not None and inv.snapshot is not None
+    method = inv.method
+    if method.get("authorizationType") not in _AUTHORIZED:
+        return
+    authorizer = (inv.snapshot.get("authorizers") or {}).get(method.get("authorizerId") or "")
+    if authorizer is None:
+        raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR",
+                           log="Execution failed due to configuration error: the method's "
+                               f"authorizer {method.get('authorizerId')} does not exist")
+    arn = method_arn(inv)
+    grant = obtain(inv, authorizer, arn, scopes=method.get("authorizationScopes") or (),
+                   cached=True)
+    if grant.claims is not None:
+        inv.context["authorizer"] = {"claims": dict(grant.claims)}
+        return
+    verdict = evaluate(grant.statements, arn)
+    if verdict is not Verdict.ALLOW:
+        message = EXPLICIT_DENY if verdict is Verdict.EXPLICIT_DENY else IMPLICIT_DENY
+        raise GatewayError("ACCESS_DENIED", message,
+                           log=f"The authorizer's policy ({verdict.value}) does not allow "
+                               f"execute-api:Invoke on {arn}")
+    inv.context["authorizer"] = {**grant.context, "principalId": grant.principal_id,
+                                 "integrationLatency": grant.latency_ms}
+    if grant.usage_key and inv.snapshot.get("api", {}).get("apiKeySource") == "AUTHORIZER":
+        inv.context["identity"]["apiKey"] = grant.usage_key
+
+
+def method_arn(inv: Invocation) -> str:
+    """``arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}``."""
+    assert inv.store is not None and inv.stage is not None
+    path = inv.path[1:] if inv.path.startswith("/") else inv.path
+    return (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
+            f"{inv.stage['stageName']}/{inv.request.method}/{path}")
+
+
+def obtain(inv: Invocation, authorizer: dict[str, Any], arn: str, *,
+           scopes: list[str] | tuple[str, ...] = (), cached: bool = False) -> Grant:
+    """What ``authorizer`` grants the request (``arn`` is its method ARN); raises the
+    :class:`GatewayError` API Gateway answers when the authorizer refuses or fails.
+    ``cached`` uses (and fills) the stage's authorizer cache."""
+    assert inv.store is not None and inv.stage is not None
+    inv.trace(f"Starting authorizer: {authorizer['id']} for request: {inv.request_id}")
+    sources = identity_sources(authorizer)
+    values = [_identity_value(inv, source) for source in sources]
+    if any(not value for value in values):
+        raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks the "
+                                               f"identity source {', '.join(sources)}")
+    inv.trace("Incoming identity: " + ", ".join(f"{s}={_masked(v)}"
+                                                 for s, v in zip(sources, values, strict=True)))
+    kind = authorizer["type"]
+    if kind != "REQUEST" and not values:
+        raise _configuration_error(f"The {kind} authorizer has no identity source")
+    if kind == COGNITO:
+        return Grant(claims=verify_token(inv, authorizer, values[0], scopes))
+    expression = authorizer.get("identityValidationExpression")
+    if kind == "TOKEN" and expression and not _full_match(expression, values[0]):
+        raise GatewayError("UNAUTHORIZED", log="Unauthorized: the token does not match the "
+                                               f"identity validation expression {expression}")
+    ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
+    cache: AuthorizerCache = inv.instance.service(CACHE, AuthorizerCache)
+    key = (inv.store.account, inv.store.region, inv.api_id, inv.stage["stageName"],
+           authorizer["id"], tuple(values))
+    if cached and ttl > 0 and values:
+        hit = cache.get(key, inv.instance.clock())
+        if hit is not None:
+            inv.trace("Using cached authorizer policy for principal: "
+                      f"{_masked(hit.principal_id or '')}")
+            return dataclasses.replace(hit, latency_ms=0)
+    if kind == "TOKEN":
+        event = {"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn}
+    else:
+        event = {"type": "REQUEST", "methodArn": arn, **request_fields(inv, empty={})}
+    grant = _call_function(inv, authorizer, event)
+    if cached and ttl > 0 and values:
+        cache.put(key, grant, inv.instance.clock() + ttl)
+    return grant
+
+
+def identity_sources(authorizer: dict[str, Any]) -> list[str]:
+    """The identity source expressions of an authorizer, in order."""
+    return [part.strip() for part in (authorizer.get("identitySource") or "").split(",")
+            if part.strip()]
+
+
+def _identity_value(inv: Invocation, source: str) -> str | None:
+    found = _SOURCE.match(source)
+    if found is None:
+        return None
+    kind, name = found.groups()
+    if kind == "method.request.header":
+        return inv.request.headers.get(name.lower())
+    if kind == "method.request.querystring":
+        values = inv.request.query.get(name)
+        return values[-1] if values else None
+    if kind == "stageVariables":
+        return inv.stage_variables.get(name)
+    value = lookup(inv.context, name)
+    return None if value is None else str(value)
+
+
+def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> Grant:
+    """Invoke a Lambda authorizer and read its answer."""
+    assert inv.store is not None
+    uri = substitute_stage_variables(authorizer.get("authorizerUri") or "", inv.stage_variables)
+    target = function_of(uri, inv.store.account)
+    if target is None:
+        raise _configuration_error(f"Invalid Lambda function ARN in {uri}")
+    account, region, function = target
+    source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
+                  f"authorizers/{authorizer['id']}")
+    payload = json.dumps(event).encode()
+    url = f"https://lambda.{region}.amazonaws.com/2015-03-31/functions/{function}/invocations"
+    inv.trace(f"Endpoint request URI: {url}")
+    inv.trace(f"Endpoint request body after transformations: {payload.decode()}")
+    inv.trace(f"Sending request to {url}")
+    started = time.perf_counter()
+    try:
+        if not authorizer.get("authorizerCredentials") and not may_invoke(
+                inv.instance, account, region, function, source_arn=source_arn):
+            raise _configuration_error("Invalid permissions on Lambda function")
+        result = invoke(inv.instance, account, region, function, payload)
+    except ServiceError as exc:
+        raise _configuration_error(f"Lambda invocation failed: {exc.code}: {exc.message}") \
+            from None
+    latency = int((time.perf_counter() - started) * 1000)
+    if result.function_error:
+        message = error_message(result.payload)
+        if message == "Unauthorized":
+            inv.trace(f"Unauthorized request: {inv.request_id}")
+            raise GatewayError("UNAUTHORIZED", log="Unauthorized")
+        raise _configuration_error(f"Authorizer error: {message}")
+    inv.trace("Authorizer result body before parsing: "
+              f"{result.payload.decode('utf-8', 'replace')}")
+    try:
+        answer = parse_answer(result.payload)
+    except MalformedAnswer as exc:
+        raise _configuration_error(f"Could not parse policy: {exc}") from None
+    inv.trace(f"Using valid authorizer policy for principal: {_masked(answer.principal_id)}")
+    inv.trace("Successfully completed authorizer execution")
+    return Grant(principal_id=answer.principal_id, policy=answer.policy,
+                 statements=answer.statements, context=answer.context,
+                 usage_key=answer.usage_key, latency_ms=latency)
+
+
+def _configuration_error(why: str) -> GatewayError:
+    return GatewayError("AUTHORIZER_CONFIGURATION_ERROR",
+                        log=f"Execution failed due to configuration error: {why}")
+
+
+def _full_match(expression: str, value: str) -> bool:
+    try:
+        return re.fullmatch(expression, value) is not None
+    except re.error:
+        raise _configuration_error(f"Invalid identity validation expression {expression}") \
+            from None
+
+
+def _masked(value: str) -> str:
+    """A secret as API Gateway logs it: the last few characters after asterisks."""
+    hidden = int(len(value) * 0.6)
+    return "*" * hidden + value[hidden:]
