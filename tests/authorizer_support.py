@@ -88,10 +88,10 @@ def add_function(gw: Any, name: str = "authorizer", source: str = AUTHORIZER) ->
 def guarded_api(gw: Any, authorizer: dict[str, Any], *, paths: tuple[str, ...] = ("items",),
                 authorization: str = "CUSTOM", method: dict[str, Any] | None = None,
                 stage: str = "dev", variables: dict[str, str] | None = None,
-                **api_kwargs: Any) -> tuple[str, str]:
+                template: str = ECHO_TEMPLATE, **api_kwargs: Any) -> tuple[str, str]:
     """A REST API whose ``GET /{path}`` methods are guarded by a new authorizer (the
-    CreateAuthorizer parameters ``authorizer``) and answer :data:`ECHO_TEMPLATE` from a
-    MOCK integration, deployed to ``stage``.  Returns (api id, authorizer id)."""
+    CreateAuthorizer parameters ``authorizer``) and answer ``template`` from a MOCK
+    integration, deployed to ``stage``.  Returns (api id, authorizer id)."""
     c = gw.client()
     api = c.create_rest_api(name="guarded", **api_kwargs)
     authorizer_id = c.create_authorizer(restApiId=api["id"], name="auth", **authorizer)["id"]
@@ -110,7 +110,7 @@ def guarded_api(gw: Any, authorizer: dict[str, Any], *, paths: tuple[str, ...] =
                           type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'})
         c.put_integration_response(
             restApiId=api["id"], resourceId=parent, httpMethod="GET", statusCode="200",
-            responseTemplates={"application/json": ECHO_TEMPLATE},
+            responseTemplates={"application/json": template},
             responseParameters={"method.response.header.X-Principal":
                                 "context.authorizer.principalId"})
     c.create_deployment(restApiId=api["id"], stageName=stage, variables=variables or {})
@@ -120,6 +120,22 @@ def guarded_api(gw: Any, authorizer: dict[str, Any], *, paths: tuple[str, ...] =
 def token_authorizer(uri: str, **more: Any) -> dict[str, Any]:
     return {"type": "TOKEN", "authorizerUri": uri,
             "identitySource": "method.request.header.Authorization", **more}
+
+
+POOL = f"{REGION}_mockgwPool"
+
+
+def cognito_authorizer(*pools: str, **more: Any) -> dict[str, Any]:
+    """CreateAuthorizer parameters of a Cognito authorizer of ``pools`` (default: POOL)."""
+    arns = [f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{pool}" for pool in pools or [POOL]]
+    return {"type": "COGNITO_USER_POOLS", "providerARNs": arns,
+            "identitySource": "method.request.header.Authorization", **more}
+
+
+def register(gw: Any, key: Any) -> None:
+    """Register a :class:`mockgw.cognito.UserPoolKey`'s JWKS through the admin endpoint."""
+    response = gw.raw("PUT", f"/_mockgw/cognito/userpools/{key.pool_id}/jwks", json=key.jwks)
+    assert response.status_code == 200
 
 
 def event_of(body: dict) -> dict:
