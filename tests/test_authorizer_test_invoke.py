@@ -48,7 +48,7 @@ def test_token_authorizer_allowing(gw):
     assert all(re.match(STAMP, line) for line in lines[1:])
     text = out["log"]
     assert f"Starting authorizer: {auth_id} for request: " in text
-    assert "Incoming identity: method.request.header.Authorization=***ow\n" in text
+    assert "Incoming identity: ***ow\n" in text
     assert (f"Endpoint request URI: https://lambda.{REGION}.amazonaws.com/2015-03-31/functions/"
             f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:authorizer/invocations") in text
     assert '"methodArn": "' + arn + '"' in text
@@ -100,6 +100,8 @@ def test_request_authorizer_sees_the_made_up_request(gw):
     event = json.loads(re.search(r"Endpoint request body after transformations: (.*)",
                                  out["log"]).group(1))
     assert event["methodArn"] == arn
+    assert ("Incoming identity: {method.request.header.Tenant=**me, method.request.querystring"
+            ".word=*ll, stageVariables.realm=***th, context.source=****ole}") in out["log"]
     assert (event["path"], event["httpMethod"]) == ("/pets/1", "GET")
     assert event["headers"]["Tenant"] == "acme"
     assert event["multiValueHeaders"]["Accept"] == ["a/b", "c/d"]

@@ -112,40 +112,53 @@ def obtain(inv: Invocation, authorizer: dict[str, Any], arn: str, *,
     """What ``authorizer`` grants the request (``arn`` is its method ARN); raises the
     :class:`GatewayError` API Gateway answers when the authorizer refuses or fails.
     ``cached`` uses (and fills) the stage's authorizer cache."""
-    assert inv.store is not None and inv.stage is not None
     inv.trace(f"Starting authorizer: {authorizer['id']} for request: {inv.request_id}")
-    sources = identity_sources(authorizer)
-    values = [_identity_value(inv, source) for source in sources]
-    if any(not value for value in values):
+    values = _identity(inv, authorizer)
+    if authorizer["type"] == COGNITO:
+        return Grant(claims=verify_token(inv, authorizer, values[0], scopes))
+    return _lambda_grant(inv, authorizer, arn, values, cached=cached)
+
+
+def _identity(inv: Invocation, authorizer: dict[str, Any]) -> list[str]:
+    """The values of the authorizer's identity sources (401 if any is missing or empty)."""
+    kind, sources = authorizer["type"], identity_sources(authorizer)
+    if kind != "REQUEST" and not sources:
+        raise _configuration_error(f"The {kind} authorizer has no identity source")
+    values = [_identity_value(inv, source) or "" for source in sources]
+    if not all(values):
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks the "
                                                f"identity source {', '.join(sources)}")
-    inv.trace("Incoming identity: " + ", ".join(f"{s}={_masked(v)}"
-                                                 for s, v in zip(sources, values, strict=True)))
-    kind = authorizer["type"]
-    if kind != "REQUEST" and not values:
-        raise _configuration_error(f"The {kind} authorizer has no identity source")
-    if kind == COGNITO:
-        return Grant(claims=verify_token(inv, authorizer, values[0], scopes))
+    if kind == "REQUEST":
+        shown = ", ".join(f"{s}={_masked(v)}" for s, v in zip(sources, values, strict=True))
+        inv.trace(f"Incoming identity: {{{shown}}}")
+    else:
+        inv.trace(f"Incoming identity: {_masked(values[0])}")
+    return values
+
+
+def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values: list[str],
+                  *, cached: bool) -> Grant:
+    """A Lambda authorizer's answer: from the stage's cache, or from calling it."""
+    assert inv.store is not None and inv.stage is not None
     expression = authorizer.get("identityValidationExpression")
-    if kind == "TOKEN" and expression and not _full_match(expression, values[0]):
+    if authorizer["type"] == "TOKEN" and expression and not _full_match(expression, values[0]):
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the token does not match the "
                                                f"identity validation expression {expression}")
     ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
+    cached = cached and ttl > 0 and bool(values)
     cache: AuthorizerCache = inv.instance.service(CACHE, AuthorizerCache)
     key = (inv.store.account, inv.store.region, inv.api_id, inv.stage["stageName"],
            authorizer["id"], tuple(values))
-    if cached and ttl > 0 and values:
-        hit = cache.get(key, inv.instance.clock())
-        if hit is not None:
-            inv.trace("Using cached authorizer policy for principal: "
-                      f"{_masked(hit.principal_id or '')}")
-            return dataclasses.replace(hit, latency_ms=0)
-    if kind == "TOKEN":
+    hit = cache.get(key, inv.instance.clock()) if cached else None
+    if hit is not None:
+        inv.trace(f"Using cached authorizer policy for principal: {_masked(hit.principal_id)}")
+        return dataclasses.replace(hit, latency_ms=0)
+    if authorizer["type"] == "TOKEN":
         event = {"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn}
     else:
         event = {"type": "REQUEST", "methodArn": arn, **request_fields(inv, empty={})}
     grant = _call_function(inv, authorizer, event)
-    if cached and ttl > 0 and values:
+    if cached:
         cache.put(key, grant, inv.instance.clock() + ttl)
     return grant
 
@@ -229,7 +242,8 @@ def _full_match(expression: str, value: str) -> bool:
             from None
 
 
-def _masked(value: str) -> str:
+def _masked(value: str | None) -> str:
     """A secret as API Gateway logs it: the last few characters after asterisks."""
+    value = value or ""
     hidden = int(len(value) * 0.6)
     return "*" * hidden + value[hidden:]
