@@ -56,7 +56,7 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     extended_request_id: str = ""
     started: float = field(default_factory=time.perf_counter)
-    epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    epoch_ms: int = 0  # when the request arrived, by the instance's clock
     # where the request goes
     store: RegionStore | None = None
     api_id: str = ""
@@ -80,6 +80,8 @@ class Invocation:
     log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
 
     def __post_init__(self) -> None:
+        if not self.epoch_ms:
+            self.epoch_ms = int(self.instance.clock() * 1000)
         if not self.extended_request_id:
             raw = self.instance.random.getrandbits(88).to_bytes(11, "big")
             self.extended_request_id = base64.b64encode(raw).decode()[:15] + "="

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from mockgw.execute import accesslog
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_method_request
 from mockgw.execute.integrations import call_integration
 from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
@@ -52,6 +53,7 @@ STEPS: list[Step] = [
     check_endpoint_enabled,
     match_resource,
     prepare_context,
+    log_method_request,
     throttle_stage,
     check_api_key,
     throttle_usage_plan,
