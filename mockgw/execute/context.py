@@ -13,8 +13,23 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
-    from mockgw.server import ExecuteTarget
     from mockgw.state import RegionStore
+
+
+@dataclass(slots=True)
+class ExecuteTarget:
+    """Where a data-plane request goes: an API, maybe a stage, and the rest of the path.
+
+    ``path`` is raw (as sent) and starts with ``/``.  ``stage`` is ``None`` when the first
+    path segment is still to be read as the stage (the host form).
+    """
+
+    api_id: str
+    stage: str | None
+    path: str
+    region: str | None = None
+    domain_name: str = ""
+    via_custom_domain: bool = False
 
 
 @dataclass(slots=True)
