@@ -41,14 +41,16 @@ def request_with_host(gw: Any, method: str, host: str, path: str,
 def set_method(c: Any, api_id: str, resource_id: str, method: str = "GET", *,
                integration: dict, responses: dict[str, dict] | None = None,
                method_kwargs: dict | None = None) -> None:
-    """Put a method, its integration and integration responses (``{status: kwargs}``)."""
+    """Put a method, its integration and integration responses (``{status: kwargs}``); each
+    method response declares the headers its integration response maps."""
     c.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=method,
                  authorizationType="NONE", **(method_kwargs or {}))
     c.put_integration(restApiId=api_id, resourceId=resource_id, httpMethod=method,
                       **integration)
     for status, kwargs in (responses or {}).items():
+        declared = {target: False for target in kwargs.get("responseParameters", {})}
         c.put_method_response(restApiId=api_id, resourceId=resource_id, httpMethod=method,
-                              statusCode=status)
+                              statusCode=status, responseParameters=declared)
         c.put_integration_response(restApiId=api_id, resourceId=resource_id, httpMethod=method,
                                    statusCode=status, **kwargs)
 
