@@ -43,10 +43,12 @@ def find_execute_target(request: WireRequest,
         region = _REGION_IN_HOST.match(rest)
         return ExecuteTarget(api_id, None, request.path or "/",
                              region.group(1) if region else None, host.split(":")[0])
-    route = resolve_custom_domain(stores, host, request.path) if host else None
-    if route is not None:
-        return ExecuteTarget(route.api_id or "", route.stage, route.path, route.region,
-                             host.split(":")[0].lower(), via_custom_domain=True)
+    name = host.split(":")[0].lower()
+    if name and not name.endswith(".amazonaws.com"):  # AWS's endpoints are no custom domains
+        route = resolve_custom_domain(stores, host, request.path)
+        if route is not None:
+            return ExecuteTarget(route.api_id or "", route.stage, route.path, route.region,
+                                 name, via_custom_domain=True)
     path = request.path
     if path.startswith("/restapis/") and "/_user_request_" in path:
         found = _USER_REQUEST.match(path)
