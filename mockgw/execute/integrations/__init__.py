@@ -6,7 +6,7 @@ import time
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.integrations import http, mock
+from mockgw.execute.integrations import aws, http, mock
 
 
 def call_integration(inv: Invocation) -> None:
@@ -18,6 +18,8 @@ def call_integration(inv: Invocation) -> None:
             inv.integration_result = mock.call(inv)
         elif kind in ("HTTP", "HTTP_PROXY"):
             inv.integration_result = http.call(inv)
+        elif kind == "AWS" and not aws.is_lambda(inv.integration.get("uri", "")):
+            inv.integration_result = aws.call(inv)
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported yet")
