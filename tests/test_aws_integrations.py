@@ -80,10 +80,13 @@ def gw(request: pytest.FixtureRequest, moto_url: str,
     if request.param == "server":
         process = request.getfixturevalue("aws_server")
         process.reset()
-        yield Harness("server", server_url=process.url)
+        harness = Harness("server", server_url=process.url)
+        yield harness
     else:
         with mock_apigateway() as mock:
-            yield Harness("inprocess", mock=mock)
+            harness = Harness("inprocess", mock=mock)
+            yield harness
+    assert not harness.checker.problems, "\n".join(harness.checker.problems)
 
 
 def aws(service: str) -> Any:
@@ -297,7 +300,9 @@ def inprocess(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KINESIS", "AWS_ENDPOINT_URL_SFN"):
         monkeypatch.delenv(name, raising=False)
     with mock_apigateway() as mock:
-        yield Harness("inprocess", mock=mock)
+        harness = Harness("inprocess", mock=mock)
+        yield harness
+    assert not harness.checker.problems, "\n".join(harness.checker.problems)
 
 
 def test_json_protocol_action_request_on_the_wire(inprocess, backend, monkeypatch):
