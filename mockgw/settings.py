@@ -17,6 +17,8 @@ class Settings:
     account: str = DEFAULT_ACCOUNT  # account of requests whose key is not 12 digits
     region: str = DEFAULT_REGION  # region of unsigned requests
     seed: int | None = None  # seeds ids and canary splits (deterministic tests)
+    # API Gateway may invoke a function without a resource policy only when this is off
+    strict_lambda_permissions: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

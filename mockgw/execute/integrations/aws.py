@@ -60,12 +60,6 @@ def parse_uri(uri: str) -> ServiceUri | None:
     return ServiceUri(**found.groupdict()) if found else None
 
 
-def is_lambda(uri: str) -> bool:
-    """Whether an AWS integration URI calls Lambda (those have an integration of their own)."""
-    parsed = parse_uri(uri)
-    return parsed is not None and parsed.host == "lambda"
-
-
 def call(inv: Invocation) -> IntegrationResult:
     """Call the AWS service the integration names and return its answer as it is."""
     assert inv.integration_request is not None and inv.store is not None
