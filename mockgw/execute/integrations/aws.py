@@ -51,7 +51,13 @@ class ServiceUri:
 
     @property
     def action(self) -> str:
+        """``Action`` of ``action/Action&p1=v1``."""
         return self.api.partition("&")[0]
+
+    @property
+    def parameters(self) -> str:
+        """``p1=v1`` of ``action/Action&p1=v1``."""
+        return self.api.partition("&")[2]
 
 
 def parse_uri(uri: str) -> ServiceUri | None:
@@ -101,16 +107,15 @@ def _service_request(inv: Invocation, uri: ServiceUri, model: ServiceModel,
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
     if uri.kind == "action":
         path = "/"
-        action, _, parameters = uri.api.partition("&")
-        query["Action"] = [action]
+        query["Action"] = [uri.action]
         metadata = model.metadata
         if model.protocol == "json" and "awsQueryCompatible" not in metadata:
             headers["Content-Type"] = f"application/x-amz-json-{metadata.get('jsonVersion', '1.0')}"
-            headers["X-Amz-Target"] = f"{metadata['targetPrefix']}.{action}"
+            headers["X-Amz-Target"] = f"{metadata['targetPrefix']}.{uri.action}"
         else:  # the query protocol (SQS still takes it besides JSON)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             query["Version"] = [metadata["apiVersion"]]
-        for name, value in parse_qsl(_substitute(parameters, request.path),
+        for name, value in parse_qsl(_substitute(uri.parameters, request.path),
                                      keep_blank_values=True):
             query.setdefault(name, []).append(value)
     else:
