@@ -329,15 +329,18 @@ def test_json_protocol_action_request_on_the_wire(inprocess, backend, monkeypatc
 def test_query_protocol_action_request_on_the_wire(inprocess, backend, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", backend.url)
     topic = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
-    api_id = aws_api(inprocess.client(), uri="arn:aws:apigateway:eu-west-1:sns:action/Publish",
+    api_id = aws_api(inprocess.client(),
+                     uri="arn:aws:apigateway:eu-west-1:sns:action/Publish&Subject={subject}",
                      integration={"requestParameters": {
+                         "integration.request.path.subject": "'Alert'",
                          "integration.request.querystring.TopicArn": f"'{topic}'",
                          "integration.request.querystring.Message": "'disk full'"}})
     response = inprocess.http.post(inprocess.invoke_url(api_id, "dev", "/items"), timeout=10)
     assert response.status_code == 200
     seen = backend.seen[-1]
-    assert seen.path == ("/?Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3A"
-                         f"eu-west-1%3A{ACCOUNT}%3Aalerts&Message=disk%20full")
+    assert seen.path == ("/?Action=Publish&Version=2010-03-31&Subject=Alert&TopicArn=arn%3Aaws"
+                         f"%3Asns%3Aeu-west-1%3A{ACCOUNT}%3Aalerts&Message=disk%20full")
+    assert seen.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert "X-Amz-Target" not in seen.headers
     assert "/eu-west-1/sns/aws4_request" in seen.headers["Authorization"]
 
