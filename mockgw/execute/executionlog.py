@@ -26,7 +26,9 @@ def clip(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + " [TRUNCATED]"
 
 
-def body_text(body: bytes) -> str:
+def body_text(body: bytes | str) -> str:
+    if isinstance(body, str):
+        return clip(body)
     return clip(body[:MAX_VALUE * 4].decode("utf-8", "replace"))
 
 
@@ -43,7 +45,7 @@ def log_method_request(inv: Invocation) -> None:
 
 
 def log_endpoint_request(inv: Invocation, url: str, headers: Mapping[str, str],
-                         body: bytes | None) -> None:
+                         body: bytes | str | None) -> None:
     """What is about to be sent to the integration endpoint."""
     inv.trace(f"Endpoint request URI: {url}")
     inv.trace(f"Endpoint request headers: {java_map(headers)}")

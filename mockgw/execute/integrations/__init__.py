@@ -7,7 +7,7 @@ import time
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_endpoint_response
-from mockgw.execute.integrations import http, lambda_, mock
+from mockgw.execute.integrations import aws, http, lambda_, mock
 
 
 def call_integration(inv: Invocation) -> None:
@@ -21,6 +21,8 @@ def call_integration(inv: Invocation) -> None:
             inv.integration_result = http.call(inv)
         elif kind in ("AWS", "AWS_PROXY") and lambda_.is_lambda_uri(inv.integration_request.uri):
             inv.integration_result = lambda_.call(inv)
+        elif kind == "AWS":
+            inv.integration_result = aws.call(inv)
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported yet")
