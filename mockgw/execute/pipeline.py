@@ -9,6 +9,7 @@ from mockgw.execute import accesslog
 from mockgw.execute.authorizers import authorize
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_method_request
 from mockgw.execute.integrations import call_integration
 from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
@@ -53,6 +54,7 @@ STEPS: list[Step] = [
     check_endpoint_enabled,
     match_resource,
     prepare_context,
+    log_method_request,
     throttle_stage,
     authorize,
     check_api_key,

@@ -6,7 +6,8 @@ import time
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.integrations import http, lambda_, mock
+from mockgw.execute.executionlog import log_endpoint_response
+from mockgw.execute.integrations import aws, http, lambda_, mock
 
 
 def call_integration(inv: Invocation) -> None:
@@ -20,8 +21,12 @@ def call_integration(inv: Invocation) -> None:
             inv.integration_result = http.call(inv)
         elif kind in ("AWS", "AWS_PROXY") and lambda_.is_lambda_uri(inv.integration_request.uri):
             inv.integration_result = lambda_.call(inv)
+        elif kind == "AWS":
+            inv.integration_result = aws.call(inv)
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported yet")
     finally:
         inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)
+    if kind != "MOCK":  # a mock has no endpoint: AWS logs no endpoint response for it
+        log_endpoint_response(inv, inv.integration_result)
