@@ -79,10 +79,10 @@ def test_invoke_method(call: Call, params: dict[str, Any]) -> dict:
     }
 
 
-def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocation:
-    resource = snapshot["resources"][params["resourceId"]]
-    method = params["httpMethod"]
-    path, _, query_string = (params.get("pathWithQueryString") or resource["path"]).partition("?")
+def made_up_request(params: dict[str, Any], method: str, default_path: str) -> WireRequest:
+    """The request a test invocation makes of the call's ``pathWithQueryString`` (else
+    ``default_path``), ``headers``, ``multiValueHeaders`` and ``body``."""
+    path, _, query_string = (params.get("pathWithQueryString") or default_path).partition("?")
     path = path or "/"
     query: dict[str, list[str]] = {}
     for name, value in parse_qsl(query_string, keep_blank_values=True):
@@ -92,10 +92,17 @@ def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocatio
     for name, value in items:
         lower = name.lower()
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
-    request = WireRequest(method=method, path=path, query=query, headers=headers,
-                          body=(params.get("body") or "").encode("utf-8"),
-                          query_string=query_string, header_items=items,
-                          remote_addr=IDENTITY["sourceIp"], scheme="https")
+    return WireRequest(method=method, path=path, query=query, headers=headers,
+                       body=(params.get("body") or "").encode("utf-8"),
+                       query_string=query_string, header_items=items,
+                       remote_addr=IDENTITY["sourceIp"], scheme="https")
+
+
+def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocation:
+    resource = snapshot["resources"][params["resourceId"]]
+    method = params["httpMethod"]
+    request = made_up_request(params, method, resource["path"])
+    path = request.path
     target = ExecuteTarget(params["restApiId"], STAGE, path, call.region, DOMAIN)
     inv = Invocation(instance=call.instance, request=request, target=target,
                      request_id=call.request_id)
