@@ -41,6 +41,7 @@ from mockgw.execute.authorizer_policy import (
 from mockgw.execute.cognito_authorizer import verify_token
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import body_text, java_map, log_endpoint_request
 from mockgw.execute.integrations.lambda_ import error_message, function_of, request_fields
 from mockgw.execute.request import substitute_stage_variables
 from mockgw.execute.variables import lookup
@@ -129,8 +130,8 @@ def _identity(inv: Invocation, authorizer: dict[str, Any]) -> list[str]:
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks the "
                                                f"identity source {', '.join(sources)}")
     if kind == "REQUEST":
-        shown = ", ".join(f"{s}={_masked(v)}" for s, v in zip(sources, values, strict=True))
-        inv.trace(f"Incoming identity: {{{shown}}}")
+        masked = [(s, _masked(v)) for s, v in zip(sources, values, strict=True)]
+        inv.trace(f"Incoming identity: {java_map(masked)}")
     else:
         inv.trace(f"Incoming identity: {_masked(values[0])}")
     return values
@@ -197,9 +198,8 @@ def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> 
                   f"authorizers/{authorizer['id']}")
     payload = json.dumps(event).encode()
     url = f"https://lambda.{region}.amazonaws.com/2015-03-31/functions/{function}/invocations"
-    inv.trace(f"Endpoint request URI: {url}")
-    inv.trace(f"Endpoint request body after transformations: {payload.decode()}")
-    inv.trace(f"Sending request to {url}")
+    log_endpoint_request(inv, url, {"X-Amz-Source-Arn": source_arn, "Accept": "application/json",
+                                    "User-Agent": f"AmazonAPIGateway_{inv.api_id}"}, payload)
     started = time.perf_counter()
     try:
         if not authorizer.get("authorizerCredentials") and not may_invoke(
@@ -216,8 +216,7 @@ def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> 
             inv.trace(f"Unauthorized request: {inv.request_id}")
             raise GatewayError("UNAUTHORIZED", log="Unauthorized")
         raise _configuration_error(f"Authorizer error: {message}")
-    inv.trace("Authorizer result body before parsing: "
-              f"{result.payload.decode('utf-8', 'replace')}")
+    inv.trace(f"Authorizer result body before parsing: {body_text(result.payload)}")
     try:
         answer = parse_answer(result.payload)
     except MalformedAnswer as exc:
