@@ -567,8 +567,7 @@ class _Builder:
         if not isinstance(extension, dict) or kind not in INTEGRATION_TYPES or any(
                 key in extension and not isinstance(extension[key], str)
                 for key in ("uri", "httpMethod", "credentials", "connectionId")):
-            self.errors.append(malformed)
-            return None
+            raise BadRequestException(malformed)  # a parse error: AWS stops at once
         try:
             integration = integrations.new_integration(
                 self._integration_params(resource, kind, extension, where))
