@@ -16,8 +16,9 @@ from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
 JSON, YAML = "application/json", "application/yaml"
-#: Without an ``Accept`` header AWS sends the JSON document as a download.
-DEFAULT_CONTENT_TYPE = "application/octet-stream"
+#: AWS answers a JSON export (what botocore's ``Accept: application/json`` asks for) as a
+#: download, whatever the format.
+CONTENT_TYPE = "application/octet-stream"
 
 
 @operation("GetExport")
@@ -40,10 +41,10 @@ def get_export(call: Call, params: dict[str, Any]) -> dict:
                                documentation=documentation)
     if accepts == YAML:
         body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
-        suffix, content_type = "yaml", YAML
+        suffix = "yaml"
     else:
         body = json.dumps(document, indent=2, ensure_ascii=False).encode()
-        suffix, content_type = "json", JSON if accepts == JSON else DEFAULT_CONTENT_TYPE
+        suffix = "json"
     filename = f"{export_type}_{api_version(snapshot['api'])}.{suffix}"
-    return {"body": body, "contentType": content_type,
+    return {"body": body, "contentType": CONTENT_TYPE,
             "contentDisposition": f'attachment; filename="{filename}"'}
