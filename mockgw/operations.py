@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -93,9 +93,14 @@ class Call:
         self.generated.append(value)
         return value
 
-    def new_id(self, length: int = 10, alphabet: str = _ID_ALPHABET) -> str:
-        """A fresh random identifier shaped like AWS's (lowercase alphanumerics)."""
-        value = "".join(self.instance.random.choice(alphabet) for _ in range(length))
+    def new_id(self, length: int = 10, alphabet: str = _ID_ALPHABET, *,
+               avoid: Container[str] = ()) -> str:
+        """A fresh random identifier shaped like AWS's (lowercase alphanumerics), not one
+        of ``avoid`` (the ids already taken)."""
+        while True:
+            value = "".join(self.instance.random.choice(alphabet) for _ in range(length))
+            if value not in avoid:
+                break
         self.generated.append(value)
         return value
 

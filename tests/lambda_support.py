@@ -8,8 +8,7 @@ import textwrap
 import zipfile
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
+from tests.helpers import error_of  # noqa: F401  (re-exported)
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -43,10 +42,6 @@ def answer(result: dict) -> Any:
 def without_metadata(response: dict) -> dict:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
-
-def error_of(exc_info: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
-    err = exc_info.value.response
-    return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"]
 
 
 ECHO = """

@@ -24,7 +24,7 @@ def create_resource(call: Call, params: dict[str, Any]) -> dict:
     parent = resource(record, params["parentId"])
     part = params["pathPart"]
     check_child(record, parent, part, exclude=None)
-    res_id = new_resource_id(call, record)
+    res_id = call.new_id(6, avoid=record["resources"])
     created = {"id": res_id, "parentId": parent["id"], "pathPart": part,
                "path": join_path(parent["path"], part)}
     record["resources"][res_id] = created
@@ -98,13 +98,6 @@ def render(res: dict, *, embed: bool) -> dict:
 
 def join_path(parent_path: str, part: str) -> str:
     return f"/{part}" if parent_path == "/" else f"{parent_path}/{part}"
-
-
-def new_resource_id(call: Call, record: dict) -> str:
-    while True:
-        res_id = call.new_id(6)
-        if res_id not in record["resources"]:
-            return res_id
 
 
 def check_child(record: dict, parent: dict, part: str, *, exclude: str | None) -> None:

@@ -427,7 +427,7 @@ class _Builder:
             return None
         previous = self.previous_ids.get(path)
         taken = previous is None or previous in self.record["resources"]
-        res_id = resources.new_resource_id(self.call, self.record) if taken else previous
+        res_id = self.call.new_id(6, avoid=self.record["resources"]) if taken else previous
         created = {"id": res_id, "parentId": parent["id"], "pathPart": part, "path": path}
         self.record["resources"][res_id] = created
         return created
@@ -659,11 +659,7 @@ class _Builder:
         self.warnings.extend(warnings)
 
     def _new_id(self, section: str) -> str:
-        taken = {item["id"] for item in self.record[section].values()}
-        while True:
-            new = self.call.new_id(6)
-            if new not in taken:
-                return new
+        return self.call.new_id(6, avoid={item["id"] for item in self.record[section].values()})
 
 
 def _normalize(path: str) -> str:
