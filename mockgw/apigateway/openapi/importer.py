@@ -32,7 +32,7 @@ from mockgw.apigateway import (
     restapis,
 )
 from mockgw.apigateway.common import SECTIONS
-from mockgw.apigateway.openapi import schemas
+from mockgw.apigateway.openapi import apifields, schemas
 from mockgw.apigateway.openapi.document import Document, mapping
 from mockgw.errors import BadRequestException, ServiceError
 from mockgw.gateway_responses import DEFAULT_STATUS, DEFAULT_TEMPLATES
@@ -119,7 +119,8 @@ class _Builder:
     def run(self) -> dict:
         self.record = self._start()
         self.api_id = self.record["api"]["id"]
-        self._api_fields()
+        apifields.apply(self.record["api"], self.doc, mode=self.options.mode,
+                        endpoint_type=self.options.endpoint_type)
         self._models()
         self._authorizers()
         self._request_validators()
@@ -132,7 +133,7 @@ class _Builder:
         """The record to build on: a new one, or a copy of the current API's."""
         if self.current is None:
             record: dict[str, Any] = {section: {} for section in SECTIONS}
-            tags = self._tags()
+            tags = apifields.tags(self.doc)
             api_id = restapis.new_api_id(self.call, tags.get(restapis.CUSTOM_ID_TAG))
             root_id = self.call.new_id(10)
             record["resources"][root_id] = {"id": root_id, "path": "/"}
@@ -150,98 +151,6 @@ class _Builder:
             for section in ("models", "authorizers", "requestValidators", "gatewayResponses"):
                 record[section] = {}
         return record
-
-    def _api_fields(self) -> None:
-        api = self.record["api"]
-        info = mapping(self.root.get("info"))
-        title = info.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRequestException("Invalid OpenAPI input.")
-        api["name"] = title
-        overwrite = self.options.mode != "merge"
-        for key in ("description", "version"):
-            value = info.get(key)
-            if value is not None and value != "":
-                api[key] = str(value)
-            elif overwrite:
-                api.pop(key, None)
-        root = self.root
-        media = root.get("x-amazon-apigateway-binary-media-types")
-        media = [m for m in media if isinstance(m, str)] if isinstance(media, list) else []
-        if self.options.mode == "merge":
-            media = list(dict.fromkeys([*api.get("binaryMediaTypes", []), *media]))
-        if media:
-            api["binaryMediaTypes"] = list(dict.fromkeys(media))
-        else:
-            api.pop("binaryMediaTypes", None)
-        self._api_setting("x-amazon-apigateway-minimum-compression-size",
-                          "minimumCompressionSize", self._compression)
-        self._api_setting("x-amazon-apigateway-api-key-source", "apiKeySource",
-                          self._api_key_source)
-        self._api_setting("x-amazon-apigateway-policy", "policy", self._policy)
-        if self.current is None:
-            api["endpointConfiguration"] = self._endpoint_configuration()
-
-    def _api_setting(self, extension: str, key: str, convert: Any) -> None:
-        api = self.record["api"]
-        if extension in self.root:
-            value = convert(self.root[extension])
-            if value is None:
-                api.pop(key, None)
-            else:
-                api[key] = value
-        elif self.options.mode == "overwrite":
-            api.pop(key, None)
-            if key == "apiKeySource":
-                api[key] = "HEADER"
-
-    @staticmethod
-    def _compression(value: Any) -> int | None:
-        if value is None:
-            return None
-        try:
-            size = int(value)
-        except (TypeError, ValueError):
-            size = -1
-        restapis.check_compression(size)
-        return size
-
-    @staticmethod
-    def _api_key_source(value: Any) -> str:
-        source = str(value).upper()
-        restapis.check_api_key_source(source)
-        return source
-
-    @staticmethod
-    def _policy(value: Any) -> str | None:
-        if value is None:
-            return None
-        return restapis.check_policy(value if isinstance(value, str) else json.dumps(value))
-
-    def _endpoint_configuration(self) -> dict:
-        extension = mapping(self.root.get("x-amazon-apigateway-endpoint-configuration"))
-        if not extension and not self.doc.is_swagger:
-            servers = self.root.get("servers")
-            if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-                extension = mapping(servers[0].get("x-amazon-apigateway-endpoint-configuration"))
-        config: dict[str, Any] = {}
-        if self.options.endpoint_type:
-            config["types"] = [self.options.endpoint_type]
-        ids = extension.get("vpcEndpointIds")
-        if isinstance(ids, list) and ids:
-            config["vpcEndpointIds"] = [str(i) for i in ids]
-        if extension.get("disableExecuteApiEndpoint") is True:
-            self.record["api"]["disableExecuteApiEndpoint"] = True
-        return restapis.endpoint_configuration(config)
-
-    def _tags(self) -> dict[str, str]:
-        """Root-level tags that carry ``x-amazon-apigateway-tag-value``."""
-        tags = {}
-        for tag in self.root.get("tags") or []:
-            if isinstance(tag, dict) and "x-amazon-apigateway-tag-value" in tag and \
-                    isinstance(tag.get("name"), str):
-                tags[tag["name"]] = str(tag["x-amazon-apigateway-tag-value"])
-        return tags
 
     # -- models ---------------------------------------------------------------------------
 
