@@ -242,3 +242,21 @@ def test_import_of_an_export_answers_identically(gw, export_type):
         assert call(copy, method, path, **kwargs) == call(original, method, path, **kwargs)
     assert call(copy, "POST", "/items/42", headers={"x-api-key": "k" * 20})[:2] == (
         201, '{"made": "42"}')
+
+
+def test_export_carries_the_stage_documentation(gw):
+    c = gw.client()
+    ids = mock_api(c)
+    api_id = ids["api_id"]
+    c.create_documentation_part(restApiId=api_id, location={"type": "API"},
+                                properties='{"description": "All about items"}')
+    c.create_deployment(restApiId=api_id, stageName="dev")
+    c.create_documentation_version(restApiId=api_id, documentationVersion="v1",
+                                   stageName="dev")
+    doc = export(c, api_id, "oas30", extensions="apigateway")["doc"]
+    assert doc["x-amazon-apigateway-documentation"] == {
+        "version": "v1", "documentationParts": [
+            {"location": {"type": "API"}, "properties": {"description": "All about items"}}]}
+    copy = c.import_rest_api(body=json.dumps(doc))["id"]
+    parts = c.get_documentation_parts(restApiId=copy)["items"]
+    assert [json.loads(p["properties"]) for p in parts] == [{"description": "All about items"}]
