@@ -19,7 +19,7 @@ from mockgw.apigateway.registry import operation
 from mockgw.errors import NotFoundException
 from mockgw.execute import executionlog
 from mockgw.execute.context import ExecuteTarget, Invocation
-from mockgw.execute.pipeline import STEPS, Step, run
+from mockgw.execute.pipeline import CLIENT_CHECKS, ROUTING, STEPS, Step, run
 from mockgw.execute.routing import ResourceTree
 from mockgw.execute.variables import build_context
 from mockgw.operations import Call
@@ -30,19 +30,15 @@ DOMAIN = "testPrefix.testDomainName"
 #: ``$context`` values of a test invocation, as AWS fills them.
 IDENTITY = {"sourceIp": "test-invoke-source-ip", "apiKey": "test-invoke-api-key",
             "apiKeyId": "test-invoke-api-key-id"}
-#: Steps a test invocation skips: routing (the method is given) and whatever stands between
-#: a client and the method (authorization, resource policies, API keys, throttling).
-_ROUTING = {"find_api", "select_stage", "check_endpoint_enabled", "match_resource",
-            "prepare_context"}
-_CLIENT_CHECKS = ("authoriz", "policy", "iam", "api_key", "throttle")
 #: Headers only real data-plane answers carry.
 _EDGE_HEADERS = {"x-amzn-requestid", "x-amz-apigw-id"}
 
 
 def test_steps() -> list[Step]:
-    """The pipeline steps a test invocation runs, in the pipeline's order."""
-    return [step for step in STEPS if step.__name__ not in _ROUTING
-            and not any(word in step.__name__ for word in _CLIENT_CHECKS)]
+    """The pipeline steps a test invocation runs: all but routing (the method is given)
+    and the client checks (authorization, policies, API keys, throttling)."""
+    skipped = {*ROUTING, *CLIENT_CHECKS}
+    return [step for step in STEPS if step not in skipped]
 
 
 @operation("TestInvokeMethod", locked=False)

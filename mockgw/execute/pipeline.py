@@ -48,17 +48,17 @@ def method_response(inv: Invocation) -> None:
 
 #: The steps in order.  Authorization slots in before ``check_api_key``; validation and
 #: caching before ``build_integration_request``.
+#: Finding the API, stage and method of a request (TestInvokeMethod is given them).
+ROUTING: list[Step] = [find_api, select_stage, check_endpoint_enabled, match_resource,
+                       prepare_context]
+#: What stands between a client and the method: limits, authorization, API keys
+#: (TestInvokeMethod bypasses these, as on AWS).
+CLIENT_CHECKS: list[Step] = [throttle_stage, authorize, check_api_key, throttle_usage_plan]
+
 STEPS: list[Step] = [
-    find_api,
-    select_stage,
-    check_endpoint_enabled,
-    match_resource,
-    prepare_context,
+    *ROUTING,
     log_method_request,
-    throttle_stage,
-    authorize,
-    check_api_key,
-    throttle_usage_plan,
+    *CLIENT_CHECKS,
     build_integration_request,
     call_integration,
     method_response,
