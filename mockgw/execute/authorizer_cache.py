@@ -11,35 +11,41 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-CACHE = "execute.authorizer-cache"  # instance service: AuthorizerCache
+CACHE = "execute.authorizer_cache"  # instance service: AuthorizerCache
 
-#: (account, region, api id, stage, authorizer id, identity values)
-Key = tuple[str, str, str, str, str, tuple[str, ...]]
+Scope = tuple[str, str, str, str]  # account, region, API id, stage
+
+
+def stage_scope(account: str, region: str, api_id: str, stage: str) -> Scope:
+    """The scope of one stage's entries."""
+    return (account, region, api_id, stage)
 
 
 class AuthorizerCache:
-    """Cached authorizer answers of one instance, with their expiry times."""
+    """Entries with a time to live, grouped by stage so a stage can be flushed at once."""
 
     def __init__(self, instance: Any = None) -> None:
-        self._entries: dict[Key, tuple[float, Any]] = {}
+        self._stages: dict[Scope, dict[Any, tuple[float, Any]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Key, now: float) -> Any | None:
+    def get(self, scope: Scope, key: Any, now: float) -> Any:
+        """The value under ``key`` if it has not expired at ``now``, else ``None``."""
         with self._lock:
-            found = self._entries.get(key)
-            if found is None:
+            entries = self._stages.get(scope, {})
+            entry = entries.get(key)
+            if entry is None:
                 return None
-            if found[0] <= now:
-                del self._entries[key]
+            if entry[0] <= now:
+                del entries[key]
                 return None
-            return found[1]
+            return entry[1]
 
-    def put(self, key: Key, value: Any, expires: float) -> None:
+    def put(self, scope: Scope, key: Any, value: Any, ttl: float, now: float) -> None:
+        """Keep ``value`` under ``key`` for ``ttl`` seconds from ``now``."""
         with self._lock:
-            self._entries[key] = (expires, value)
+            self._stages.setdefault(scope, {})[key] = (now + ttl, value)
 
-    def flush(self, account: str, region: str, api_id: str, stage: str) -> None:
-        """Forget every answer cached for one stage."""
+    def flush(self, scope: Scope) -> None:
+        """Forget every entry of a stage."""
         with self._lock:
-            for key in [k for k in self._entries if k[:4] == (account, region, api_id, stage)]:
-                del self._entries[key]
+            self._stages.pop(scope, None)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockgw.errors import ServiceError
-from mockgw.execute.authorizer_cache import CACHE, AuthorizerCache
+from mockgw.execute.authorizer_cache import CACHE, AuthorizerCache, stage_scope
 from mockgw.execute.authorizer_policy import (
     MalformedAnswer,
     Verdict,
@@ -148,9 +148,10 @@ def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values:
     ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
     cached = cached and ttl > 0 and bool(values)
     cache: AuthorizerCache = inv.instance.service(CACHE, AuthorizerCache)
-    key = (inv.store.account, inv.store.region, inv.api_id, inv.stage["stageName"],
-           authorizer["id"], tuple(values))
-    hit = cache.get(key, inv.instance.clock()) if cached else None
+    scope = stage_scope(inv.store.account, inv.store.region, inv.api_id,
+                        inv.stage["stageName"])
+    key = (authorizer["id"], tuple(values))
+    hit = cache.get(scope, key, inv.instance.clock()) if cached else None
     if hit is not None:
         inv.trace(f"Using cached authorizer policy for principal: {_masked(hit.principal_id)}")
         return dataclasses.replace(hit, latency_ms=0)
@@ -160,7 +161,7 @@ def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values:
         event = {"type": "REQUEST", "methodArn": arn, **request_fields(inv, empty={})}
     grant = _call_function(inv, authorizer, event)
     if cached:
-        cache.put(key, grant, inv.instance.clock() + ttl)
+        cache.put(scope, key, grant, ttl, inv.instance.clock())
     return grant
 
 

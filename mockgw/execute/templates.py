@@ -17,7 +17,7 @@ from mockgw.execute.errors import GatewayError
 from mockgw.execute.variables import lookup
 from mockgw.vtl import VtlError, render_request, render_response
 
-_SUBSTITUTION = re.compile(
+_SUBSTITUTION = re.compile(  # $name or ${name}: a closing brace only after an opening one
     r"\$(\{)?(context|stageVariables|method\.request\.(?:path|querystring|header))"
     r"\.([A-Za-z0-9_.\-]+)(?(1)\})")
 
