@@ -23,11 +23,10 @@ keys and ``integrationLatency``, or ``claims``) and so the proxy event's
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockgw.errors import ServiceError
@@ -154,7 +153,7 @@ def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values:
     hit = cache.get(scope, key, inv.instance.clock()) if cached else None
     if hit is not None:
         inv.trace(f"Using cached authorizer policy for principal: {_masked(hit.principal_id)}")
-        return dataclasses.replace(hit, latency_ms=0)
+        return replace(hit, latency_ms=0)
     if authorizer["type"] == "TOKEN":
         event = {"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn}
     else:
