@@ -19,9 +19,10 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 
 StartResponse = Callable[..., object]
 
-_EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-[a-z0-9-]+)?\.execute-api\.([^:]+?)(?::\d+)?$",
+_EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-([a-z0-9-]+))?\.execute-api\.([^:]+?)(?::\d+)?$",
                            re.IGNORECASE)
-_REGION_IN_HOST = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com")
+_REGION_IN_HOST = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.(?:vpce\.)?amazonaws\.com")
+_VPCE_ID = re.compile(r"^(vpce-[a-z0-9]+)", re.IGNORECASE)
 _USER_REQUEST = re.compile(r"^/restapis/([^/]+)/([^/]+)/_user_request_(/.*)?$")
 _LOCALSTACK_FORM = re.compile(r"^/_aws/execute-api/([^/]+)/([^/]+)(/.*)?$")
 
@@ -40,6 +41,7 @@ class ExecuteTarget:
     region: str | None = None
     domain_name: str = ""
     via_custom_domain: bool = False
+    vpce_id: str | None = None  # the VPC endpoint named by the host (private APIs)
 
 
 def find_execute_target(request: WireRequest) -> ExecuteTarget | None:
@@ -47,10 +49,15 @@ def find_execute_target(request: WireRequest) -> ExecuteTarget | None:
     host = request.host
     found = _EXECUTE_HOST.match(host)
     if found:
-        api_id, rest = found.group(1).lower(), found.group(2)
+        api_id, suffix, rest = found.group(1).lower(), found.group(2) or "", found.group(3)
         region = _REGION_IN_HOST.match(rest)
+        vpce = _VPCE_ID.match(suffix)
+        if api_id == "vpce":  # a VPC endpoint's own name: the API is in x-apigw-api-id
+            vpce = _VPCE_ID.match(host)
+            api_id = request.headers.get("x-apigw-api-id", "")
         return ExecuteTarget(api_id, None, request.path or "/",
-                             region.group(1) if region else None, host.split(":")[0])
+                             region.group(1) if region else None, host.split(":")[0],
+                             vpce_id=vpce.group(1).lower() if vpce else None)
     path = request.path
     if path.startswith("/restapis/") and "/_user_request_" in path:
         found = _USER_REQUEST.match(path)

@@ -6,10 +6,18 @@ import logging
 from collections.abc import Callable
 
 from mockgw.execute import accesslog
+from mockgw.execute.cache import serve_from_cache, store_in_cache
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.iam import authenticate_iam
 from mockgw.execute.integrations import call_integration
-from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
+from mockgw.execute.limits import (
+    check_api_key,
+    count_quota,
+    throttle_stage,
+    throttle_usage_plan,
+)
+from mockgw.execute.policy import check_private_endpoint, check_resource_policy
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
 from mockgw.execute.response import (
     finish,
@@ -18,6 +26,7 @@ from mockgw.execute.response import (
     proxy_response,
 )
 from mockgw.execute.routing import find_api, match_resource, select_stage
+from mockgw.execute.validation import validate_request
 from mockgw.execute.variables import build_context
 from mockgw.protocol.wire import WireResponse
 
@@ -44,28 +53,38 @@ def method_response(inv: Invocation) -> None:
         mapped_response(inv)
 
 
-#: The steps in order.  Authorization slots in before ``check_api_key``; validation and
-#: caching before ``build_integration_request``.
+#: The steps in order (docs/DEVELOPING.md says why).  Lambda and Cognito authorizers slot
+#: in after ``check_resource_policy``.
 STEPS: list[Step] = [
     find_api,
+    check_private_endpoint,
     select_stage,
     check_endpoint_enabled,
     match_resource,
     prepare_context,
-    throttle_stage,
+    authenticate_iam,
+    check_resource_policy,
     check_api_key,
     throttle_usage_plan,
+    throttle_stage,
+    count_quota,
+    validate_request,
+    serve_from_cache,
     build_integration_request,
     call_integration,
     method_response,
+    store_in_cache,
 ]
 
 
 def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
-    """Run the pipeline; any :class:`GatewayError` becomes the API's gateway response."""
+    """Run the pipeline; any :class:`GatewayError` becomes the API's gateway response, and
+    a step that answers by itself (``inv.answered``, a cache hit) ends it."""
     try:
         for step in steps or STEPS:
             step(inv)
+            if inv.answered:
+                break
     except GatewayError as error:
         if error.log:
             inv.trace(error.log)
