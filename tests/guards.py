@@ -57,7 +57,8 @@ class Api:
                           **method_kwargs)
         self.c.put_integration(restApiId=self.id, resourceId=res, httpMethod=method,
                                type="MOCK", requestTemplates={
-                                   "application/json": f'{{"statusCode": {status}}}'})
+                                   kind: f'{{"statusCode": {status}}}' for kind in
+                                   ("application/json", "application/xml", "text/plain")})
         self.c.put_method_response(
             restApiId=self.id, resourceId=res, httpMethod=method, statusCode=status,
             responseParameters={k: False for k in response_parameters or {}})
