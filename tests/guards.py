@@ -3,9 +3,14 @@ cache, CORS, policies, IAM)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from unittest import mock
 
 import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z, a Tuesday
 
@@ -26,6 +31,18 @@ def advance(gw: Any, seconds: float) -> None:
     else:
         gw.http.post(f"{gw.endpoint_url}/_mockgw/clock", json={"advance": seconds},
                      timeout=10).raise_for_status()
+
+
+def sign(method: str, url: str, *, access_key: str = "AKIDEXAMPLE",
+         secret: str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", region: str = "us-east-1",
+         service: str = "execute-api", body: bytes = b"", headers: dict | None = None,
+         at: float = EPOCH) -> dict[str, str]:
+    """The headers of a request signed with botocore's SigV4 signer at time ``at``."""
+    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    moment = datetime.fromtimestamp(at, UTC).replace(tzinfo=None)
+    with mock.patch("botocore.auth.get_current_datetime", lambda: moment):
+        SigV4Auth(Credentials(access_key, secret), service, region).add_auth(request)
+    return dict(request.headers.items())
 
 
 class Api:
