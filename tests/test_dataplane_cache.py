@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guards import Api, advance, expect_error, freeze
+from tests.guards import EPOCH, Api, advance, expect_error, freeze, sign
 from tests.helpers import error_of
 
 
@@ -234,3 +234,17 @@ def test_canary_requests_use_the_stage_cache_only_when_told(gw, backend):
     api.get()
     api.get()
     assert len(backend.seen) == 3
+
+
+def test_iam_callers_may_refresh_the_cache(gw, backend):
+    c = gw.client()
+    api = cached_api(gw, c, backend, authorizationType="AWS_IAM", stage_settings=[
+        ("/*/*/caching/unauthorizedCacheControlHeaderStrategy", "FAIL_WITH_403")])
+    freeze(gw, EPOCH)
+    url = api.url()
+    gw.http.get(url, headers=sign("GET", url), timeout=10)
+    fresh = gw.http.get(url, headers=sign("GET", url, headers={"Cache-Control": "max-age=0"}),
+                        timeout=10)
+    assert fresh.status_code == 200
+    assert "Warning" not in fresh.headers
+    assert len(backend.seen) == 2
