@@ -9,6 +9,7 @@ from mockgw.execute import accesslog
 from mockgw.execute.cache import serve_from_cache, store_in_cache
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_method_request
 from mockgw.execute.iam import authenticate_iam
 from mockgw.execute.integrations import call_integration
 from mockgw.execute.limits import (
@@ -53,21 +54,21 @@ def method_response(inv: Invocation) -> None:
         mapped_response(inv)
 
 
-#: The steps in order (docs/DEVELOPING.md says why).  Lambda and Cognito authorizers slot
-#: in after ``check_resource_policy``.
+#: Finding the API, stage and method of a request (TestInvokeMethod is given them); a
+#: PRIVATE API is out of reach outside a VPC endpoint whatever the path.
+ROUTING: list[Step] = [find_api, check_private_endpoint, select_stage, check_endpoint_enabled,
+                       match_resource, prepare_context]
+#: What stands between a client and the method: authentication, resource policy, API keys,
+#: limits (TestInvokeMethod bypasses these, as on AWS).  Lambda and Cognito authorizers
+#: slot in after ``check_resource_policy``.
+CLIENT_CHECKS: list[Step] = [authenticate_iam, check_resource_policy, check_api_key,
+                             throttle_usage_plan, throttle_stage, count_quota]
+
+#: The steps in order (docs/DEVELOPING.md says why).
 STEPS: list[Step] = [
-    find_api,
-    check_private_endpoint,
-    select_stage,
-    check_endpoint_enabled,
-    match_resource,
-    prepare_context,
-    authenticate_iam,
-    check_resource_policy,
-    check_api_key,
-    throttle_usage_plan,
-    throttle_stage,
-    count_quota,
+    *ROUTING,
+    log_method_request,
+    *CLIENT_CHECKS,
     validate_request,
     serve_from_cache,
     build_integration_request,
