@@ -190,3 +190,34 @@ def test_known_keys_are_verified_outside_strict_mode():
         assert signed_get(gw, api, access_key=key, secret=secret).status_code == 200
         assert signed_get(gw, api, access_key=key, secret="wrong").status_code == 403
         assert signed_get(gw, api, access_key="AKIAOTHER", secret="any").status_code == 200
+
+
+@pytest.mark.parametrize(("change", "error_type", "message"), [
+    (lambda auth: auth.replace("/us-east-1/", "/"), "IncompleteSignatureException",
+     "Credential must have exactly 5 slash-delimited elements, e.g. "
+     "keyid/date/region/service/term, got 'AKIDEXAMPLE/20231114/execute-api/aws4_request'"),
+    (lambda auth: auth.replace("aws4_request", "aws5_request"), "InvalidSignatureException",
+     "Credential should be scoped with a valid terminator: 'aws4_request', not "
+     "'aws5_request'. "),
+    (lambda auth: auth.replace("SignedHeaders=host;", "SignedHeaders="),
+     "IncompleteSignatureException",
+     "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
+    (lambda auth: auth.replace("/20231114/", "/20231113/"), "InvalidSignatureException",
+     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+     "HTTP: '20231113' != '20231114', from '20231114T221320Z'."),
+])
+def test_malformed_credentials(gw, change, error_type, message):
+    api = iam_api(gw, gw.client())
+    freeze(gw, EPOCH)
+    headers = sign("GET", api.url())
+    headers["Authorization"] = change(headers["Authorization"])
+    expect_error(api.get(headers=headers), 403, error_type, message)
+
+
+def test_a_malformed_date_header(gw):
+    api = iam_api(gw, gw.client())
+    freeze(gw, EPOCH)
+    headers = {**sign("GET", api.url()), "X-Amz-Date": "yesterday"}
+    expect_error(api.get(headers=headers), 403, "IncompleteSignatureException",
+                 "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See "
+                 "http://en.wikipedia.org/wiki/ISO_8601")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mockgw.execute.policy import Caller, combine, evaluate, parse_policy
 from tests.guards import EPOCH, Api, expect_error, freeze, sign
 
 OWNER = "123456789012"
@@ -216,3 +217,66 @@ def test_public_apis_are_not_reachable_through_a_vpc_endpoint(gw):
     response = via_host(gw, f"{api.id}-{VPCE}.execute-api.us-east-1.vpce.amazonaws.com",
                         "/dev/items")
     expect_error(response, 403, "ForbiddenException", "Forbidden")
+
+
+# -- the evaluation itself -------------------------------------------------------------------
+
+ARN = f"arn:aws:execute-api:us-east-1:{OWNER}:abc123/dev/GET/pets/7"
+PREFIX = f"arn:aws:execute-api:us-east-1:{OWNER}:abc123/"
+ANONYMOUS = Caller(None, None, "192.0.2.10", None, None)
+ALICE = Caller(f"arn:aws:iam::{OWNER}:user/alice", OWNER, "192.0.2.10", VPCE, "vpc-1")
+
+
+@pytest.mark.parametrize(("stmt", "caller", "expected"), [
+    (statement("Allow"), ANONYMOUS, "Allow"),
+    (statement("Allow", "execute-api:/dev/GET/pets/*"), ANONYMOUS, "Allow"),
+    (statement("Allow", "execute-api:/dev/POST/*"), ANONYMOUS, "Neither"),
+    ({**statement("Allow"), "Action": "execute-api:*"}, ANONYMOUS, "Allow"),
+    ({**statement("Allow"), "Action": "EXECUTE-API:invoke"}, ANONYMOUS, "Allow"),
+    ({**statement("Allow"), "Action": "execute-api:ManageConnections"}, ANONYMOUS, "Neither"),
+    ({"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{OWNER}:user/alice"},
+      "Action": "execute-api:Invoke", "Resource": "*"}, ALICE, "Neither"),
+    ({"Effect": "Deny", "Principal": "*", "NotAction": "execute-api:Invoke", "Resource": "*"},
+     ALICE, "Neither"),
+    ({"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
+      "NotResource": "execute-api:/dev/GET/pets/*"}, ALICE, "Neither"),
+    (statement("Allow", Condition={"StringLike": {"aws:SourceVpce": "vpce-1a2b*"}}), ALICE,
+     "Allow"),
+    (statement("Allow", Condition={"StringEqualsIfExists": {"aws:SourceVpce": "vpce-x"}}),
+     ANONYMOUS, "Allow"),  # no endpoint: ...IfExists holds
+    (statement("Allow", Condition={"StringEquals": {"aws:SourceVpce": "vpce-x"}}), ANONYMOUS,
+     "Neither"),  # no endpoint: a positive operator fails
+    (statement("Deny", Condition={"StringNotEquals": {"aws:sourcevpce": VPCE}}), ANONYMOUS,
+     "Deny"),  # ... and a negated one holds (keys ignore case)
+    (statement("Allow", Condition={"StringEquals": {"aws:PrincipalAccount": OWNER},
+                                   "IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}), ALICE,
+     "Allow"),  # every condition must hold
+    (statement("Allow", Condition={"StringEquals": {"aws:PrincipalAccount": OWNER},
+                                   "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}), ALICE,
+     "Neither"),
+    (statement("Allow", Condition={"NumericLessThan": {"aws:EpochTime": "1"}}), ALICE,
+     "Neither"),  # operators mockgw does not know never hold
+])
+def test_evaluate(stmt, caller, expected):
+    assert evaluate({"Statement": [stmt]}, caller, ARN, PREFIX) == expected
+
+
+def test_deny_wins_and_policies_may_come_escaped():
+    document = policy(statement("Allow"), statement("Deny", "execute-api:/*/GET/pets/7"))
+    assert evaluate(parse_policy(document), ANONYMOUS, ARN, PREFIX) == "Deny"
+    assert parse_policy(document.replace('"', '\\"')) == json.loads(document)
+    assert parse_policy("not json") is None
+
+
+@pytest.mark.parametrize(("identity", "verdict", "cross", "expected"), [
+    ("Allow", "Neither", False, "Allow"),
+    ("Neither", "Allow", False, "Allow"),
+    ("Neither", "Neither", False, "Neither"),
+    ("Allow", "Deny", False, "Deny"),
+    ("Allow", "Neither", True, "Neither"),
+    ("Allow", "Allow", True, "Allow"),
+    ("Neither", "Allow", True, "Neither"),
+    ("Deny", "Allow", True, "Deny"),
+])
+def test_combine_follows_tables_a_and_b(identity, verdict, cross, expected):
+    assert combine(identity, verdict, cross_account=cross) == expected

@@ -245,6 +245,7 @@ def check_resource_policy(inv: Invocation) -> None:
     auth_type = inv.method.get("authorizationType") or "NONE"
     cross_account = caller.account not in (None, inv.store.account)
     policy = parse_policy(api.get("policy"))
+    inv.policy_decision = NEITHER
     if policy is None:
         private = "PRIVATE" in (api.get("endpointConfiguration") or {}).get("types", ())
         if private or (auth_type == "AWS_IAM" and cross_account):
