@@ -40,12 +40,12 @@ from typing import Any
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.routing import RESTAPIS
 
 ALLOW, DENY, NEITHER = "Allow", "Deny", "Neither"
 ACTION = "execute-api:Invoke"
 VPCE_HEADER = "x-mockgw-vpce-id"
 VPC_HEADER = "x-mockgw-vpc-id"
-RESTAPIS = "apigateway.restapis"
 _AUTHORIZER_TYPES = ("CUSTOM", "COGNITO_USER_POOLS")
 _ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):root$")
 
@@ -116,9 +116,9 @@ def evaluate(policy: dict, caller: Caller, resource: str, arn_prefix: str) -> st
 def _applies(statement: dict, caller: Caller, resource: str, prefix: str) -> bool:
     return (_either(statement, "Principal", lambda p: _principal_matches(p, caller))
             and _either(statement, "Action",
-                        lambda a: any(_wildcard(x, ACTION, fold=True) for x in _list(a)))
+                        lambda a: any(_wildcard(str(x), ACTION, fold=True) for x in _list(a)))
             and _either(statement, "Resource",
-                        lambda r: any(_wildcard(_expand(x, prefix), resource)
+                        lambda r: any(_wildcard(_expand(str(x), prefix), resource)
                                       for x in _list(r)))
             and _conditions_hold(statement.get("Condition") or {}, caller))
 
@@ -141,7 +141,7 @@ def _principal_matches(principal: Any, caller: Caller) -> bool:
         return True
     if not isinstance(principal, dict):
         return False
-    for entry in _list(principal.get("AWS", [])):
+    for entry in map(str, _list(principal.get("AWS", []))):
         if entry == "*":
             return True
         if caller.arn is None:
