@@ -17,6 +17,10 @@ class Settings:
     account: str = DEFAULT_ACCOUNT  # account of requests whose key is not 12 digits
     region: str = DEFAULT_REGION  # region of unsigned requests
     seed: int | None = None  # seeds ids and canary splits (deterministic tests)
+    # credentials AWS_IAM methods verify signatures with: "AKID:SECRET[:ARN],..."
+    iam_credentials: str = ""
+    # refuse SigV4 access keys that are not in iam_credentials
+    strict_iam: bool = False
     # API Gateway may invoke a function without a resource policy only when this is off
     strict_lambda_permissions: bool = False
     # COGNITO_USER_POOLS authorizers accept any well-formed, unexpired JWT (no signature

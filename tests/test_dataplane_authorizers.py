@@ -314,6 +314,32 @@ def test_gateway_responses_customise_authorizer_errors(gw):
     assert failed.headers["x-amzn-ErrorType"] == "AuthorizerConfigurationException"
 
 
+def policy_with(effect: str, resource: str = "execute-api:/*") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": effect, "Principal": "*", "Action": "execute-api:Invoke",
+         "Resource": resource}]})
+
+
+def test_resource_policy_and_authorizer_combine_as_aws_table_a(gw):
+    """An authorizer policy silent about the method is overruled by a resource policy Allow;
+    a resource policy Deny stops the request before the authorizer runs."""
+    uri = add_function(gw)
+    allowing, _ = guarded_api(gw, token_authorizer(uri, authorizerResultTtlInSeconds=0),
+                              policy=policy_with("Allow"))
+    assert get(gw, allowing, "/items", token="elsewhere").status_code == 200
+    denied = get(gw, allowing, "/items", token="deny")
+    assert (denied.status_code, denied.json()) == (403, {"Message": EXPLICIT})
+    denying, _ = guarded_api(gw, token_authorizer(uri, authorizerResultTtlInSeconds=0),
+                             policy=policy_with("Deny", "execute-api:/*/GET/items"),
+                             paths=("items", "open"))
+    refused = get(gw, denying, "/items", token="all")
+    assert refused.status_code == 403
+    assert refused.json()["Message"].startswith("User: anonymous is not authorized to perform: "
+                                                "execute-api:Invoke on resource: ")
+    assert refused.json()["Message"].endswith(f"{denying}/dev/GET/items with an explicit deny")
+    assert calls(get(gw, denying, "/open", token="all")) == 3  # the refused call ran nothing
+
+
 # -- invoking the function -------------------------------------------------------------------
 
 def test_function_permissions_are_honoured(gw):

@@ -10,10 +10,14 @@ authorizer (the :func:`authorize` step, before the API key check), as API Gatewa
   resource policy, with the source ARN ``.../{api}/authorizers/{id}``, unless the
   authorizer has ``authorizerCredentials``).  ``Unauthorized`` raised by the function is
   401; an error or a malformed answer is 500 ``AUTHORIZER_CONFIGURATION_ERROR``.  The
-  answer is cached by identity (:mod:`mockgw.execute.authorizer_cache`) and its policy is
-  judged against each request's method ARN (:mod:`mockgw.execute.authorizer_policy`):
-  a deny is 403 ``ACCESS_DENIED``.
-* A Cognito authorizer checks the token (:mod:`mockgw.execute.cognito_authorizer`).
+  answer is cached by identity, per stage (``stagecache.AUTHORIZER_CACHE``), and its
+  policy is judged against each request's method ARN
+  (:mod:`mockgw.execute.authorizer_policy`), then combined with the resource policy's
+  verdict as AWS's table A says (a resource policy Allow admits what the authorizer's
+  policy is silent about): a deny is 403 ``ACCESS_DENIED``.
+* A Cognito authorizer checks the token (:mod:`mockgw.execute.cognito_authorizer`); a
+  valid token is an Allow (an explicit deny of the resource policy stopped the request
+  before the authorizer ran).
 
 What the authorizer grants reaches ``$context.authorizer`` (``principalId``, the context's
 keys and ``integrationLatency``, or ``claims``) and so the proxy event's
@@ -30,7 +34,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockgw.errors import ServiceError
-from mockgw.execute.authorizer_cache import CACHE, AuthorizerCache, stage_scope
 from mockgw.execute.authorizer_policy import (
     MalformedAnswer,
     Verdict,
@@ -42,7 +45,9 @@ from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import body_text, java_map, log_endpoint_request
 from mockgw.execute.integrations.lambda_ import error_message, function_of, request_fields
+from mockgw.execute.policy import ALLOW, DENY, NEITHER, combine, method_arn
 from mockgw.execute.request import substitute_stage_variables
+from mockgw.execute.stagecache import AUTHORIZER_CACHE, StageCache, stage_scope
 from mockgw.execute.variables import lookup
 from mockgw.runtime import invoke, may_invoke
 
@@ -53,6 +58,8 @@ EXPLICIT_DENY = "User is not authorized to access this resource with an explicit
 IMPLICIT_DENY = "User is not authorized to access this resource because no identity-based " \
                 "policy allows the execute-api:Invoke action"
 _AUTHORIZED = ("CUSTOM", COGNITO)
+#: An authorizer policy's verdict in the terms of AWS's authorization tables.
+_AS_IAM = {Verdict.ALLOW: ALLOW, Verdict.EXPLICIT_DENY: DENY, Verdict.IMPLICIT_DENY: NEITHER}
 _SOURCE = re.compile(r"^(method\.request\.header|method\.request\.querystring|stageVariables"
                      r"|context)\.(.+)$")
 
@@ -87,24 +94,17 @@ def authorize(inv: Invocation) -> None:
     if grant.claims is not None:
         inv.context["authorizer"] = {"claims": dict(grant.claims)}
         return
-    verdict = evaluate(grant.statements, arn)
-    if verdict is not Verdict.ALLOW:
-        message = EXPLICIT_DENY if verdict is Verdict.EXPLICIT_DENY else IMPLICIT_DENY
-        raise GatewayError("ACCESS_DENIED", message,
-                           log=f"The authorizer's policy ({verdict.value}) does not allow "
+    verdict = _AS_IAM[evaluate(grant.statements, arn)]
+    decision = combine(verdict, inv.policy_decision or NEITHER, cross_account=False)
+    if decision != ALLOW:
+        raise GatewayError("ACCESS_DENIED", EXPLICIT_DENY if decision == DENY else IMPLICIT_DENY,
+                           log=f"The authorizer's policy ({verdict}) and the resource policy "
+                               f"({inv.policy_decision or NEITHER}) do not allow "
                                f"execute-api:Invoke on {arn}")
     inv.context["authorizer"] = {**grant.context, "principalId": grant.principal_id,
                                  "integrationLatency": grant.latency_ms}
     if grant.usage_key and inv.snapshot.get("api", {}).get("apiKeySource") == "AUTHORIZER":
         inv.context["identity"]["apiKey"] = grant.usage_key
-
-
-def method_arn(inv: Invocation) -> str:
-    """``arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}``."""
-    assert inv.store is not None and inv.stage is not None
-    path = inv.path[1:] if inv.path.startswith("/") else inv.path
-    return (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
-            f"{inv.stage['stageName']}/{inv.request.method}/{path}")
 
 
 def obtain(inv: Invocation, authorizer: dict[str, Any], arn: str, *,
@@ -146,7 +146,7 @@ def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values:
                                                f"identity validation expression {expression}")
     ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
     cached = cached and ttl > 0 and bool(values)
-    cache: AuthorizerCache = inv.instance.service(CACHE, AuthorizerCache)
+    cache: StageCache = inv.instance.service(AUTHORIZER_CACHE, StageCache)
     scope = stage_scope(inv.store.account, inv.store.region, inv.api_id,
                         inv.stage["stageName"])
     key = (authorizer["id"], tuple(values))

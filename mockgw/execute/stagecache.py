@@ -1,9 +1,8 @@
-"""The authorizer cache of each stage: what Lambda authorizers answered, by identity.
+"""Per-stage stores of entries with a time to live, on the instance clock.
 
-API Gateway keeps an authorizer's answer for ``authorizerResultTtlInSeconds`` (300 when
-unset, 0 turns caching off), keyed by the values of the identity sources (a TOKEN
-authorizer's token), per stage.  Time is the instance clock, so tests move past a TTL
-without sleeping; ``FlushStageAuthorizersCache`` empties a stage's cache.
+Two instance services hold one each: :data:`RESPONSE_CACHE` (the stage cache of method
+responses, :mod:`mockgw.execute.cache`) and :data:`AUTHORIZER_CACHE` (authorizer results,
+for the authorizers).  FlushStageCache and FlushStageAuthorizersCache empty a stage.
 """
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-CACHE = "execute.authorizer_cache"  # instance service: AuthorizerCache
+RESPONSE_CACHE = "execute.cache"
+AUTHORIZER_CACHE = "execute.authorizer_cache"
 
 Scope = tuple[str, str, str, str]  # account, region, API id, stage
 
@@ -21,7 +21,7 @@ def stage_scope(account: str, region: str, api_id: str, stage: str) -> Scope:
     return (account, region, api_id, stage)
 
 
-class AuthorizerCache:
+class StageCache:
     """Entries with a time to live, grouped by stage so a stage can be flushed at once."""
 
     def __init__(self, instance: Any = None) -> None:
@@ -31,12 +31,8 @@ class AuthorizerCache:
     def get(self, scope: Scope, key: Any, now: float) -> Any:
         """The value under ``key`` if it has not expired at ``now``, else ``None``."""
         with self._lock:
-            entries = self._stages.get(scope, {})
-            entry = entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] <= now:
-                del entries[key]
+            entry = self._stages.get(scope, {}).get(key)
+            if entry is None or entry[0] <= now:
                 return None
             return entry[1]
 
