@@ -76,6 +76,7 @@ class Invocation:
     integration_request: IntegrationRequest | None = None
     integration_result: IntegrationResult | None = None
     integration_latency_ms: int | None = None
+    cache_status: str | None = None  # "hit" or "miss" when the stage cache was consulted
     response: WireResponse | None = None
     log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from mockgw.execute import accesslog
+from mockgw.execute import accesslog, telemetry
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.integrations import call_integration
@@ -75,5 +75,6 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))
     finish(inv)
     accesslog.write(inv)
+    inv.instance.service("execute.telemetry", telemetry.Telemetry).record(inv)
     assert inv.response is not None
     return inv.response
