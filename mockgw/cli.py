@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--stage", action="append", default=[], metavar="NAME",
                        help="stage of the --openapi file at the same position (one --stage "
                             "serves every file)")
+    serve.set_defaults(command_parser=serve)
     return parser
 
 
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env(**{f.name: getattr(args, f.name) for f in fields(Settings)})
         definitions = startup.read_definitions(args.openapi, args.stage)
     except (SettingError, startup.StartupError) as exc:
-        parser.error(str(exc))
+        args.command_parser.error(str(exc))
     return serve_forever(settings, definitions)
 
 
