@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from mockgw.execute.context import Invocation
@@ -77,7 +78,7 @@ class Telemetry:
     """Recent data-plane requests (a ring of ``settings.requests_kept``) and stage metrics."""
 
     def __init__(self, instance: Any) -> None:
-        self._recent: collections.deque[dict[str, Any]] = collections.deque(
+        self._recent: collections.deque[tuple[Any, ...]] = collections.deque(
             maxlen=max(instance.settings.requests_kept, 0))
         self._stages: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -87,10 +88,10 @@ class Telemetry:
         response = inv.response
         assert response is not None
         latency = (time.perf_counter() - inv.started) * 1000
-        entry = request_fields(inv, latency)
+        row = _request_row(inv, latency)
         stage = inv.stage
         with self._lock:
-            self._recent.append(entry)
+            self._recent.append(row)
             if stage is None or inv.store is None:
                 return
             key = (inv.store.account, inv.store.region, inv.api_id, stage["stageName"])
@@ -117,8 +118,8 @@ class Telemetry:
                  limit: int | None = None) -> list[dict[str, Any]]:
         """The recent requests, newest first, optionally of one API and stage."""
         with self._lock:
-            found = list(self._recent)
-        found.reverse()
+            rows = list(self._recent)
+        found = [_request_fields(row) for row in reversed(rows)]
         if api_id is not None:
             found = [r for r in found if r["apiId"] == api_id]
         if stage is not None:
@@ -137,35 +138,36 @@ class Telemetry:
                     if (api_id is None or api == api_id) and (stage is None or name == stage)]
 
 
-def request_fields(inv: Invocation, latency_ms: float) -> dict[str, Any]:
-    """A request's access-log fields (``$context`` names) as the admin API lists them."""
+#: The access-log fields (``$context`` names) of a recent request, in the order
+#: :func:`_request_row` keeps them (rows become dicts only when they are read).
+FIELDS = ("requestId", "extendedRequestId", "requestTimeEpoch", "accountId", "apiId", "stage",
+          "isCanaryRequest", "domainName", "httpMethod", "path", "resourcePath", "ip",
+          "userAgent", "status", "responseLength", "responseLatency", "integrationLatency",
+          "integrationStatus", "errorMessage", "cacheStatus")
+
+
+def _request_row(inv: Invocation, latency_ms: float) -> tuple[Any, ...]:
     context = inv.context
     request = inv.request
     response = inv.response
     assert response is not None
-    identity = context.get("identity") or {}
     result = inv.integration_result
-    return {
-        "requestId": inv.request_id,
-        "extendedRequestId": inv.extended_request_id,
-        "requestTime": inv.request_time,
-        "requestTimeEpoch": inv.epoch_ms,
-        "accountId": inv.store.account if inv.store else None,
-        "apiId": inv.api_id or inv.target.api_id,
-        "stage": inv.stage["stageName"] if inv.stage else inv.target.stage,
-        "isCanaryRequest": inv.is_canary,
-        "domainName": context.get("domainName") or inv.target.domain_name or None,
-        "httpMethod": request.method,
-        "path": context.get("path") or request.path,
-        "resourcePath": context.get("resourcePath"),
-        "protocol": "HTTP/1.1",
-        "ip": identity.get("sourceIp") or request.remote_addr,
-        "userAgent": request.headers.get("user-agent"),
-        "status": response.status,
-        "responseLength": len(response.body),
-        "responseLatency": round(latency_ms, 3),
-        "integrationLatency": inv.integration_latency_ms,
-        "integrationStatus": result.status if result else None,
-        "errorMessage": (context.get("error") or {}).get("message"),
-        "cacheStatus": inv.cache_status,
-    }
+    error = context.get("error")
+    return (inv.request_id, inv.extended_request_id, inv.epoch_ms,
+            inv.store.account if inv.store else None, inv.api_id or inv.target.api_id,
+            inv.stage["stageName"] if inv.stage else inv.target.stage, inv.is_canary,
+            context.get("domainName") or inv.target.domain_name or None, request.method,
+            context.get("path") or request.path, context.get("resourcePath"),
+            (context.get("identity") or {}).get("sourceIp") or request.remote_addr,
+            request.headers.get("user-agent"), response.status, len(response.body),
+            round(latency_ms, 3), inv.integration_latency_ms,
+            result.status if result else None, error.get("message") if error else None,
+            inv.cache_status)
+
+
+def _request_fields(row: tuple[Any, ...]) -> dict[str, Any]:
+    fields = dict(zip(FIELDS, row, strict=True))
+    moment = datetime.fromtimestamp(fields["requestTimeEpoch"] / 1000, UTC)
+    fields["requestTime"] = moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+    fields["protocol"] = "HTTP/1.1"
+    return fields
