@@ -88,6 +88,13 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
     def instance(self) -> Instance:
         return self.app.instance
 
+    def register_function(self, name: str, handler: Callable[..., Any], **options: Any) -> dict:
+        """Make ``handler(event, context)`` the Lambda function ``name`` of this mock (see
+        :func:`mockgw.lambda_.register_function` for the options)."""
+        from mockgw.lambda_ import register_function
+
+        return register_function(self.instance, name, handler, **options)
+
     def start(self) -> mock_apigateway:
         app = Application(Instance(self._settings))
         with _lock:

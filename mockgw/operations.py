@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,10 +95,19 @@ class Call:
         """The current time as whole epoch seconds (AWS's precision for most dates)."""
         return self.remember(lambda: int(time.time()))
 
-    def new_id(self, length: int = 10, alphabet: str = _ID_ALPHABET) -> str:
-        """A fresh random identifier shaped like AWS's (lowercase alphanumerics)."""
+    def new_id(self, length: int = 10, alphabet: str = _ID_ALPHABET, *,
+               avoid: Container[str] = ()) -> str:
+        """A fresh random identifier shaped like AWS's (lowercase alphanumerics), not one
+        of ``avoid`` (the ids already taken)."""
         choice = self.instance.random.choice
-        return self.remember(lambda: "".join(choice(alphabet) for _ in range(length)))
+
+        def fresh() -> str:
+            while True:
+                value = "".join(choice(alphabet) for _ in range(length))
+                if value not in avoid:
+                    return value
+
+        return self.remember(fresh)
 
     def remember(self, produce: Callable[[], Any]) -> Any:
         """``produce()``, recorded; when the call is replayed, the value it had then.

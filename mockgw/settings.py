@@ -30,6 +30,9 @@ class Settings:
     region: str = _knob(DEFAULT_REGION, "region of requests that name none (unsigned)")
     seed: int | None = _knob(None, "seeds generated ids and canary splits (deterministic "
                                    "runs)")
+    strict_lambda_permissions: bool = _knob(
+        False, "API Gateway may invoke a function only if its resource policy allows it "
+               "(AddPermission); off: any function")
     # the server (``mockgw serve``)
     host: str = _knob("127.0.0.1", "interface to listen on")
     port: int = _knob(4566, "port to listen on (0 picks a free one)")

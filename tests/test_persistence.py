@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import boto3
@@ -52,7 +54,21 @@ def build_everything(client) -> dict:
     client.generate_client_certificate(description="mtls")
     client.tag_resource(resourceArn=f"arn:aws:apigateway:us-east-1::/restapis/{ids['api_id']}",
                         tags={"team": "core"})
+    lam = boto3.client("lambda", region_name="us-east-1")
+    lam.create_function(FunctionName="hello", Runtime="python3.12", Handler="app.handler",
+                        Role="arn:aws:iam::123456789012:role/hello", Code={"ZipFile": hello_zip()})
+    lam.publish_version(FunctionName="hello")
+    lam.create_alias(FunctionName="hello", Name="live", FunctionVersion="1")
+    lam.add_permission(FunctionName="hello", StatementId="apigw",
+                       Principal="apigateway.amazonaws.com", Action="lambda:InvokeFunction")
     return ids
+
+
+def hello_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 'hello'\n")
+    return buffer.getvalue()
 
 
 def test_replayed_journal_rebuilds_the_exact_state(tmp_path):
@@ -63,10 +79,12 @@ def test_replayed_journal_rebuilds_the_exact_state(tmp_path):
         boto3.client("apigateway", region_name="eu-west-1").create_rest_api(name="elsewhere")
         expected = first.instance.dump()
         crash(first)
-    assert len(journal_rows(tmp_path)) == 15
+    assert len(journal_rows(tmp_path)) == 19
     with mock_apigateway() as second:
         control.open_state(second.instance, str(tmp_path))
         assert second.instance.dump() == expected  # ids, dates, certificates: all the same
+        lam = boto3.client("lambda", region_name="us-east-1")
+        assert lam.invoke(FunctionName="hello:live")["Payload"].read() == b'"hello"'
     assert journal_rows(tmp_path) == []  # restoring snapshots and empties the journal
 
 

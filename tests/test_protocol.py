@@ -111,5 +111,6 @@ def test_querystring_integer_coercion(gw):
 def test_lambda_errors_use_lambda_codes(gw):
     c = gw.client("lambda")
     with pytest.raises(ClientError) as exc:
-        c.get_account_settings()
-    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] < 500
+        c.list_layers()  # not implemented: answered with a modeled Lambda error
+    assert exc.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

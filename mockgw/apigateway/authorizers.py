@@ -53,8 +53,8 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
     if record is None:
         raise ConflictException("Unable to complete operation due to concurrent modification. "
                                 "Please try again later.")
-    authorizer = {"id": _new_id(call, record), "name": params["name"], "type": kind,
-                  "authType": params.get("authType") or _default_auth_type(kind)}
+    authorizer = {"id": call.new_id(6, avoid=record["authorizers"]), "name": params["name"],
+                  "type": kind, "authType": params.get("authType") or _default_auth_type(kind)}
     for key in _OPTIONAL:
         if params.get(key) not in (None, "", []):
             authorizer[key] = params[key]
@@ -107,12 +107,6 @@ def _authorizer(call: Call, params: dict[str, Any]) -> dict:
         raise NotFoundException(_NOT_FOUND)
     return found
 
-
-def _new_id(call: Call, record: dict) -> str:
-    while True:
-        new = call.new_id(6)
-        if new not in record["authorizers"]:
-            return new
 
 
 def _default_auth_type(kind: str) -> str:

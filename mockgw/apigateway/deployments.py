@@ -43,7 +43,7 @@ def create_deployment(call: Call, params: dict[str, Any]) -> dict:
                 "created before making a canary release deployment")
     _check_deployable(record)
     check_variables(params.get("variables"))
-    deployment_id = _new_deployment_id(call, record)
+    deployment_id = call.new_id(6, avoid=record["deployments"])
     deployment = {"id": deployment_id, "createdDate": call.now()}
     if params.get("description") is not None:
         deployment["description"] = params["description"]
@@ -151,12 +151,6 @@ def _deployment(record: dict, deployment_id: str) -> dict:
         raise NotFoundException("Invalid Deployment identifier specified")
     return found
 
-
-def _new_deployment_id(call: Call, record: dict) -> str:
-    while True:
-        deployment_id = call.new_id(6)
-        if deployment_id not in record["deployments"]:
-            return deployment_id
 
 
 def _render(deployment: dict) -> dict:

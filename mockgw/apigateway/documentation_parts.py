@@ -53,7 +53,7 @@ def create_documentation_part(call: Call, params: dict[str, Any]) -> dict:
     if find_part(parts, location) is not None:
         raise ConflictException("Documentation part already exists for the specified "
                                 f"location: {describe(location)}.")
-    part = {"id": _new_part_id(call, parts), "location": location, "properties": properties}
+    part = {"id": call.new_id(6, avoid=parts), "location": location, "properties": properties}
     parts[part["id"]] = part
     return copy_out(part)
 
@@ -126,7 +126,7 @@ def import_documentation_parts(call: Call, params: dict[str, Any]) -> dict:
     for location, properties in valid:
         existing = find_part(parts, location)
         if existing is None:
-            existing = {"id": _new_part_id(call, parts), "location": location,
+            existing = {"id": call.new_id(6, avoid=parts), "location": location,
                         "properties": properties}
             parts[existing["id"]] = existing
         else:
@@ -226,12 +226,6 @@ def _part(call: Call, params: dict[str, Any]) -> dict:
         raise NotFoundException(PART_NOT_FOUND)
     return part
 
-
-def _new_part_id(call: Call, parts: dict) -> str:
-    while True:
-        part_id = call.new_id(6)
-        if part_id not in parts:
-            return part_id
 
 
 _PATCH_PATHS = [scalar("/properties", validate=check_properties)]

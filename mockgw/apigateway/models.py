@@ -108,11 +108,7 @@ def _model(call: Call, params: dict[str, Any]) -> tuple[dict, dict]:
 
 
 def _new_id(call: Call, record: dict) -> str:
-    taken = {m["id"] for m in record["models"].values()}
-    while True:
-        new = call.new_id(6)
-        if new not in taken:
-            return new
+    return call.new_id(6, avoid={m["id"] for m in record["models"].values()})
 
 
 def _check_schema(text: str | None, record: dict) -> None:

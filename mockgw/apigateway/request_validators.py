@@ -29,7 +29,7 @@ def create_request_validator(call: Call, params: dict[str, Any]) -> dict:
     name = params.get("name") or ""
     if not name.strip():
         raise BadRequestException(_BLANK_NAME)
-    validator = {"id": _new_id(call, record), "name": name,
+    validator = {"id": call.new_id(6, avoid=record["requestValidators"]), "name": name,
                  "validateRequestBody": params.get("validateRequestBody", False),
                  "validateRequestParameters": params.get("validateRequestParameters", False)}
     record["requestValidators"][validator["id"]] = validator
@@ -75,12 +75,6 @@ def _validator(call: Call, params: dict[str, Any]) -> dict:
         raise NotFoundException(_NOT_FOUND)
     return found
 
-
-def _new_id(call: Call, record: dict) -> str:
-    while True:
-        new = call.new_id(6)
-        if new not in record["requestValidators"]:
-            return new
 
 
 def _set_name(validator: dict, op: str, labels: dict[str, str], value: Any) -> None:

@@ -24,7 +24,7 @@ def create_resource(call: Call, params: dict[str, Any]) -> dict:
     parent = resource(record, params["parentId"])
     part = params["pathPart"]
     _check_child(record, parent, part, exclude=None)
-    res_id = _new_resource_id(call, record)
+    res_id = call.new_id(6, avoid=record["resources"])
     created = {"id": res_id, "parentId": parent["id"], "pathPart": part,
                "path": _join(parent["path"], part)}
     record["resources"][res_id] = created
@@ -99,12 +99,6 @@ def render(res: dict, *, embed: bool) -> dict:
 def _join(parent_path: str, part: str) -> str:
     return f"/{part}" if parent_path == "/" else f"{parent_path}/{part}"
 
-
-def _new_resource_id(call: Call, record: dict) -> str:
-    while True:
-        res_id = call.new_id(6)
-        if res_id not in record["resources"]:
-            return res_id
 
 
 def _check_child(record: dict, parent: dict, part: str, *, exclude: str | None) -> None:

@@ -137,10 +137,7 @@ def _new_api_id(call: Call, custom_id: str | None) -> str:
         if custom_id in apis:
             raise ConflictException(f"A REST API with the id {custom_id} already exists")
         return custom_id
-    while True:
-        api_id = call.new_id(10)
-        if api_id not in apis:
-            return api_id
+    return call.new_id(10, avoid=apis)
 
 
 def _new_sections(call: Call) -> dict:

@@ -104,3 +104,9 @@ def is_binary(inv: Invocation, content_type: str | None) -> bool:
         if want_kind in ("*", kind) and want_sub in ("*", sub):
             return True
     return False
+
+
+def accepts_binary(inv: Invocation) -> bool:
+    """Whether any media type the client ``Accept``s is one of ``binaryMediaTypes``."""
+    accept = inv.request.headers.get("accept") or ""
+    return any(is_binary(inv, part) for part in accept.split(",") if part.strip())

@@ -29,13 +29,15 @@ _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
 
 
 def proxy_response(inv: Invocation) -> None:
-    """HTTP_PROXY: the backend's status, headers (remapped as AWS does) and body."""
+    """Proxy integrations: the backend's status, headers (remapped as AWS does) and body."""
     result = inv.integration_result
     assert result is not None
+    dropped = _HTTP_PROXY_DROPPED if inv.integration.get("type") == "HTTP_PROXY" \
+        else ("transfer-encoding",)
     headers = []
     for name, value in result.headers:
         lower = name.lower()
-        if lower in _HTTP_PROXY_DROPPED:
+        if lower in dropped:
             continue
         if lower in _PROXY_REMAPPED:
             name = f"x-amzn-Remapped-{name}"

@@ -34,6 +34,11 @@ from mockgw.protocol.wire import WireRequest
 #: ``{operation}Input.{member}`` (API Gateway).
 _BARE_PATHS = {"lambda"}
 _BODY_ERRORS: dict[str, str] = {"lambda": "InvalidRequestContentException"}
+#: Enum shapes whose service checks values itself, in its own words (Lambda's runtimes).
+_SELF_CHECKED_ENUMS = frozenset({("lambda", "Runtime")})
+#: Services whose handlers check string patterns themselves, only where AWS does (Lambda
+#: does not check every modeled pattern, e.g. AddPermission's Principal).
+_SELF_CHECKED_PATTERNS = frozenset({"lambda"})
 
 #: Enum orders as AWS prints them where they differ from the model's order.
 _ENUM_ORDER: dict[tuple[str, str], list[str]] = {
@@ -318,18 +323,21 @@ class _Checker:
             return
         if kind == "map":
             self._size(value, shape, path, problems)
+            self._map_entries(value, shape, path, problems)
             for item in value.values():
                 if item is not None and shape.value.type_name in ("structure", "list", "map"):
                     self.check(item, shape.value, f"{path}.member", problems)
             return
         meta = shape.metadata
-        if "enum" in meta and value not in meta["enum"]:
+        if "enum" in meta and value not in meta["enum"] and \
+                (self.service, shape.name) not in _SELF_CHECKED_ENUMS:
             problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
                             f"Member must satisfy enum value set: "
                             f"[{', '.join(self._order(shape))}]")
             return
         if kind == "string":
-            if "pattern" in meta and not _pattern(meta["pattern"]).fullmatch(value):
+            if self.service not in _SELF_CHECKED_PATTERNS and \
+                    not _matches(meta.get("pattern"), value):
                 problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
                                 f"Member must satisfy regular expression pattern: "
                                 f"{meta['pattern']}")
@@ -355,6 +363,28 @@ class _Checker:
             problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
                             f"Member must have length less than or equal to {high}")
 
+    def _map_entries(self, value: dict, shape: Shape, path: str, problems: list[str]) -> None:
+        """Constrained map keys and values, as AWS's (Java) validator reports them: the
+        whole map printed as ``{k=v}`` and the member's constraints listed."""
+        found = []
+        for what, items, member in (("keys", value.keys(), shape.key),
+                                    ("value", value.values(), shape.value)):
+            if member.type_name in ("structure", "list", "map") or not member.metadata:
+                continue
+            if not all(item is not None and self._fits(item, member) for item in items):
+                found.append(f"Map {what} must satisfy constraint: "
+                             f"[{', '.join(_constraints(member))}]")
+        if found:
+            shown = "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
+            problems.extend(f"Value '{shown}' at '{path}' failed to satisfy constraint: {why}"
+                            for why in found)
+
+    def _fits(self, value: Any, shape: Shape) -> bool:
+        found: list[str] = []
+        self.check(value, shape, "", found)
+        pattern = shape.metadata.get("pattern")
+        return not found and (not isinstance(value, str) or _matches(pattern, value))
+
     def _order(self, shape: Shape) -> list[str]:
         return _ENUM_ORDER.get((self.service, shape.name), shape.metadata["enum"])
 
@@ -362,6 +392,28 @@ class _Checker:
         return name[:1].lower() + name[1:] if self.service in _BARE_PATHS else name
 
 
+def _constraints(shape: Shape) -> list[str]:
+    meta = shape.metadata
+    what = "value" if shape.type_name in ("integer", "long", "double", "float") else "length"
+    listed = [f"Member must have {what} less than or equal to {meta['max']}"] \
+        if "max" in meta else []
+    if "min" in meta:
+        listed.append(f"Member must have {what} greater than or equal to {meta['min']}")
+    if "pattern" in meta:
+        listed.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    return [*listed, "Member must not be null"]
+
+
+def _matches(pattern: str | None, value: str) -> bool:
+    if pattern is None:
+        return True
+    compiled = _pattern(pattern)
+    return compiled is None or compiled.fullmatch(value) is not None
+
+
 @functools.cache
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:  # a Java-only construct (\p{L} ...): not checked
+        return None

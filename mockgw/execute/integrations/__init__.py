@@ -6,7 +6,7 @@ import time
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.integrations import http, mock
+from mockgw.execute.integrations import aws, http, lambda_, mock
 
 
 def call_integration(inv: Invocation) -> None:
@@ -18,6 +18,10 @@ def call_integration(inv: Invocation) -> None:
             inv.integration_result = mock.call(inv)
         elif kind in ("HTTP", "HTTP_PROXY"):
             inv.integration_result = http.call(inv)
+        elif kind in ("AWS", "AWS_PROXY") and lambda_.is_lambda_uri(inv.integration_request.uri):
+            inv.integration_result = lambda_.call(inv)
+        elif kind == "AWS":
+            inv.integration_result = aws.call(inv)
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported yet")

@@ -1,0 +1,224 @@
+"""Lambda integrations: AWS_PROXY (the proxy event v1.0 and its response format) and AWS
+(non-proxy: the request template is the event, errors select integration responses by
+``errorMessage``)."""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import json
+import re
+from typing import Any
+
+from mockgw.errors import ServiceError
+from mockgw.execute.context import IntegrationResult, Invocation
+from mockgw.execute.errors import GatewayError
+from mockgw.execute.request import accepts_binary, is_binary
+from mockgw.execute.variables import trace_id
+from mockgw.runtime import invoke, may_invoke
+
+_FUNCTION_URI = re.compile(
+    r"^arn:aws[a-zA-Z-]*:apigateway:([^:]+):lambda:path/2015-03-31/functions/(.+)/invocations$")
+_FUNCTION_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:([^:]+):(\d{12}):function:(.+)$")
+_PROXY_KEYS = {"body", "statusCode", "headers", "isBase64Encoded", "multiValueHeaders"}
+_EVENT_DROPPED_HEADERS = {"content-length", "connection"}
+_CLOUDFRONT_CASED = {"authorization": "Authorization", "user-agent": "User-Agent"}
+
+
+def is_lambda_uri(uri: str) -> bool:
+    return bool(_FUNCTION_URI.match(uri or ""))
+
+
+def call(inv: Invocation) -> IntegrationResult:
+    """Invoke the integration's function; proxy integrations parse its proxy response."""
+    assert inv.integration_request is not None and inv.store is not None
+    integration = inv.integration
+    proxy = integration["type"] == "AWS_PROXY"
+    if proxy and (integration.get("httpMethod") or "").upper() != "POST":
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to configuration error: Lambda proxy "
+                               "integrations must use the POST integration method")
+    found = _FUNCTION_URI.match(inv.integration_request.uri)
+    if found is None:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to configuration error: Invalid Lambda "
+                               f"function ARN in {inv.integration_request.uri}")
+    function = found.group(2)
+    region, account = found.group(1), inv.store.account
+    arn = _FUNCTION_ARN.match(function)
+    if arn is not None:
+        region, account = arn.group(1), arn.group(2)
+    source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
+                  f"{inv.stage['stageName']}/{inv.request.method}{inv.resource['path']}")
+    if not may_invoke(inv.instance, account, region, function, source_arn=source_arn):
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to configuration error: Invalid "
+                               "permissions on Lambda function")
+    payload = json.dumps(proxy_event(inv)).encode() if proxy else inv.integration_request.body
+    result = _invoke(inv, account, region, function, payload)
+    if proxy:
+        if result.function_error:
+            raise GatewayError("INTEGRATION_FAILURE", status=502,
+                               log=f"Lambda execution failed with status 200 due to customer "
+                                   f"function error: {_error_message(result.payload)}")
+        return parse_proxy_response(inv, result.payload)
+    error = _error_message(result.payload) if result.function_error else None
+    return IntegrationResult(status=200, headers=[("Content-Type", "application/json")],
+                             body=result.payload, error_message=error)
+
+
+def _invoke(inv: Invocation, account: str, region: str, function: str, payload: bytes) -> Any:
+    timeout = inv.integration.get("timeoutInMillis", 29000) / 1000
+    pool = inv.instance.service("execute.lambda-calls", _pool_factory)
+    future = pool.submit(invoke, inv.instance, account, region, function, payload)
+    try:
+        return future.result(timeout)
+    except concurrent.futures.TimeoutError:
+        raise GatewayError("INTEGRATION_TIMEOUT",
+                           log="Execution failed due to a timeout error") from None
+    except ServiceError as exc:
+        status = 500 if exc.code == "AccessDeniedException" else 502
+        raise GatewayError("INTEGRATION_FAILURE", status=status,
+                           log=f"Lambda invocation failed: {exc.code}: {exc.message}") from None
+
+
+class _Pool(concurrent.futures.ThreadPoolExecutor):
+    def close(self) -> None:
+        self.shutdown(wait=False, cancel_futures=True)
+
+
+def _pool_factory(instance: Any) -> _Pool:
+    return _Pool(max_workers=32, thread_name_prefix="mockgw-lambda-call")
+
+
+def _error_message(payload: bytes) -> str:
+    try:
+        doc = json.loads(payload or b"null")
+    except ValueError:
+        return ""
+    message = doc.get("errorMessage") if isinstance(doc, dict) else None
+    return message if isinstance(message, str) else ""
+
+
+# -- the proxy event (payload format 1.0) ----------------------------------------------------
+
+def proxy_event(inv: Invocation) -> dict[str, Any]:
+    """The Lambda proxy integration event, as API Gateway REST APIs send it."""
+    request = inv.request
+    headers: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in _event_headers(inv):
+        headers[name] = value
+        multi.setdefault(name, []).append(value)
+    query = {k: v[-1] for k, v in request.query.items() if v}
+    binary = is_binary(inv, request.headers.get("content-type"))
+    body: str | None
+    if not request.body:
+        body = None
+    elif binary:
+        body = base64.b64encode(request.body).decode()
+    else:
+        body = request.body.decode("utf-8", "replace")
+    return {
+        "resource": inv.resource["path"],
+        "path": inv.request.path if inv.target.via_custom_domain else inv.path,
+        "httpMethod": request.method,
+        "headers": headers or None,
+        "multiValueHeaders": multi or None,
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": {k: list(v) for k, v in request.query.items()} or None,
+        "pathParameters": dict(inv.path_params) or None,
+        "stageVariables": dict(inv.stage_variables) or None,
+        "requestContext": request_context(inv),
+        "body": body,
+        "isBase64Encoded": bool(body) and binary,
+    }
+
+
+def _event_headers(inv: Invocation) -> list[tuple[str, str]]:
+    items = []
+    for name, value in inv.request.header_items:
+        lower = name.lower()
+        if lower in _EVENT_DROPPED_HEADERS:
+            continue
+        items.append((_CLOUDFRONT_CASED.get(lower, name), value))
+    present = {k.lower() for k, _ in items}
+    extra = [("X-Amzn-Trace-Id", inv.context.get("xrayTraceId") or trace_id(inv)),
+             ("X-Forwarded-For", inv.context["identity"]["sourceIp"]),
+             ("X-Forwarded-Port", "443" if inv.request.scheme == "https" else "80"),
+             ("X-Forwarded-Proto", inv.request.scheme)]
+    items.extend((k, v) for k, v in extra if k.lower() not in present)
+    return items
+
+
+def request_context(inv: Invocation) -> dict[str, Any]:
+    """``requestContext``: ``$context`` as the proxy event carries it."""
+    context = inv.context
+    keys = ("accountId", "apiId", "deploymentId", "domainName", "domainPrefix",
+            "extendedRequestId", "httpMethod", "path", "protocol", "requestId", "requestTime",
+            "requestTimeEpoch", "resourceId", "resourcePath", "stage")
+    out = {key: context.get(key) for key in keys}
+    identity = {k: v for k, v in context["identity"].items()
+                if k not in ("apiKey", "apiKeyId") or v is not None}
+    out["identity"] = identity
+    if context.get("authorizer"):
+        out["authorizer"] = context["authorizer"]
+    if inv.is_canary:
+        out["isCanaryRequest"] = True
+    return out
+
+
+# -- the proxy response ----------------------------------------------------------------------
+
+def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
+    """The function's proxy response; anything malformed is AWS's 502."""
+    def malformed(why: str) -> GatewayError:
+        return GatewayError("INTEGRATION_FAILURE", status=502,
+                            log=f"Execution failed due to configuration error: Malformed "
+                                f"Lambda proxy response ({why})")
+
+    try:
+        doc = json.loads(payload or b"")
+    except ValueError:
+        raise malformed("not JSON") from None
+    if not isinstance(doc, dict):
+        raise malformed("not an object")
+    unknown = set(doc) - _PROXY_KEYS
+    if unknown:
+        raise malformed(f"unexpected keys {sorted(unknown)}")
+    try:
+        status = int(doc.get("statusCode") or 200)
+    except (TypeError, ValueError):
+        raise malformed("statusCode is not a number") from None
+    single = doc.get("headers") or {}
+    multi = doc.get("multiValueHeaders") or {}
+    if not isinstance(single, dict) or not all(
+            isinstance(v, (str, bool, int, float)) for v in single.values()):
+        raise malformed("headers must map names to strings")
+    if not isinstance(multi, dict) or not all(isinstance(v, list) for v in multi.values()):
+        raise malformed("multiValueHeaders must map names to lists")
+    merged: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for name, values in multi.items():
+        names.setdefault(name.lower(), name)
+        merged.setdefault(name.lower(), []).extend(_text(v) for v in values)
+    for name, value in single.items():
+        names.setdefault(name.lower(), name)
+        merged.setdefault(name.lower(), []).append(_text(value))
+    headers = [(names[key], ", ".join(values)) for key, values in merged.items()]
+    if "content-type" not in merged:
+        headers.append(("Content-Type", "application/json"))
+    body = doc.get("body")
+    raw = b"" if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
+    if doc.get("isBase64Encoded") and accepts_binary(inv):
+        try:
+            raw = base64.b64decode(raw)
+        except ValueError:
+            raise malformed("body is not base64") from None
+    return IntegrationResult(status=status, headers=headers, body=raw)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

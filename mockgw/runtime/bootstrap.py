@@ -1,0 +1,295 @@
+"""One warm Lambda execution environment: the program each worker subprocess runs.
+
+``python -u bootstrap.py REQUEST_FD RESPONSE_FD LIFELINE_FD`` imports the handler that
+``_HANDLER`` names from ``LAMBDA_TASK_ROOT`` (the function's unzipped code) and reports
+``ready`` or the init error.  Then it serves invocations one at a time: it reads a request
+frame, calls the handler with the event and a :class:`LambdaContext`, and writes the
+answer frame.  The function's stdout and stderr are wherever the parent pointed them (the
+worker's log file).
+
+It imports nothing from mockgw, so function code runs in a plain interpreter.  The parent
+imports it too, for :class:`LambdaContext` and :func:`call_handler` (registered callables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import importlib
+import json
+import logging
+import os
+import resource
+import signal
+import struct
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+_FRAME = struct.Struct(">II")  # header length, body length
+
+Handler = Callable[[Any, "LambdaContext"], Any]
+
+
+# -- the context object --------------------------------------------------------------------
+
+class Client:
+    """``context.client_context.client`` (mobile SDK client information)."""
+
+    def __init__(self, doc: dict) -> None:
+        self.installation_id = doc.get("installation_id")
+        self.app_title = doc.get("app_title")
+        self.app_version_name = doc.get("app_version_name")
+        self.app_version_code = doc.get("app_version_code")
+        self.app_package_name = doc.get("app_package_name")
+
+
+class ClientContext:
+    """``context.client_context``: what the caller sent in ``ClientContext``."""
+
+    def __init__(self, doc: dict) -> None:
+        self.client = Client(doc["client"]) if isinstance(doc.get("client"), dict) else None
+        self.custom = doc.get("custom")
+        self.env = doc.get("env")
+
+
+class CognitoIdentity:
+    def __init__(self) -> None:
+        self.cognito_identity_id = None
+        self.cognito_identity_pool_id = None
+
+
+class LambdaContext:
+    """The ``context`` argument of a handler, as the Python runtime builds it."""
+
+    def __init__(self, *, request_id: str, function_name: str, function_version: str,
+                 invoked_function_arn: str, memory_limit_in_mb: int | str,
+                 log_group_name: str, log_stream_name: str, deadline_ms: float,
+                 client_context: dict | None = None) -> None:
+        self.aws_request_id = request_id
+        self.function_name = function_name
+        self.function_version = function_version
+        self.invoked_function_arn = invoked_function_arn
+        self.memory_limit_in_mb = str(memory_limit_in_mb)  # a string, as in AWS
+        self.log_group_name = log_group_name
+        self.log_stream_name = log_stream_name
+        self.identity = CognitoIdentity()
+        self.client_context = ClientContext(client_context) if client_context else None
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+    def log(self, message: str) -> None:
+        sys.stdout.write(message)
+
+    def __repr__(self) -> str:
+        return (f"LambdaContext(aws_request_id={self.aws_request_id!r}, "
+                f"function_name={self.function_name!r}, "
+                f"function_version={self.function_version!r})")
+
+
+# -- running a handler ---------------------------------------------------------------------
+
+class InitError(Exception):
+    """The handler could not be loaded; ``payload`` is the error document."""
+
+    def __init__(self, error_type: str, message: str, stack: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.payload = {"errorMessage": message, "errorType": error_type, "requestId": "",
+                        "stackTrace": stack or []}
+
+
+def load_handler(spec: str) -> Handler:
+    """The function ``module.function`` names, with the runtime's errors when it cannot."""
+    try:
+        module_name, function_name = spec.rsplit(".", 1)
+    except ValueError as exc:
+        raise InitError("Runtime.MalformedHandlerName", f"Bad handler '{spec}': {exc}") from None
+    module_name = module_name.replace("/", ".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InitError("Runtime.ImportModuleError",
+                        f"Unable to import module '{module_name}': {exc}") from None
+    except SyntaxError as exc:
+        raise InitError("Runtime.UserCodeSyntaxError",
+                        f"Syntax error in module '{module_name}': {exc}",
+                        [f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}']) from None
+    except Exception as exc:
+        payload = error_payload(exc, "")
+        raise InitError(payload["errorType"], payload["errorMessage"],
+                        payload["stackTrace"]) from None
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        raise InitError("Runtime.HandlerNotFound",
+                        f"Handler '{function_name}' missing on module '{module_name}'")
+    return handler
+
+
+def error_payload(exc: BaseException, request_id: str) -> dict:
+    """The error document of an exception the function raised; the stack trace shows the
+    function's frames, not the runtime's."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename != __file__ and not frame.filename.startswith("<frozen ")]
+    return {"errorMessage": str(exc), "errorType": type(exc).__name__,
+            "requestId": request_id, "stackTrace": traceback.format_list(frames)}
+
+
+def error_log_line(payload: dict) -> str:
+    """How the runtime logs an error: one line (one CloudWatch event), the traceback's
+    lines joined with carriage returns and indented with no-break spaces."""
+    lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}",
+             "Traceback (most recent call last):"]
+    for frame in payload["stackTrace"]:
+        for line in frame.splitlines():
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    return "\r".join(lines) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def call_handler(handler: Handler, payload: bytes, context: LambdaContext
+                 ) -> tuple[bool, bytes]:
+    """Run ``handler`` on the event in ``payload``: ``(is_error, answer document)``.
+
+    Errors are logged to stderr the way the runtime does and answered with the error
+    document; a result that is not JSON-serializable is a ``Runtime.MarshalError``.
+    """
+    request_id = context.aws_request_id
+    try:
+        event = json.loads(payload) if payload else {}
+        result = handler(event, context)
+    except Exception as exc:
+        doc = error_payload(exc, request_id)
+        sys.stderr.write(error_log_line(doc))
+        return True, json.dumps(doc).encode()
+    try:
+        return False, json.dumps(result, default=_json_default).encode()
+    except (TypeError, ValueError) as exc:
+        doc = {"errorMessage": f"Unable to marshal response: {exc}",
+               "errorType": "Runtime.MarshalError", "requestId": request_id, "stackTrace": []}
+        sys.stderr.write(error_log_line(doc))
+        return True, json.dumps(doc).encode()
+
+
+def log_timestamp() -> str:
+    """The timestamp format of the runtime's own log lines (UTC, milliseconds)."""
+    now = dt.datetime.now(dt.UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+# -- the worker protocol -------------------------------------------------------------------
+
+def write_frame(fd: int, header: dict, body: bytes = b"") -> None:
+    head = json.dumps(header).encode()
+    data = memoryview(_FRAME.pack(len(head), len(body)) + head + body)
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def read_frame(fd: int) -> tuple[dict, bytes] | None:
+    """The next frame, or ``None`` when the other side has gone."""
+    sizes = _read_exact(fd, _FRAME.size)
+    if sizes is None:
+        return None
+    head_size, body_size = _FRAME.unpack(sizes)
+    data = _read_exact(fd, head_size + body_size)
+    if data is None:
+        return None
+    return json.loads(data[:head_size]), data[head_size:]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(fd, size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+class _RequestIdFilter(logging.Filter):
+    request_id = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = self.request_id
+        return True
+
+
+def _install_logging() -> _RequestIdFilter:
+    """The runtime's root log handler: ``[LEVEL]\\ttime\\trequest id\\tmessage``."""
+    handler = logging.StreamHandler(sys.stdout)
+    stamp = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s"
+                              "\t%(message)s\n", "%Y-%m-%dT%H:%M:%S")
+    stamp.converter = time.gmtime
+    handler.setFormatter(stamp)
+    request_ids = _RequestIdFilter()
+    handler.addFilter(request_ids)
+    logging.getLogger().addHandler(handler)
+    return request_ids
+
+
+def _die_with_parent(lifeline: int) -> None:
+    """End this worker as soon as the parent goes away: only the parent holds the other
+    end of ``lifeline``, so reading it ends when the parent dies, however it dies."""
+    def watch() -> None:
+        while os.read(lifeline, 1):
+            pass
+        _end()
+
+    threading.Thread(target=watch, name="mockgw-lifeline", daemon=True).start()
+
+
+def _end() -> None:
+    """Kill this worker and every process it started (its process group)."""
+    os.killpg(0, signal.SIGKILL)
+
+
+def main(argv: list[str]) -> int:
+    request_fd, response_fd, lifeline = int(argv[1]), int(argv[2]), int(argv[3])
+    _die_with_parent(lifeline)
+    sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
+    request_ids = _install_logging()
+    started = time.perf_counter()
+    try:
+        handler = load_handler(os.environ["_HANDLER"])
+    except InitError as exc:
+        sys.stderr.write(error_log_line(exc.payload))
+        sys.stderr.flush()
+        write_frame(response_fd, {"initError": exc.payload})
+        _end()
+        return 1
+    write_frame(response_fd, {"initMs": (time.perf_counter() - started) * 1000})
+    while (frame := read_frame(request_fd)) is not None:
+        request, payload = frame
+        request_ids.request_id = request["requestId"]
+        context = LambdaContext(
+            request_id=request["requestId"], function_name=os.environ["AWS_LAMBDA_FUNCTION_NAME"],
+            function_version=os.environ["AWS_LAMBDA_FUNCTION_VERSION"],
+            invoked_function_arn=request["invokedArn"],
+            memory_limit_in_mb=os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"],
+            log_group_name=os.environ["AWS_LAMBDA_LOG_GROUP_NAME"],
+            log_stream_name=os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
+            deadline_ms=request["deadlineMs"], client_context=request.get("clientContext"))
+        is_error, answer = call_handler(handler, payload, context)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        write_frame(response_fd, {"error": is_error, "maxRssKb": max_rss_kb}, answer)
+    _end()  # the parent has gone
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

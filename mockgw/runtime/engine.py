@@ -1,0 +1,297 @@
+"""Invoking Lambda functions: the runtime's entry point, shared by the Invoke operation and
+the data plane (which must not call control-plane handlers).
+
+``invoke`` resolves the function and qualifier (an alias's routing config picks the
+version), checks the payload, runs the handler (a warm worker for zip code, a thread for a
+registered callable, or the endpoint in ``AWS_ENDPOINT_URL_LAMBDA`` for functions mockgw
+does not hold) and answers what Lambda would: the payload or Lambda's error document, the
+``FunctionError``, the log with its START/END/REPORT lines and the executed version.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import math
+import os
+import resource
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mockgw.errors import ServiceError
+from mockgw.instance import Instance
+from mockgw.runtime import forward
+from mockgw.runtime.bootstrap import LambdaContext, log_timestamp
+from mockgw.runtime.functions import FUNCTIONS, Target, locate, parse_ref, resolve
+from mockgw.runtime.inprocess import run_callable
+from mockgw.runtime.workers import Execution, Request, WorkerPool, WorkerSpec
+
+WORKERS = "lambda.workers"  # instance service: the WorkerPool
+CALLABLES = "lambda.callables"  # instance service: registered callables by CodeSha256
+
+REQUEST_LIMIT = 6 * 1024 * 1024  # bytes of a synchronous payload
+EVENT_REQUEST_LIMIT = 256 * 1024  # bytes of an asynchronous payload
+RESPONSE_LIMIT = 6 * 1024 * 1024 + 100  # bytes of a function's answer
+LOG_TAIL_BYTES = 4096
+
+#: Environment variables Lambda sets itself; functions may not configure them.
+RESERVED_VARIABLES = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_KEY", "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ"})
+#: Variables of mockgw's own environment that functions see too (so their code finds the
+#: interpreter's libraries and the same AWS credentials and endpoints as the tests).
+_INHERITED_VARIABLES = ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "AWS_ACCESS_KEY_ID",
+                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
+                        "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
+
+log = logging.getLogger("mockgw.lambda")
+
+
+@dataclass(frozen=True, slots=True)
+class InvokeResult:
+    """What an invocation answers (the members of Lambda's Invoke output).
+
+    ``status`` is 200 (RequestResponse), 202 (Event) or 204 (DryRun); ``function_error``
+    is ``"Unhandled"`` when ``payload`` is an error document; ``log_tail`` is the last
+    4 KB of ``log`` in base64 when the caller asked for ``LogType=Tail``.
+    """
+
+    status: int
+    payload: bytes = b""
+    function_error: str | None = None
+    log_tail: str | None = None
+    executed_version: str | None = None
+    log: str = ""
+
+
+def invoke(instance: Instance, account: str, region: str, function_ref: str,
+           payload: bytes = b"", *, qualifier: str | None = None,
+           invocation_type: str = "RequestResponse", log_type: str | None = None,
+           client_context: str | dict | None = None, request_id: str | None = None
+           ) -> InvokeResult:
+    """Invoke the function ``function_ref`` (name, partial or full ARN, maybe qualified) of
+    ``account`` in ``region`` with the event ``payload``, as Lambda's Invoke does.
+
+    Raises :class:`~mockgw.errors.ServiceError` with Lambda's code and message for what
+    Invoke refuses (unknown function or qualifier, oversized or non-JSON payload, ...).
+    ``client_context`` is the ``X-Amz-Client-Context`` header (base64 JSON) or its
+    decoded object; ``request_id`` becomes the invocation's ``aws_request_id`` (as Lambda's
+    Invoke uses its own request id), a new one when not given.
+    """
+    ref = parse_ref(function_ref)
+    store = instance.backends.store(account, region)
+    with store.lock:
+        held = ref.name in store.table(FUNCTIONS)
+    url = None if held else forward.endpoint()
+    if url is not None:
+        wire_context = client_context if not isinstance(client_context, dict) else \
+            base64.b64encode(json.dumps(client_context).encode()).decode()
+        output = forward.forward(url, region, function_ref, payload, qualifier=qualifier,
+                                 invocation_type=invocation_type, log_type=log_type,
+                                 client_context=wire_context)
+        return InvokeResult(output["StatusCode"], output["Payload"],
+                            output.get("FunctionError"), output.get("LogResult"),
+                            output.get("ExecutedVersion"))
+    name, qualifier = locate(ref, account=account, region=region, qualifier=qualifier)
+    with store.lock:
+        target = resolve(store, name, qualifier, instance.random)
+    _check_payload(payload, invocation_type)
+    context = _client_context(client_context)
+    if invocation_type == "DryRun":
+        return InvokeResult(204)
+    run = _runner(instance, account, region, target)
+    if invocation_type == "Event":
+        request_id = request_id or str(uuid.uuid4())
+
+        def in_background() -> None:
+            try:
+                _invoke_now(run, target, payload, context, None, request_id)
+            except Exception:
+                log.exception("asynchronous invocation of %s failed", target.arn)
+
+        _workers(instance).submit(in_background)
+        return InvokeResult(202)
+    return _invoke_now(run, target, payload, context, log_type, request_id)
+
+
+def retire(instance: Instance, account: str, region: str, name: str) -> None:
+    """Stop the warm workers of a deleted function (a changed version retires its own
+    workers on its next invocation)."""
+    _workers(instance).retire(account, region, name)
+
+
+def callables(instance: Instance) -> dict[str, Callable[..., Any]]:
+    """The callables registered as functions in ``instance``, by CodeSha256."""
+    return instance.service(CALLABLES, lambda _: {})
+
+
+Runner = Callable[[str, bytes, dict | None], Execution]
+
+
+def _runner(instance: Instance, account: str, region: str, target: Target) -> Runner:
+    """How to run the target version: ``run(request_id, payload, client_context)``."""
+    config, code = target.config, target.code
+    timeout = config["Timeout"]
+    if "callable" in code:
+        handler = callables(instance)[code["callable"]]
+
+        def run_in_thread(request_id: str, payload: bytes, context: dict | None) -> Execution:
+            lambda_context = LambdaContext(
+                request_id=request_id, function_name=target.name,
+                function_version=target.version, invoked_function_arn=target.arn,
+                memory_limit_in_mb=config["MemorySize"],
+                log_group_name=_log_group(config), log_stream_name=_log_stream(target),
+                deadline_ms=_now_ms() + timeout * 1000, client_context=context)
+            execution = run_callable(handler, payload, lambda_context, timeout)
+            execution.max_memory_mb = math.ceil(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            return execution
+
+        return run_in_thread
+    runtime = config.get("Runtime", "")
+    if "zipFile" not in code or not runtime.startswith("python3"):
+        raise ServiceError(
+            f"mockgw runs only python3.x functions from .zip packages, not "
+            f"{runtime or config.get('PackageType', 'Image')}; run such functions at the "
+            f"endpoint that {forward.ENDPOINT_VARIABLE} names", code="InvalidRuntimeException",
+            status=502)
+    spec = WorkerSpec(account=account, region=region, name=target.name,
+                      version=target.version, code_sha256=config["CodeSha256"],
+                      memory_size=config["MemorySize"],
+                      environment=_environment(region, target))
+    pool = _workers(instance)
+
+    def run_in_worker(request_id: str, payload: bytes, context: dict | None) -> Execution:
+        request = Request(request_id, payload, target.arn, timeout, context)
+        return pool.execute(spec, code["zipFile"], request)
+
+    return run_in_worker
+
+
+def _invoke_now(run: Runner, target: Target, payload: bytes, context: dict | None,
+                log_type: str | None, request_id: str | None) -> InvokeResult:
+    request_id = request_id or str(uuid.uuid4())
+    execution = run(request_id, payload, context)
+    answer, failed = execution.payload, True
+    if execution.timed_out:
+        answer = _service_error("Sandbox.Timedout", f"RequestId: {request_id} Error: Task "
+                                f"timed out after {target.config['Timeout']:.2f} seconds")
+    elif execution.exit_status is not None:
+        answer = _service_error("Runtime.ExitError", f"RequestId: {request_id} Error: "
+                                f"Runtime exited with error: {execution.exit_status}")
+    elif len(answer) > RESPONSE_LIMIT:
+        answer = _service_error("Function.ResponseSizeTooLarge", "Response payload size "
+                                f"exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).")
+    else:
+        failed = execution.error
+    text = _log_text(request_id, target, execution)
+    log.info("%s\n%s", target.arn, text.rstrip("\n"))
+    tail = base64.b64encode(text.encode()[-LOG_TAIL_BYTES:]).decode() \
+        if log_type == "Tail" else None
+    return InvokeResult(200, answer, "Unhandled" if failed else None, tail, target.version,
+                        text)
+
+
+def _log_text(request_id: str, target: Target, execution: Execution) -> str:
+    """The invocation's log as Lambda writes it: what the init phase wrote (cold starts),
+    START, the function's output, END and REPORT."""
+    output = execution.output
+    if output and not output.endswith("\n"):
+        output += "\n"
+    init = execution.init_output
+    if init and not init.endswith("\n"):
+        init += "\n"
+    lines = [init, f"START RequestId: {request_id} Version: {target.version}\n", output]
+    if execution.timed_out:
+        lines.append(f"{log_timestamp()} {request_id} Task timed out after "
+                     f"{target.config['Timeout']:.2f} seconds\n")
+    report = [f"REPORT RequestId: {request_id}", f"Duration: {execution.duration_ms:.2f} ms",
+              f"Billed Duration: {math.ceil(execution.duration_ms)} ms",
+              f"Memory Size: {target.config['MemorySize']} MB",
+              f"Max Memory Used: {execution.max_memory_mb} MB"]
+    if execution.init_ms is not None:
+        report.append(f"Init Duration: {execution.init_ms:.2f} ms")
+    if execution.timed_out:
+        report.append("Status: timeout")
+    elif execution.exit_status is not None or execution.init_error is not None:
+        report.append(f"Status: error\tError Type: {execution.init_error or 'Runtime.ExitError'}")
+    lines += [f"END RequestId: {request_id}\n", "\t".join(report) + "\t\n"]
+    return "".join(lines)
+
+
+def _check_payload(payload: bytes, invocation_type: str) -> None:
+    limit, operation = (EVENT_REQUEST_LIMIT, "InvokeAsync") if invocation_type == "Event" \
+        else (REQUEST_LIMIT, "InvokeFunction")
+    if len(payload) > limit:
+        raise ServiceError(f"Request must be smaller than {limit} bytes for the {operation} "
+                           "operation", code="RequestTooLargeException", status=413)
+    if payload:
+        try:
+            json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ServiceError("Could not parse request body into json: Could not parse "
+                               f"payload into json: {exc}",
+                               code="InvalidRequestContentException", status=400) from None
+
+
+def _client_context(value: str | dict | None) -> dict | None:
+    if value is None or isinstance(value, dict):
+        return value
+    try:
+        decoded = json.loads(base64.b64decode(value, validate=True))
+    except (binascii.Error, ValueError):
+        decoded = None
+    if not isinstance(decoded, dict):
+        raise ServiceError("Client context must be a valid Base64-encoded JSON object.",
+                           code="InvalidRequestContentException", status=400)
+    return decoded
+
+
+def _environment(region: str, target: Target) -> tuple[tuple[str, str], ...]:
+    """The process environment of a worker: inherited basics, the function's variables and
+    what Lambda sets."""
+    config = target.config
+    env = {k: v for k, v in os.environ.items()
+           if k in _INHERITED_VARIABLES or k.startswith("AWS_ENDPOINT_URL")}
+    env["LANG"] = "en_US.UTF-8"
+    env.update(config.get("Environment", {}).get("Variables", {}))
+    env.update({
+        "_HANDLER": config["Handler"], "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{config['Runtime']}",
+        "AWS_LAMBDA_FUNCTION_NAME": target.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config["MemorySize"]),
+        "AWS_LAMBDA_FUNCTION_VERSION": target.version,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": _log_group(config), "TZ": ":UTC"})
+    return tuple(sorted(env.items()))
+
+
+def _log_group(config: dict) -> str:
+    return config.get("LoggingConfig", {}).get(
+        "LogGroup", f"/aws/lambda/{config['FunctionName']}")
+
+
+def _log_stream(target: Target) -> str:
+    return f"{log_timestamp()[:10].replace('-', '/')}/[{target.version}]mockgw"
+
+
+def _service_error(error_type: str, message: str) -> bytes:
+    return json.dumps({"errorType": error_type, "errorMessage": message},
+                      separators=(",", ":")).encode()
+
+
+def _workers(instance: Instance) -> WorkerPool:
+    return instance.service(WORKERS, WorkerPool)
+
+
+def _now_ms() -> float:
+    return time.time() * 1000

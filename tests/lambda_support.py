@@ -1,0 +1,50 @@
+"""Helpers of the Lambda tests: in-memory zip packages and short-hands."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+import zipfile
+from typing import Any
+
+from tests.helpers import error_of  # noqa: F401  (re-exported)
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
+ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function"
+
+
+def zip_code(source: str, filename: str = "handler.py", **more: str) -> bytes:
+    """A deployment package holding ``source`` (dedented) as ``filename``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(filename, textwrap.dedent(source))
+        for name, text in more.items():
+            archive.writestr(name, textwrap.dedent(text))
+    return buffer.getvalue()
+
+
+def create(client: Any, name: str, source: str, **options: Any) -> dict:
+    """CreateFunction with a python3.12 ``handler.handler`` from ``source``."""
+    params = {"FunctionName": name, "Runtime": "python3.12", "Role": ROLE,
+              "Handler": "handler.handler", "Code": {"ZipFile": zip_code(source)}}
+    params.update(options)
+    return client.create_function(**params)
+
+
+def answer(result: dict) -> Any:
+    """The decoded payload of an Invoke result."""
+    return json.loads(result["Payload"].read())
+
+
+def without_metadata(response: dict) -> dict:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+
+ECHO = """
+    def handler(event, context):
+        return {"event": event, "version": context.function_version}
+"""

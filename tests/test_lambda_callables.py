@@ -1,0 +1,119 @@
+"""Plain Python callables registered as Lambda functions (in-process only: a callable cannot
+cross into a server process)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from mockgw import mock_apigateway
+from mockgw.lambda_ import register_function
+from tests.lambda_support import ACCOUNT, ARN, REGION, answer, error_of
+
+
+@pytest.fixture
+def mock():
+    with mock_apigateway() as active:
+        yield active
+
+
+@pytest.fixture
+def client(mock):
+    return boto3.client("lambda", region_name=REGION)
+
+
+def greet(event, context):
+    print("greeting", event["name"])
+    return {"greeting": f"hello {event['name']}", "version": context.function_version,
+            "arn": context.invoked_function_arn, "request_id": context.aws_request_id,
+            "memory": context.memory_limit_in_mb,
+            "remaining": context.get_remaining_time_in_millis()}
+
+
+def test_registered_callable_is_a_function(mock, client):
+    config = mock.register_function("greeter", greet, timeout=10, memory_size=256,
+                                    description="says hello")
+    assert config["FunctionArn"] == f"{ARN}:greeter"
+    assert config["Handler"] == f"{__name__}.greet"
+    got = client.get_function_configuration(FunctionName="greeter")
+    assert (got["Runtime"], got["Timeout"], got["MemorySize"], got["Description"]) == (
+        "python3.12", 10, 256, "says hello")
+    assert got["Role"] == f"arn:aws:iam::{ACCOUNT}:role/mockgw-callable"
+    result = client.invoke(FunctionName="greeter", Payload=json.dumps({"name": "Ada"}),
+                           LogType="Tail")
+    doc = answer(result)
+    assert doc["greeting"] == "hello Ada"
+    assert (doc["version"], doc["arn"], doc["memory"]) == ("$LATEST", f"{ARN}:greeter", "256")
+    assert doc["request_id"] == result["ResponseMetadata"]["RequestId"]
+    assert 9_000 < doc["remaining"] <= 10_000
+    log = base64.b64decode(result["LogResult"]).decode()
+    assert log.startswith(f"START RequestId: {doc['request_id']} Version: $LATEST\n"
+                          "greeting Ada\nEND RequestId: ")
+
+
+def test_callables_work_with_versions_and_aliases(mock, client):
+    mock.register_function("versioned", greet)
+    client.publish_version(FunctionName="versioned")
+    client.create_alias(FunctionName="versioned", Name="live", FunctionVersion="1")
+    result = client.invoke(FunctionName="versioned:live", Payload=b'{"name": "Bo"}')
+    assert result["ExecutedVersion"] == "1"
+    assert answer(result)["arn"] == f"{ARN}:versioned:live"
+
+
+def test_callable_errors_and_timeouts(mock, client):
+    release = threading.Event()
+
+    def fails(event, context):
+        raise RuntimeError("no luck")
+
+    def hangs(event, context):
+        release.wait(30)
+
+    mock.register_function("fails", fails)
+    mock.register_function("hangs", hangs, timeout=1)
+    failed = client.invoke(FunctionName="fails")
+    assert failed["FunctionError"] == "Unhandled"
+    doc = answer(failed)
+    assert (doc["errorType"], doc["errorMessage"]) == ("RuntimeError", "no luck")
+    assert doc["stackTrace"][0].endswith('in fails\n    raise RuntimeError("no luck")\n')
+    try:
+        timed_out = client.invoke(FunctionName="hangs")
+    finally:
+        release.set()
+    request_id = timed_out["ResponseMetadata"]["RequestId"]
+    assert timed_out["FunctionError"] == "Unhandled"
+    assert answer(timed_out) == {"errorType": "Sandbox.Timedout", "errorMessage": (
+        f"RequestId: {request_id} Error: Task timed out after 1.00 seconds")}
+
+
+def test_callables_reach_the_mock_in_process(mock, client):
+    def lists_apis(event, context):
+        return [api["name"] for api in boto3.client("apigateway").get_rest_apis()["items"]]
+
+    boto3.client("apigateway", region_name=REGION).create_rest_api(name="pets")
+    mock.register_function("lister", lists_apis)
+    assert answer(client.invoke(FunctionName="lister")) == ["pets"]
+
+
+def test_register_function_api(mock, client):
+    config = register_function(mock.instance, "plain", greet, region="eu-west-1")
+    assert config["FunctionArn"] == f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:plain"
+    west = boto3.client("lambda", region_name="eu-west-1")
+    assert answer(west.invoke(FunctionName="plain", Payload=b'{"name": "Cy"}'))[
+        "greeting"] == "hello Cy"
+    with pytest.raises(ClientError) as exc:
+        client.get_function(FunctionName="plain")
+    assert error_of(exc)[0] == "ResourceNotFoundException"
+    with pytest.raises(Exception) as conflict:
+        register_function(mock.instance, "plain", greet, region="eu-west-1")
+    assert str(conflict.value) == "Function already exist: plain"
+    with pytest.raises(Exception) as invalid:
+        register_function(mock.instance, "bad", greet, timeout=0)
+    assert str(invalid.value) == ("1 validation error detected: Value '0' at 'timeout' failed "
+                                  "to satisfy constraint: Member must have value greater than "
+                                  "or equal to 1")
