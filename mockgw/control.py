@@ -83,15 +83,16 @@ def execute(instance: Instance, op: Operation, params: dict[str, Any], account: 
     call = Call(service=op.service, operation=op.name, account=account, region=region,
                 store=store, instance=instance, request_id=request_id, replayed=replayed)
     state = instance.state if replayed is None else None
-    if op.locked:
-        with store.lock:
-            output = op.func(call, params)
-            if state is not None and changes_state(op.service, op.name):
+    journaled = state is not None and changes_state(op.service, op.name)
+    if not op.locked:  # a long call: it takes the lock itself, around state access
+        output = op.func(call, params)
+        if journaled:
+            with store.lock:
                 state.append(store, op.service, op.name, request_id, params, call.generated)
         return output
-    output = op.func(call, params)
-    if state is not None and changes_state(op.service, op.name):
-        with store.lock:
+    with store.lock:
+        output = op.func(call, params)
+        if journaled:
             state.append(store, op.service, op.name, request_id, params, call.generated)
     return output
 

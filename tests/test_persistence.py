@@ -230,3 +230,16 @@ def test_sigkill_mid_load_loses_no_acknowledged_write(tmp_path):
             assert len(acked) >= 40
         health = requests.get(f"{again.url}/_mockgw/health", timeout=5).json()
         assert health["stateDir"] == state_dir
+
+
+def test_a_store_that_is_not_json_like_keeps_its_journal(tmp_path, caplog):
+    with mock_apigateway() as mock:
+        control.open_state(mock.instance, str(tmp_path), snapshot_every=2)
+        mock.instance.backends.store("123456789012", "us-east-1").table("odd")["x"] = {1, 2}
+        client = boto3.client("apigateway", region_name="us-east-1")
+        client.create_rest_api(name="one")
+        client.create_rest_api(name="two")  # a snapshot is due, and cannot be taken
+        assert len(journal_rows(tmp_path)) == 2
+        assert "cannot snapshot 123456789012/us-east-1 (state must be JSON-like, found set)" \
+            in caplog.text
+        mock.instance.backends.store("123456789012", "us-east-1").tables.pop("odd")

@@ -16,6 +16,7 @@ A lock file keeps two processes from using one directory.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -25,6 +26,8 @@ from typing import Any
 
 from mockgw.state import codec
 from mockgw.state.backends import RegionStore
+
+log = logging.getLogger("mockgw.state")
 
 FORMAT = "1"
 DATABASE = "state.sqlite3"
@@ -109,9 +112,17 @@ class StateFile:
             self.snapshot(store)
 
     def snapshot(self, store: RegionStore) -> None:
-        """Write ``store``'s tables and drop the journal rows they include."""
+        """Write ``store``'s tables and drop the journal rows they include.
+
+        Tables that are not JSON-like cannot be snapshotted: the journal keeps them.
+        """
         with store.lock:
-            tables = codec.dumps(store.tables)
+            try:
+                tables = codec.dumps(store.tables)
+            except (TypeError, ValueError) as exc:
+                log.error("state: cannot snapshot %s/%s (%s); its journal keeps growing",
+                          store.account, store.region, exc)
+                return
             with self._lock:
                 seq = self._last_seq
                 self._db.execute("BEGIN IMMEDIATE")
