@@ -45,10 +45,12 @@ class Instance:
             return self._services[name]
 
     def reset(self) -> None:
-        """Forget all state and stop all services (``POST /_mockgw/reset``)."""
+        """Forget all state and stop all services (``POST /_mockgw/reset``); a seeded
+        instance starts its random sequence (ids, canary splits) over."""
         self._close_services()
         self.backends.reset()
         self.clock.thaw()
+        self.random.seed(self.settings.seed)
         if self.state is not None:
             self.state.replace(self.backends)
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote
 
 from mockgw import control
+from mockgw.apigateway.domains import resolve_custom_domain
+from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.state.backends import RegionStore
 
 StartResponse = Callable[..., object]
 
@@ -26,24 +28,14 @@ _USER_REQUEST = re.compile(r"^/restapis/([^/]+)/([^/]+)/_user_request_(/.*)?$")
 _LOCALSTACK_FORM = re.compile(r"^/_aws/execute-api/([^/]+)/([^/]+)(/.*)?$")
 
 
-@dataclass(slots=True)
-class ExecuteTarget:
-    """Where a data-plane request goes: an API, maybe a stage, and the rest of the path.
+def find_execute_target(request: WireRequest,
+                        stores: Iterable[RegionStore] = ()) -> ExecuteTarget | None:
+    """The data-plane target of a request, or ``None`` for control-plane requests.
 
-    ``path`` is raw (as sent) and starts with ``/``.  ``stage`` is ``None`` when the first
-    path segment is still to be read as the stage (the host form).
+    ``stores`` are searched for a custom domain name matching the request's Host; a known
+    domain whose base path mappings do not match the path targets no API (AWS answers 403
+    ``Forbidden``).
     """
-
-    api_id: str
-    stage: str | None
-    path: str
-    region: str | None = None
-    domain_name: str = ""
-    via_custom_domain: bool = False
-
-
-def find_execute_target(request: WireRequest) -> ExecuteTarget | None:
-    """The data-plane target of a request, or ``None`` for control-plane requests."""
     host = request.host
     found = _EXECUTE_HOST.match(host)
     if found:
@@ -51,6 +43,12 @@ def find_execute_target(request: WireRequest) -> ExecuteTarget | None:
         region = _REGION_IN_HOST.match(rest)
         return ExecuteTarget(api_id, None, request.path or "/",
                              region.group(1) if region else None, host.split(":")[0])
+    name = host.split(":")[0].lower()
+    if name and not name.endswith(".amazonaws.com"):  # AWS's endpoints are no custom domains
+        route = resolve_custom_domain(stores, host, request.path)
+        if route is not None:
+            return ExecuteTarget(route.api_id or "", route.stage, route.path, route.region,
+                                 name, via_custom_domain=True)
     path = request.path
     if path.startswith("/restapis/") and "/_user_request_" in path:
         found = _USER_REQUEST.match(path)
@@ -82,7 +80,7 @@ class Application:
             from mockgw import admin
 
             return admin.handle(self.instance, request)
-        target = find_execute_target(request)
+        target = find_execute_target(request, self.instance.backends)
         if target is not None:
             from mockgw import execute
 

@@ -155,6 +155,16 @@ def test_cache_hits_and_misses_are_read_from_the_invocation(monkeypatch):
         assert [r["cacheStatus"] for r in recent.json()["requests"]] == ["hit", "hit", "miss"]
 
 
+def test_test_invocations_are_neither_requests_nor_metrics(gw):
+    client = gw.client()
+    ids = deployed(gw)
+    tested = client.test_invoke_method(restApiId=ids["api_id"], resourceId=ids["resource_id"],
+                                       httpMethod="GET")
+    assert tested["status"] == 200
+    assert gw.raw("GET", "/_mockgw/requests").json() == {"requests": []}
+    assert gw.raw("GET", "/_mockgw/metrics").json() == {"metrics": []}
+
+
 def test_reset_forgets_requests_and_metrics(gw):
     api_id = deployed(gw)["api_id"]
     gw.http.get(gw.invoke_url(api_id, "dev", "/pets"), timeout=10)

@@ -160,14 +160,20 @@ def test_without_the_importer_the_server_says_so_at_start(pets):
 
 
 @pytest.mark.skipif(not IMPORTER_READY, reason="the OpenAPI importer is not merged yet")
-def test_the_server_comes_up_with_the_api_deployed(pets):
+def test_the_server_comes_up_with_the_api_deployed_and_keeps_its_id(pets, tmp_path):
     from mockgw.testing import ServerProcess
 
-    with ServerProcess(["--openapi", pets, "--stage", "dev"]) as server:
-        client = boto3.client("apigateway", endpoint_url=server.url, region_name="us-east-1",
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
-        (api,) = client.get_rest_apis()["items"]
-        assert api["name"] == "pets"
-        answer = requests.get(f"{server.url}/restapis/{api['id']}/dev/_user_request_/pets",
-                              timeout=10)
-        assert answer.status_code == 200
+    args = ["--openapi", pets, "--stage", "dev", "--state-dir", str(tmp_path / "state")]
+    seen = []
+    for _ in range(2):  # the restart finds the API in its state and overwrites it in place
+        with ServerProcess(args) as server:
+            client = boto3.client("apigateway", endpoint_url=server.url,
+                                  region_name="us-east-1", aws_access_key_id="testing",
+                                  aws_secret_access_key="testing")
+            (api,) = client.get_rest_apis()["items"]
+            assert api["name"] == "pets"
+            answer = requests.get(
+                f"{server.url}/restapis/{api['id']}/dev/_user_request_/pets", timeout=10)
+            assert answer.status_code == 200
+            seen.append(api["id"])
+    assert seen[0] == seen[1]

@@ -60,7 +60,7 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
             authorizer[key] = params[key]
     if kind == COGNITO:
         authorizer.pop("authorizerCredentials", None)  # AWS ignores it on create
-    _check(authorizer)
+    check_authorizer(authorizer)
     record["authorizers"][authorizer["id"]] = authorizer
     return copy_out(authorizer)
 
@@ -80,7 +80,7 @@ def get_authorizers(call: Call, params: dict[str, Any]) -> dict:
 def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
     current = _authorizer(call, params)
     updated = apply_patch(current, params.get("patchOperations"), _PATCH_PATHS)
-    _check(updated)
+    check_authorizer(updated)
     rest_api(call, params["restApiId"])["authorizers"][current["id"]] = updated
     return copy_out(updated)
 
@@ -113,7 +113,7 @@ def _default_auth_type(kind: str) -> str:
     return "cognito_user_pools" if kind == COGNITO else "custom"
 
 
-def _check(authorizer: dict) -> None:
+def check_authorizer(authorizer: dict) -> None:
     """AWS's checks of a whole authorizer (after create or after a patch)."""
     if not authorizer["name"].strip():
         raise BadRequestException("Authorizer name must be non-empty")

@@ -105,6 +105,22 @@ def delete_documentation_part(call: Call, params: dict[str, Any]) -> dict:
 def import_documentation_parts(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
     entries = _extension_parts(params["body"])
+    parts, ids, warnings = import_parts(call, record["documentationParts"], entries,
+                                        overwrite=params.get("mode") == "overwrite")
+    if warnings and params.get("failOnWarnings"):
+        raise BadRequestException("Errors found during import: " + "; ".join(warnings))
+    record["documentationParts"] = parts
+    out: dict[str, Any] = {"ids": ids}
+    if warnings:
+        out["warnings"] = warnings
+    return out
+
+
+def import_parts(call: Call, current: dict[str, dict], entries: list, *,
+                 overwrite: bool) -> tuple[dict[str, dict], list[str], list[str]]:
+    """The parts after importing ``entries`` (an ``x-amazon-apigateway-documentation``
+    ``documentationParts`` list) into ``current``: ``(parts, imported ids, warnings)``.
+    ``current`` is not modified."""
     warnings: list[str] = []
     valid: list[tuple[dict, str]] = []
     for index, entry in enumerate(entries):
@@ -119,9 +135,7 @@ def import_documentation_parts(call: Call, params: dict[str, Any]) -> dict:
             valid.append((complete_location(location), check_properties(text)))
         except BadRequestException as exc:
             warnings.append(f"Documentation part {index} was not imported: {exc.message}")
-    if warnings and params.get("failOnWarnings"):
-        raise BadRequestException("Errors found during import: " + "; ".join(warnings))
-    parts = {} if params.get("mode") == "overwrite" else dict(record["documentationParts"])
+    parts = {} if overwrite else dict(current)
     ids = []
     for location, properties in valid:
         existing = find_part(parts, location)
@@ -134,11 +148,7 @@ def import_documentation_parts(call: Call, params: dict[str, Any]) -> dict:
                 **existing, "properties": _merge_properties(existing["properties"],
                                                             properties)}
         ids.append(existing["id"])
-    record["documentationParts"] = parts
-    out: dict[str, Any] = {"ids": ids}
-    if warnings:
-        out["warnings"] = warnings
-    return out
+    return parts, ids, warnings
 
 
 # -- locations and properties --------------------------------------------------------------

@@ -25,7 +25,7 @@ _CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+*-]+$|^\$default$")
 @operation("PutIntegration")
 def put_integration(call: Call, params: dict[str, Any]) -> dict:
     _, method = api_method(call, params["restApiId"], params["resourceId"], params["httpMethod"])
-    integration = _new_integration(params)
+    integration = new_integration(params)
     previous = method.get("methodIntegration") or {}
     if previous.get("integrationResponses"):
         integration["integrationResponses"] = previous["integrationResponses"]
@@ -70,7 +70,7 @@ def put_integration_response(call: Call, params: dict[str, Any]) -> dict:
     if "responseTemplates" in response:
         response["responseTemplates"] = {k: v or None
                                          for k, v in response["responseTemplates"].items()}
-    _check_integration_response(response)
+    check_integration_response(response)
     integration.setdefault("integrationResponses", {})[params["statusCode"]] = response
     return copy_out(response)
 
@@ -88,7 +88,7 @@ def update_integration_response(call: Call, params: dict[str, Any]) -> dict:
     current = _integration_response(integration, params["statusCode"])
     updated = apply_patch(current, params.get("patchOperations"), _RESPONSE_PATHS)
     drop_empty(updated, "responseParameters")
-    _check_integration_response(updated)
+    check_integration_response(updated)
     integration["integrationResponses"][params["statusCode"]] = updated
     return copy_out(updated)
 
@@ -112,7 +112,7 @@ def delete_integration_response(call: Call, params: dict[str, Any]) -> dict:
 
 # -- validation ------------------------------------------------------------------------------
 
-def _new_integration(params: dict[str, Any]) -> dict:
+def new_integration(params: dict[str, Any]) -> dict:
     kind = params["type"]
     integration: dict[str, Any] = {
         "type": kind,
@@ -179,7 +179,7 @@ def check_integration(integration: dict) -> None:
     _check_content_types(integration.get("requestTemplates"))
 
 
-def _check_integration_response(response: dict) -> None:
+def check_integration_response(response: dict) -> None:
     for key in response.get("responseParameters") or {}:
         if not _RESPONSE_TARGET.match(key):
             raise BadRequestException(

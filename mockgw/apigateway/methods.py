@@ -77,7 +77,7 @@ def put_method_response(call: Call, params: dict[str, Any]) -> dict:
     for key in ("responseParameters", "responseModels"):
         if params.get(key) is not None:
             response[key] = params[key]
-    _check_method_response(record, response)
+    check_method_response(record, response)
     method.setdefault("methodResponses", {})[params["statusCode"]] = response
     return copy_out(response)
 
@@ -96,7 +96,7 @@ def update_method_response(call: Call, params: dict[str, Any]) -> dict:
     current = _method_response(method, params["statusCode"])
     updated = apply_patch(current, params.get("patchOperations"), _RESPONSE_PATHS)
     drop_empty(updated, "responseParameters", "responseModels")
-    _check_method_response(record, updated)
+    check_method_response(record, updated)
     method["methodResponses"][params["statusCode"]] = updated
     return copy_out(updated)
 
@@ -163,7 +163,7 @@ def _method_response(method: dict, status: str) -> dict:
     return found
 
 
-def _check_method_response(record: dict, response: dict) -> None:
+def check_method_response(record: dict, response: dict) -> None:
     for key in response.get("responseParameters") or {}:
         if not _RESPONSE_PARAMETER.match(key):
             raise BadRequestException(

@@ -42,7 +42,7 @@ def create_model(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException("Model name must be alphanumeric")
     if name in record["models"]:
         raise ConflictException("Model name already exists for this REST API")
-    _check_schema(params.get("schema"), record)
+    check_schema(params.get("schema"), record)
     model = {"id": _new_id(call, record), "name": name, "contentType": params["contentType"],
              "schema": params["schema"]}
     if params.get("description"):
@@ -73,7 +73,7 @@ def update_model(call: Call, params: dict[str, Any]) -> dict:
     updated = apply_patch(model, params.get("patchOperations"), _PATCH_PATHS,
                           paths_by_op=True)
     if updated["schema"] != model["schema"]:
-        _check_schema(updated["schema"], record)
+        check_schema(updated["schema"], record)
     record["models"][model["name"]] = updated
     return copy_out(updated)
 
@@ -111,7 +111,7 @@ def _new_id(call: Call, record: dict) -> str:
     return call.new_id(6, avoid={m["id"] for m in record["models"].values()})
 
 
-def _check_schema(text: str | None, record: dict) -> None:
+def check_schema(text: str | None, record: dict) -> None:
     """AWS's checks of a model schema: JSON, draft 4, supported keywords, references in
     canonical form to models of this API that exist."""
     if not text:

@@ -23,10 +23,10 @@ def create_resource(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
     parent = resource(record, params["parentId"])
     part = params["pathPart"]
-    _check_child(record, parent, part, exclude=None)
+    check_child(record, parent, part, exclude=None)
     res_id = call.new_id(6, avoid=record["resources"])
     created = {"id": res_id, "parentId": parent["id"], "pathPart": part,
-               "path": _join(parent["path"], part)}
+               "path": join_path(parent["path"], part)}
     record["resources"][res_id] = created
     return render(created, embed=False)
 
@@ -60,8 +60,8 @@ def update_resource(call: Call, params: dict[str, Any]) -> dict:
     parent = resource(record, updated["parentId"])
     if updated["parentId"] != current["parentId"] and _is_within(record, parent, current["id"]):
         raise BadRequestException("Resources cannot be cyclical.")
-    _check_child(record, parent, updated["pathPart"], exclude=current["id"])
-    updated["path"] = _join(parent["path"], updated["pathPart"])
+    check_child(record, parent, updated["pathPart"], exclude=current["id"])
+    updated["path"] = join_path(parent["path"], updated["pathPart"])
     record["resources"][current["id"]] = updated
     _refresh_paths(record, updated)
     return render(updated, embed=False)
@@ -96,12 +96,11 @@ def render(res: dict, *, embed: bool) -> dict:
     return out
 
 
-def _join(parent_path: str, part: str) -> str:
+def join_path(parent_path: str, part: str) -> str:
     return f"/{part}" if parent_path == "/" else f"{parent_path}/{part}"
 
 
-
-def _check_child(record: dict, parent: dict, part: str, *, exclude: str | None) -> None:
+def check_child(record: dict, parent: dict, part: str, *, exclude: str | None) -> None:
     if not part or not _PATH_PART.match(part):
         raise BadRequestException(_INVALID_PATH_PART)
     if parent.get("pathPart", "").endswith("+}"):
@@ -131,7 +130,7 @@ def _is_within(record: dict, node: dict, ancestor_id: str) -> bool:
 def _refresh_paths(record: dict, top: dict) -> None:
     children = [r for r in record["resources"].values() if r.get("parentId") == top["id"]]
     for child in children:
-        child["path"] = _join(top["path"], child["pathPart"])
+        child["path"] = join_path(top["path"], child["pathPart"])
         _refresh_paths(record, child)
 
 

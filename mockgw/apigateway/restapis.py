@@ -59,14 +59,14 @@ def create_rest_api(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException("Description cannot be an empty string")
     tags = params.get("tags") or {}
     check_tags(tags)
-    _check_compression(params.get("minimumCompressionSize"))
+    check_compression(params.get("minimumCompressionSize"))
     api_key_source = params.get("apiKeySource", "HEADER")
-    _check_api_key_source(api_key_source)
-    endpoint = _endpoint_configuration(params.get("endpointConfiguration"))
+    check_api_key_source(api_key_source)
+    endpoint = endpoint_configuration(params.get("endpointConfiguration"))
     policy = params.get("policy")
     if policy is not None:
-        policy = _check_policy(policy)
-    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
+        policy = check_policy(policy)
+    api_id = new_api_id(call, tags.get(CUSTOM_ID_TAG))
     api = {
         "id": api_id,
         "name": name,
@@ -110,10 +110,10 @@ def update_rest_api(call: Call, params: dict[str, Any]) -> dict:
     record = rest_api(call, params["restApiId"])
     api = apply_patch(record["api"], params.get("patchOperations"), _PATCH_PATHS,
                       bad_op=_bad_op)
-    _check_api_key_source(api.get("apiKeySource", "HEADER"))
+    check_api_key_source(api.get("apiKeySource", "HEADER"))
     _check_private_ip_type(api["endpointConfiguration"])
     if api.get("policy"):
-        api["policy"] = _check_policy(api["policy"])
+        api["policy"] = check_policy(api["policy"])
     if not api.get("binaryMediaTypes"):
         api.pop("binaryMediaTypes", None)
     record["api"] = api
@@ -129,7 +129,7 @@ def delete_rest_api(call: Call, params: dict[str, Any]) -> dict:
 
 # -- helpers ---------------------------------------------------------------------------------
 
-def _new_api_id(call: Call, custom_id: str | None) -> str:
+def new_api_id(call: Call, custom_id: str | None) -> str:
     apis = rest_apis(call)
     if custom_id is not None:
         if not _CUSTOM_ID.match(custom_id):
@@ -174,7 +174,7 @@ def _cloned_sections(source: dict, call: Call) -> dict:
     return record
 
 
-def _endpoint_configuration(config: dict | None) -> dict:
+def endpoint_configuration(config: dict | None) -> dict:
     config = config or {}
     types = config.get("types")
     if types is None:
@@ -197,19 +197,19 @@ def _check_private_ip_type(config: dict) -> None:
         raise BadRequestException("Only dualstack ipAddressType is supported for Private APIs.")
 
 
-def _check_api_key_source(value: str) -> None:
+def check_api_key_source(value: str) -> None:
     if value not in ("HEADER", "AUTHORIZER"):
         raise BadRequestException(
             f"Invalid API Key source specified: {value}. Must be one of: HEADER, AUTHORIZER")
 
 
-def _check_compression(value: int | None) -> None:
+def check_compression(value: int | None) -> None:
     if value is not None and not 0 <= value <= MAX_COMPRESSION:
         raise BadRequestException(
             f"Invalid minimum compression size, must be between 0 and {MAX_COMPRESSION}")
 
 
-def _check_policy(policy: str) -> str:
+def check_policy(policy: str) -> str:
     try:
         doc = json.loads(policy)
     except ValueError:
@@ -256,7 +256,7 @@ def _set_compression(api: dict, op: str, labels: dict[str, str], value: Any) -> 
         size = int(value)
     except ValueError:
         size = -1
-    _check_compression(size)
+    check_compression(size)
     api["minimumCompressionSize"] = size
 
 

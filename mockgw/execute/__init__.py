@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from mockgw.protocol.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mockgw.execute.context import ExecuteTarget
     from mockgw.instance import Instance
-    from mockgw.server import ExecuteTarget
 
 
 def handle(instance: Instance, target: ExecuteTarget, request: WireRequest) -> WireResponse:

@@ -13,8 +13,23 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
-    from mockgw.server import ExecuteTarget
     from mockgw.state import RegionStore
+
+
+@dataclass(slots=True)
+class ExecuteTarget:
+    """Where a data-plane request goes: an API, maybe a stage, and the rest of the path.
+
+    ``path`` is raw (as sent) and starts with ``/``.  ``stage`` is ``None`` when the first
+    path segment is still to be read as the stage (the host form).
+    """
+
+    api_id: str
+    stage: str | None
+    path: str
+    region: str | None = None
+    domain_name: str = ""
+    via_custom_domain: bool = False
 
 
 @dataclass(slots=True)
@@ -56,7 +71,7 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     extended_request_id: str = ""
     started: float = field(default_factory=time.perf_counter)
-    epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    epoch_ms: int = 0  # when the request arrived, by the instance's clock
     # where the request goes
     store: RegionStore | None = None
     api_id: str = ""
@@ -81,6 +96,8 @@ class Invocation:
     log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
 
     def __post_init__(self) -> None:
+        if not self.epoch_ms:
+            self.epoch_ms = int(self.instance.clock() * 1000)
         if not self.extended_request_id:
             raw = self.instance.random.getrandbits(88).to_bytes(11, "big")
             self.extended_request_id = base64.b64encode(raw).decode()[:15] + "="

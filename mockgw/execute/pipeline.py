@@ -8,6 +8,7 @@ from collections.abc import Callable
 from mockgw.execute import accesslog, telemetry
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_method_request
 from mockgw.execute.integrations import call_integration
 from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
@@ -46,15 +47,17 @@ def method_response(inv: Invocation) -> None:
 
 #: The steps in order.  Authorization slots in before ``check_api_key``; validation and
 #: caching before ``build_integration_request``.
+#: Finding the API, stage and method of a request (TestInvokeMethod is given them).
+ROUTING: list[Step] = [find_api, select_stage, check_endpoint_enabled, match_resource,
+                       prepare_context]
+#: What stands between a client and the method: limits, authorization, API keys
+#: (TestInvokeMethod bypasses these, as on AWS).
+CLIENT_CHECKS: list[Step] = [throttle_stage, check_api_key, throttle_usage_plan]
+
 STEPS: list[Step] = [
-    find_api,
-    select_stage,
-    check_endpoint_enabled,
-    match_resource,
-    prepare_context,
-    throttle_stage,
-    check_api_key,
-    throttle_usage_plan,
+    *ROUTING,
+    log_method_request,
+    *CLIENT_CHECKS,
     build_integration_request,
     call_integration,
     method_response,
@@ -75,6 +78,7 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))
     finish(inv)
     accesslog.write(inv)
-    inv.instance.service("execute.telemetry", telemetry.Telemetry).record(inv)
+    if steps is None:  # a client's request (TestInvokeMethod runs steps of its own)
+        inv.instance.service("execute.telemetry", telemetry.Telemetry).record(inv)
     assert inv.response is not None
     return inv.response

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import re
 
+from mockgw.execute.binary import media_type, request_payload
 from mockgw.execute.context import IntegrationRequest, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.mapping import apply_mappings, method_request_source
@@ -44,8 +44,10 @@ def build_integration_request(inv: Invocation) -> None:
     for location in ("querystring", "multivaluequerystring"):
         for name, value in mapped.get(location, {}).items():
             request.query[name] = value if isinstance(value, list) else [value]
-    if kind in PROXY_TYPES:
+    if kind == "AWS_PROXY":  # the Lambda proxy event carries the method request itself
         request.body = inv.request.body
+    elif kind == "HTTP_PROXY":
+        request.body = request_payload(inv, integration.get("contentHandling"))
     else:
         request.body = _transformed_body(inv, integration)
     overrides = inv.context.get("requestOverride") or {}
@@ -61,52 +63,18 @@ def _one(value: str | list[str]) -> str:
 
 
 def _transformed_body(inv: Invocation, integration: dict) -> bytes:
+    """The request template for the method request's ``Content-Type`` (``application/json``
+    when absent) rendered over the payload, else the payload passed through as
+    ``passthroughBehavior`` allows (415 ``Unsupported Media Type`` when it does not)."""
     templates = integration.get("requestTemplates") or {}
-    content_type = (inv.request.headers.get("content-type") or "application/json")
-    content_type = content_type.split(";")[0].strip().lower()
-    template = None
-    if content_type in templates:
-        template = templates[content_type]
-    elif "$default" in templates:
-        template = templates["$default"]
+    content_type = media_type(inv.request.headers.get("content-type")) or "application/json"
+    template = templates.get(content_type)
+    if template is None:
+        template = templates.get("$default")
+    body = request_payload(inv, integration.get("contentHandling"))
     if template is None:
         behavior = integration.get("passthroughBehavior", "WHEN_NO_MATCH")
         if behavior == "NEVER" or (behavior == "WHEN_NO_TEMPLATES" and templates):
             raise GatewayError("UNSUPPORTED_MEDIA_TYPE")
-        return _binary_body(inv, integration)
-    return render_request_template(inv, template).encode("utf-8")
-
-
-def _binary_body(inv: Invocation, integration: dict) -> bytes:
-    """The passed-through body, converted as ``contentHandling`` says."""
-    body = inv.request.body
-    handling = integration.get("contentHandling")
-    if handling == "CONVERT_TO_TEXT" and is_binary(inv, inv.request.headers.get("content-type")):
-        return base64.b64encode(body)
-    if handling == "CONVERT_TO_BINARY" and not is_binary(inv,
-                                                         inv.request.headers.get("content-type")):
-        try:
-            return base64.b64decode(body, validate=True)
-        except ValueError:
-            raise GatewayError("INTEGRATION_FAILURE", log="Unable to base64-decode the body") \
-                from None
-    return body
-
-
-def is_binary(inv: Invocation, content_type: str | None) -> bool:
-    """Whether a media type is one of the API's ``binaryMediaTypes`` (wildcards allowed)."""
-    if not content_type:
-        return False
-    media = content_type.split(";")[0].strip().lower()
-    kind, _, sub = media.partition("/")
-    for entry in (inv.snapshot or {}).get("api", {}).get("binaryMediaTypes") or ():
-        want_kind, _, want_sub = entry.lower().partition("/")
-        if want_kind in ("*", kind) and want_sub in ("*", sub):
-            return True
-    return False
-
-
-def accepts_binary(inv: Invocation) -> bool:
-    """Whether any media type the client ``Accept``s is one of ``binaryMediaTypes``."""
-    accept = inv.request.headers.get("accept") or ""
-    return any(is_binary(inv, part) for part in accept.split(",") if part.strip())
+        return body
+    return render_request_template(inv, template, body).encode("utf-8")

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Any
 
+from mockgw.execute.binary import response_payload
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_completed, log_method_response
 from mockgw.execute.mapping import (
     apply_mappings,
     integration_response_source,
     method_request_source,
 )
 from mockgw.execute.templates import render_gateway_template, render_response_template
+from mockgw.execute.variables import build_context, trace_id
 from mockgw.gateway_responses import RESPONSE_TYPES, family
 from mockgw.protocol.wire import WireResponse
 
-_PROXY_REMAPPED = ("connection", "content-length", "date", "server")
+_PROXY_REMAPPED = ("connection", "content-length", "date", "server", "x-amzn-requestid")
 _NON_PROXY_REMAPPED = (*_PROXY_REMAPPED, "authorization", "content-md5", "expect", "host",
                        "max-forwards", "proxy-authenticate", "trailer", "upgrade",
                        "user-agent", "www-authenticate")
@@ -32,8 +34,8 @@ def proxy_response(inv: Invocation) -> None:
     """Proxy integrations: the backend's status, headers (remapped as AWS does) and body."""
     result = inv.integration_result
     assert result is not None
-    dropped = _HTTP_PROXY_DROPPED if inv.integration.get("type") == "HTTP_PROXY" \
-        else ("transfer-encoding",)
+    kind = inv.integration.get("type")
+    dropped = _HTTP_PROXY_DROPPED if kind == "HTTP_PROXY" else ("transfer-encoding",)
     headers = []
     for name, value in result.headers:
         lower = name.lower()
@@ -42,28 +44,37 @@ def proxy_response(inv: Invocation) -> None:
         if lower in _PROXY_REMAPPED:
             name = f"x-amzn-Remapped-{name}"
         headers.append((name, value))
-    inv.response = WireResponse(result.status, headers, result.body)
+    body = result.body
+    if kind == "HTTP_PROXY":  # Lambda proxy responses say themselves whether they are base64
+        body = response_payload(inv, body, result.header("content-type"), None)
+    inv.response = WireResponse(result.status, headers, body)
 
 
 def mapped_response(inv: Invocation) -> None:
-    """Non-proxy integrations: select an integration response and apply its mappings."""
+    """Non-proxy integrations: select an integration response and apply its mappings.
+
+    The body is converted as ``contentHandling`` and the client's ``Accept`` say, then
+    rendered by the response template chosen by ``Accept``; the status and headers are the
+    integration response's, overridden by ``$context.responseOverride``.
+    """
     result = inv.integration_result
     assert result is not None
     selected = select_integration_response(inv.integration, result)
     if selected is None:
         raise GatewayError("API_CONFIGURATION_ERROR",
                            log="Execution failed due to configuration error: No match for "
-                               "output mapping and no default output mapping configured.")
+                               "output mapping and no default output mapping configured. "
+                               f"Endpoint Response Status Code: {result.status}")
     mapped = apply_mappings(selected.get("responseParameters"), "method.response.",
                             integration_response_source(inv, result))
     headers = {k: ",".join(v) if isinstance(v, list) else v
                for k, v in mapped.get("header", {}).items()}
-    templates = selected.get("responseTemplates") or {}
-    content_type, template = choose_template(templates, inv.request.headers.get("accept"))
+    body = response_payload(inv, result.body, result.header("content-type"),
+                            selected.get("contentHandling"))
+    content_type, template = choose_template(selected.get("responseTemplates") or {},
+                                             inv.request.headers.get("accept"))
     if template:
-        body = render_response_template(inv, template, result.body).encode("utf-8")
-    else:
-        body = _convert(inv, result.body, selected.get("contentHandling"))
+        body = render_response_template(inv, template, body).encode("utf-8")
     status = int(selected["statusCode"])
     override = inv.context["responseOverride"]
     if isinstance(override.get("status"), int) and 100 <= override["status"] <= 599:
@@ -111,23 +122,13 @@ def choose_template(templates: dict[str, str | None],
     return first, templates[first]
 
 
-def _convert(inv: Invocation, body: bytes, handling: str | None) -> bytes:
-    if handling == "CONVERT_TO_TEXT":
-        return base64.b64encode(body)
-    if handling == "CONVERT_TO_BINARY":
-        try:
-            return base64.b64decode(body, validate=True)
-        except ValueError:
-            raise GatewayError("INTEGRATION_FAILURE",
-                               log="Unable to base64-decode the response body") from None
-    return body
-
-
 # -- gateway responses -----------------------------------------------------------------------
 
 def gateway_error_response(inv: Invocation, error: GatewayError) -> WireResponse:
     """The answer for a gateway error: the API's gateway response for its type (or the
     DEFAULT_4XX/5XX one, or AWS's built-in default), rendered with ``$context.error``."""
+    if "requestId" not in inv.context and inv.stage is not None:
+        inv.context = build_context(inv)  # the error came before $context was prepared
     inv.context.setdefault("error", {})
     inv.context["error"].update({
         "message": error.message,
@@ -173,12 +174,19 @@ def _custom_gateway_response(inv: Invocation, error: GatewayError) -> dict[str, 
 
 
 def finish(inv: Invocation) -> None:
-    """AWS's headers on every data-plane answer."""
+    """AWS's headers on every data-plane answer: ``x-amzn-RequestId`` and
+    ``x-amz-apigw-id`` always, ``X-Amzn-Trace-Id`` on answers that are not gateway errors
+    (unless a proxied backend sent its own); then the end of the execution log."""
     response = inv.response
     assert response is not None
+    failed = bool(inv.context.get("error", {}).get("responseType"))
+    if not failed:
+        if response.header("x-amzn-trace-id") is None:
+            response.headers.append(("X-Amzn-Trace-Id",
+                                     inv.context.get("xrayTraceId") or trace_id(inv)))
+        log_method_response(inv, response.headers)
+    log_completed(inv)
     response.headers.append(("x-amzn-RequestId", inv.request_id))
     response.headers.append(("x-amz-apigw-id", inv.extended_request_id))
-    if inv.context.get("xrayTraceId") and response.status < 400:
-        response.headers.append(("X-Amzn-Trace-Id", inv.context["xrayTraceId"]))
     if inv.request.method == "HEAD":
         response.body = b""

@@ -32,16 +32,17 @@ def template_params(inv: Invocation) -> dict[str, dict[str, str]]:
             "header": headers}
 
 
-def render_request_template(inv: Invocation, template: str) -> str:
-    """The integration request body; overrides the template sets go to ``$context``."""
+def render_request_template(inv: Invocation, template: str, body: bytes) -> str:
+    """The integration request body rendered over the method request's payload ``body``;
+    the overrides the template sets go to ``$context.requestOverride`` (as strings)."""
     try:
-        rendered = render_request(template, body=inv.request.body, params=template_params(inv),
+        rendered = render_request(template, body=body, params=template_params(inv),
                                   context=inv.context, stage_variables=inv.stage_variables)
     except VtlError as exc:
         raise GatewayError("API_CONFIGURATION_ERROR",
                            log=f"Execution failed due to configuration error: Unable to "
                                f"transform request: {exc}") from None
-    inv.context = rendered.context
+    inv.context = {**rendered.context, "requestOverride": rendered.request_override}
     return rendered.text
 
 

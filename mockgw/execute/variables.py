@@ -31,7 +31,8 @@ def build_context(inv: Invocation) -> dict[str, Any]:
             "userArn": None, "accessKey": None,
         },
         "isCanaryRequest": inv.is_canary,
-        "path": f"/{stage_name}{inv.path}",
+        # the path as sent: on a custom domain it starts with the base path, not the stage
+        "path": request.path if inv.target.via_custom_domain else f"/{stage_name}{inv.path}",
         "protocol": "HTTP/1.1",
         "requestId": inv.request_id,
         "requestTime": inv.request_time,

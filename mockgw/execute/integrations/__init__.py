@@ -6,6 +6,7 @@ import time
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_endpoint_response
 from mockgw.execute.integrations import aws, http, lambda_, mock
 
 
@@ -27,3 +28,5 @@ def call_integration(inv: Invocation) -> None:
                                log=f"Integration type {kind} is not supported yet")
     finally:
         inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)
+    if kind != "MOCK":  # a mock has no endpoint: AWS logs no endpoint response for it
+        log_endpoint_response(inv, inv.integration_result)

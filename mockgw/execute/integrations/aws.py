@@ -28,6 +28,7 @@ from requests.structures import CaseInsensitiveDict
 
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_endpoint_request
 from mockgw.execute.integrations import http
 from mockgw.execute.integrations.aws_services import AwsServices, endpoint_variable
 from mockgw.execute.variables import trace_id
@@ -84,9 +85,7 @@ def call(inv: Invocation) -> IntegrationResult:
                                                           model))
     _signer(model, services, region).add_auth(request)
     prepared = request.prepare()
-    inv.trace(f"Endpoint request URI: {prepared.url}")
-    inv.trace(f"Endpoint request body after transformations: "
-              f"{(prepared.body or b'').decode('utf-8', 'replace')}")
+    log_endpoint_request(inv, prepared.url, prepared.headers, prepared.body)
     event = f"before-send.{model.service_id.hyphenize()}"
     if uri.kind == "action":
         event += "." + uri.action

@@ -8,6 +8,7 @@ import requests
 
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.executionlog import log_endpoint_request
 from mockgw.execute.variables import trace_id
 
 _NEVER_FORWARDED = {"host", "expect", "proxy-authenticate", "te", "via", "content-length",
@@ -37,7 +38,7 @@ def call(inv: Invocation) -> IntegrationResult:
     session = inv.instance.service("execute.http", session_factory)
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urlencode(query, doseq=True)}"
-    inv.trace(f"Endpoint request URI: {url}")
+    log_endpoint_request(inv, url, headers, body)
     try:
         response = session.request(request.method.upper(), url, headers=headers, data=body,
                                     timeout=timeout, allow_redirects=False, verify=verify)

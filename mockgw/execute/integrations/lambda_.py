@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from mockgw.errors import ServiceError
+from mockgw.execute.binary import accepts_binary, is_binary
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.request import accepts_binary, is_binary
 from mockgw.execute.variables import trace_id
 from mockgw.runtime import invoke, may_invoke
 

@@ -1,0 +1,71 @@
+"""OpenAPI for REST APIs: import (ImportRestApi, PutRestApi) and export (GetExport).
+
+The handlers in ``mockgw.apigateway.imports`` and ``exports`` are thin wrappers over the
+functions here, which other parts of mockgw (``mockgw serve --openapi``) call directly::
+
+    from mockgw.apigateway.openapi import import_document
+    api_id = import_document(instance, body)            # a new REST API
+    api_id = import_document(instance, body, api_id=api_id, mode="overwrite")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockgw.apigateway.common import copy_out, rest_api, rest_apis
+from mockgw.apigateway.openapi import document, importer
+from mockgw.apigateway.openapi.exporter import export_document
+from mockgw.operations import Call
+
+__all__ = ["export_document", "import_api", "import_document", "put_api"]
+
+
+def import_api(call: Call, body: bytes, *, parameters: dict[str, str] | None = None,
+               fail_on_warnings: bool = False) -> dict[str, Any]:
+    """ImportRestApi: create a REST API from an OpenAPI definition; the new RestApi (with
+    ``warnings`` when there are some).  Raises AWS's errors and creates nothing then."""
+    options = importer.Options.of(parameters, mode="import",
+                                  fail_on_warnings=fail_on_warnings)
+    doc = document.parse(body, account=call.account, region=call.region)
+    record, warnings = importer.build(call, doc, options, None)
+    rest_apis(call)[record["api"]["id"]] = record
+    return _output(record["api"], warnings)
+
+
+def put_api(call: Call, api_id: str, body: bytes, *, mode: str = "merge",
+            parameters: dict[str, str] | None = None,
+            fail_on_warnings: bool = False) -> dict[str, Any]:
+    """PutRestApi: merge an OpenAPI definition into REST API ``api_id``, or overwrite the
+    API with it; the updated RestApi.  Raises AWS's errors and changes nothing then."""
+    current = rest_api(call, api_id)
+    options = importer.Options.of(parameters, mode=mode, fail_on_warnings=fail_on_warnings)
+    doc = document.parse(body, account=call.account, region=call.region)
+    record, warnings = importer.build(call, doc, options, current)
+    rest_apis(call)[api_id] = record
+    return {"tags": {}, **_output(record["api"], warnings)}
+
+
+def import_document(instance: Any, body: bytes, *, api_id: str | None = None,
+                    mode: str = "overwrite", account: str | None = None,
+                    region: str | None = None,
+                    parameters: dict[str, str] | None = None) -> str:
+    """Import ``body`` into ``instance`` (default account and region unless given) as a
+    new REST API, or into API ``api_id`` (``mode`` ``overwrite`` or ``merge``), under the
+    region store's lock; the API's id.  Raises :class:`mockgw.errors.ServiceError`."""
+    account = account or instance.settings.account
+    region = region or instance.settings.region
+    store = instance.backends.store(account, region)
+    operation = "ImportRestApi" if api_id is None else "PutRestApi"
+    call = Call(service="apigateway", operation=operation, account=account, region=region,
+                store=store, instance=instance)
+    with store.lock:
+        if api_id is None:
+            return import_api(call, body, parameters=parameters)["id"]
+        return put_api(call, api_id, body, mode=mode, parameters=parameters)["id"]
+
+
+def _output(api: dict, warnings: list[str]) -> dict[str, Any]:
+    out = copy_out(api)
+    if warnings:
+        out["warnings"] = list(warnings)
+    return out
