@@ -21,9 +21,10 @@ from mockgw.state.backends import RegionStore
 
 StartResponse = Callable[..., object]
 
-_EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-[a-z0-9-]+)?\.execute-api\.([^:]+?)(?::\d+)?$",
+_EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-([a-z0-9-]+))?\.execute-api\.([^:]+?)(?::\d+)?$",
                            re.IGNORECASE)
-_REGION_IN_HOST = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com")
+_REGION_IN_HOST = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.(?:vpce\.)?amazonaws\.com")
+_VPCE_ID = re.compile(r"^(vpce-[a-z0-9]+)", re.IGNORECASE)
 _USER_REQUEST = re.compile(r"^/restapis/([^/]+)/([^/]+)/_user_request_(/.*)?$")
 _LOCALSTACK_FORM = re.compile(r"^/_aws/execute-api/([^/]+)/([^/]+)(/.*)?$")
 
@@ -39,10 +40,15 @@ def find_execute_target(request: WireRequest,
     host = request.host
     found = _EXECUTE_HOST.match(host)
     if found:
-        api_id, rest = found.group(1).lower(), found.group(2)
+        api_id, suffix, rest = found.group(1).lower(), found.group(2) or "", found.group(3)
         region = _REGION_IN_HOST.match(rest)
+        vpce = _VPCE_ID.match(suffix)
+        if api_id == "vpce":  # a VPC endpoint's own name: the API is in x-apigw-api-id
+            vpce = _VPCE_ID.match(host)
+            api_id = request.headers.get("x-apigw-api-id", "")
         return ExecuteTarget(api_id, None, request.path or "/",
-                             region.group(1) if region else None, host.split(":")[0])
+                             region.group(1) if region else None, host.split(":")[0],
+                             vpce_id=vpce.group(1).lower() if vpce else None)
     name = host.split(":")[0].lower()
     if name and not name.endswith(".amazonaws.com"):  # AWS's endpoints are no custom domains
         route = resolve_custom_domain(stores, host, request.path)

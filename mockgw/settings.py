@@ -30,6 +30,10 @@ class Settings:
     region: str = _knob(DEFAULT_REGION, "region of requests that name none (unsigned)")
     seed: int | None = _knob(None, "seeds generated ids and canary splits (deterministic "
                                    "runs)")
+    iam_credentials: str = _knob("", "credentials AWS_IAM methods verify signatures with: "
+                                     "AKID:SECRET[:ARN],...")
+    strict_iam: bool = _knob(False, "refuse SigV4 access keys that are not in "
+                                    "iam_credentials")
     strict_lambda_permissions: bool = _knob(
         False, "API Gateway may invoke a function only if its resource policy allows it "
                "(AddPermission); off: any function")

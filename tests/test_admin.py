@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-import requests
 
-from mockgw.admin import handle
-from mockgw.execute import pipeline
-from mockgw.mock import mock_apigateway
-from mockgw.protocol.wire import WireRequest
 from mockgw.state import codec
 from tests.helpers import mock_api
 
@@ -133,26 +127,20 @@ def test_canary_traffic_is_counted_apart(gw):
     assert request["isCanaryRequest"] is True
 
 
-def test_cache_hits_and_misses_are_read_from_the_invocation(monkeypatch):
-    outcomes = iter(["miss", "hit", "hit"])
-
-    def fake_cache(inv) -> None:
-        inv.cache_status = next(outcomes)
-
-    monkeypatch.setattr(pipeline, "STEPS", [*pipeline.STEPS[:-2], fake_cache,
-                                            *pipeline.STEPS[-2:]])
-    with mock_apigateway() as mock:
-        client = boto3.client("apigateway", region_name="us-east-1")
-        ids = mock_api(client, path="pets")
-        client.create_deployment(restApiId=ids["api_id"], stageName="dev")
-        url = f"https://{ids['api_id']}.execute-api.us-east-1.amazonaws.com/dev/pets"
-        for _ in range(3):
-            assert requests.get(url, timeout=10).status_code == 200
-        answer = handle(mock.instance, WireRequest("GET", "/_mockgw/metrics", {}, {}))
-        production = answer.json()["metrics"][0]["production"]
-        assert (production["CacheHitCount"], production["CacheMissCount"]) == (2, 1)
-        recent = handle(mock.instance, WireRequest("GET", "/_mockgw/requests", {}, {}))
-        assert [r["cacheStatus"] for r in recent.json()["requests"]] == ["hit", "hit", "miss"]
+def test_cache_hits_and_misses_are_counted(gw):
+    client = gw.client()
+    api_id = deployed(gw)["api_id"]
+    client.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/cacheClusterEnabled", "value": "true"},
+        {"op": "replace", "path": "/*/*/caching/enabled", "value": "true"}])
+    for _ in range(3):
+        assert gw.http.get(gw.invoke_url(api_id, "dev", "/pets"), timeout=10).status_code == 200
+    (metrics,) = gw.raw("GET", f"/_mockgw/metrics?apiId={api_id}").json()["metrics"]
+    production = metrics["production"]
+    assert (production["CacheHitCount"], production["CacheMissCount"]) == (2, 1)
+    assert production["IntegrationLatency"]["SampleCount"] == 1  # hits skip the integration
+    recent = gw.raw("GET", "/_mockgw/requests").json()["requests"]
+    assert [r["cacheStatus"] for r in recent] == ["hit", "hit", "miss"]
 
 
 def test_test_invocations_are_neither_requests_nor_metrics(gw):

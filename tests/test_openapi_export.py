@@ -240,8 +240,10 @@ def test_import_of_an_export_answers_identically(gw, export_type):
     ]
     for method, path, kwargs in requests_made:
         assert call(copy, method, path, **kwargs) == call(original, method, path, **kwargs)
+    assert call(copy, "POST", "/items/42", headers={"x-api-key": "k" * 20, "x-trace": "1"})[:2] \
+        == (201, '{"made": "42"}')
     assert call(copy, "POST", "/items/42", headers={"x-api-key": "k" * 20})[:2] == (
-        201, '{"made": "42"}')
+        400, '{"message":"Missing required request parameters: [x-trace]"}')  # the validator
 
 
 def test_export_carries_the_stage_documentation(gw):

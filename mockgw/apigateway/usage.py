@@ -52,7 +52,7 @@ def update_usage(call: Call, params: dict[str, Any]) -> dict:
     plan = record["plan"]
     if not plan.get("quota"):
         raise BadRequestException(f"Usage Plan {plan['id']} has no quota to update")
-    today = day_of(call.now())
+    today = day_of(call.instance.clock())  # the day the data plane counts requests on
 
     def remaining(usage: dict, op: str, labels: dict[str, str], value: Any) -> None:
         if labels["keyId"] != key_id:

@@ -30,6 +30,7 @@ class ExecuteTarget:
     region: str | None = None
     domain_name: str = ""
     via_custom_domain: bool = False
+    vpce_id: str | None = None  # the VPC endpoint named by the host (private APIs)
 
 
 @dataclass(slots=True)
@@ -85,6 +86,7 @@ class Invocation:
     method: dict[str, Any] | None = None
     path_params: dict[str, str] = field(default_factory=dict)
     usage_plan: dict[str, Any] | None = None  # the plan that admitted the API key
+    policy_decision: str | None = None  # the resource policy's verdict (policy.py)
     # $context, and what templates override in it
     context: dict[str, Any] = field(default_factory=dict)
     # the integration
@@ -93,6 +95,7 @@ class Invocation:
     integration_latency_ms: int | None = None
     cache_status: str | None = None  # "hit" or "miss" when the stage cache was consulted
     response: WireResponse | None = None
+    answered: bool = False  # a step answered by itself (a cache hit): the pipeline stops
     log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
 
     def __post_init__(self) -> None:

@@ -35,17 +35,19 @@ class GatewayError(Exception):
     """Stops the pipeline; answered with the API's gateway response of ``response_type``.
 
     ``status`` overrides the type's default (e.g. 502 for malformed Lambda output), and
-    ``message`` its default message (``$context.error.message``).
+    ``message`` its default message (``$context.error.message``), ``error_type`` its
+    ``x-amzn-ErrorType`` (e.g. ``IncompleteSignatureException`` on ``INVALID_SIGNATURE``).
     """
 
     def __init__(self, response_type: str, message: str | None = None, *,
                  status: int | None = None, log: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 error_type: str | None = None) -> None:
         default_status, code, default_message = GATEWAY_ERRORS[response_type]
         super().__init__(message or default_message)
         self.response_type = response_type
         self.status = status or default_status
-        self.error_type = code
+        self.error_type = error_type or code
         self.message = message if message is not None else default_message
         self.log = log
         self.headers = headers or {}

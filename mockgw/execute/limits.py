@@ -1,9 +1,18 @@
-"""Who gets in and how much: API keys, usage plans (throttle and quota), stage throttling.
+"""Who gets in and how much: API keys, usage plans (throttle and quota), stage and
+account throttling.
 
 Throttles are token buckets (``burstLimit`` tokens, refilled at ``rateLimit`` per second)
-on the instance's clock.  The narrowest configured limit of each kind applies: a method's
-own stage setting over the stage's ``*/*`` default, a usage plan's per-method throttle over
-the plan's throttle; account-level limits apply to everything.
+on the instance's clock; a throttled request answers 429 ``Too Many Requests``.  AWS
+applies them in this order, and within each kind the narrowest configured limit wins:
+
+1. the usage plan's throttle for the method (``apiStages[].throttle``), else the plan's
+   own ``throttle`` — per API key;
+2. the stage's ``methodSettings`` for the method, else the stage's ``*/*`` — per method;
+3. the account's limits (GetAccount's ``throttleSettings``: 10,000 requests a second with
+   a burst of 5,000) across every API of the account in the region.
+
+Only then does the request count against the key's quota (429 ``Limit Exceeded`` once the
+plan's DAY, WEEK or MONTH quota is spent); GetUsage shows what was counted.
 """
 
 from __future__ import annotations
@@ -12,10 +21,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from mockgw.apigateway.stages import setting_key
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.state.usageplans import find_plan, record_request
 
+ACCOUNT = "apigateway.account"
 ACCOUNT_RATE, ACCOUNT_BURST = 10000.0, 5000
 
 
@@ -55,28 +66,13 @@ def _take(inv: Invocation, key: tuple, rate: float | None, burst: int | None) ->
         return
     buckets = inv.instance.service("execute.buckets", Buckets)
     if not buckets.take(key, float(rate or 0.0), int(burst or 0), inv.instance.clock()):
-        raise GatewayError("THROTTLED", log="Request throttled")
-
-
-def throttle_stage(inv: Invocation) -> None:
-    """Account-level limits, then the method's stage throttling (``methodSettings``)."""
-    assert inv.store is not None and inv.stage is not None and inv.resource is not None
-    _take(inv, ("account", inv.store.account, inv.store.region), ACCOUNT_RATE, ACCOUNT_BURST)
-    from mockgw.apigateway.stages import setting_key
-
-    settings = inv.stage.get("methodSettings") or {}
-    method_name = inv.request.method
-    own = settings.get(setting_key(inv.resource["path"], method_name)) or settings.get(
-        setting_key(inv.resource["path"], inv.method["httpMethod"]))
-    chosen = own or settings.get("*/*")
-    if chosen is not None:
-        _take(inv, ("stage", inv.api_id, inv.stage["stageName"], inv.resource["path"],
-                    inv.method["httpMethod"]),
-              chosen.get("throttlingRateLimit"), chosen.get("throttlingBurstLimit"))
+        raise GatewayError("THROTTLED", log=f"Request throttled ({key[0]} limit)")
 
 
 def check_api_key(inv: Invocation) -> None:
-    """Methods with ``apiKeyRequired`` need an enabled key in a plan of this API stage."""
+    """Methods with ``apiKeyRequired`` need an enabled key in a plan of this API stage:
+    the ``x-api-key`` header, or with ``apiKeySource`` AUTHORIZER the key an authorizer
+    put in ``$context.identity.apiKey`` (its ``usageIdentifierKey``)."""
     assert inv.method is not None and inv.store is not None and inv.stage is not None
     if not inv.method.get("apiKeyRequired"):
         return
@@ -95,11 +91,12 @@ def check_api_key(inv: Invocation) -> None:
 
 
 def throttle_usage_plan(inv: Invocation) -> None:
-    """The key's usage-plan throttle (per method if the plan sets one) and quota."""
+    """The key's usage-plan throttle: the plan's throttle for this method, else the
+    plan's own."""
     plan = inv.usage_plan
     if plan is None:
         return
-    assert inv.store is not None and inv.stage is not None and inv.resource is not None
+    assert inv.stage is not None and inv.resource is not None and inv.method is not None
     key_id = inv.context["identity"]["apiKeyId"]
     method_key = f"{inv.resource['path']}/{inv.method['httpMethod']}"
     stage_entry = next((s for s in plan.get("apiStages", ())
@@ -112,5 +109,32 @@ def throttle_usage_plan(inv: Invocation) -> None:
     elif plan.get("throttle"):
         _take(inv, ("plan", plan["id"], key_id), plan["throttle"].get("rateLimit"),
               plan["throttle"].get("burstLimit"))
-    if not record_request(inv.store, plan["id"], key_id, inv.instance.clock()):
+
+
+def throttle_stage(inv: Invocation) -> None:
+    """The method's stage throttling (its own ``methodSettings``, else ``*/*``), then the
+    account-level limits."""
+    assert inv.store is not None and inv.stage is not None and inv.resource is not None
+    assert inv.method is not None
+    settings = inv.stage.get("methodSettings") or {}
+    chosen = settings.get(setting_key(inv.resource["path"], inv.method["httpMethod"])) \
+        or settings.get("*/*")
+    if chosen is not None:
+        _take(inv, ("stage", inv.api_id, inv.stage["stageName"], inv.resource["path"],
+                    inv.method["httpMethod"]),
+              chosen.get("throttlingRateLimit"), chosen.get("throttlingBurstLimit"))
+    limits = (inv.store.tables.get(ACCOUNT, {}).get("settings") or {}).get(
+        "throttleSettings") or {}
+    _take(inv, ("account", inv.store.account, inv.store.region),
+          limits.get("rateLimit", ACCOUNT_RATE), limits.get("burstLimit", ACCOUNT_BURST))
+
+
+def count_quota(inv: Invocation) -> None:
+    """Count the request against the key's quota; a spent quota answers 429."""
+    plan = inv.usage_plan
+    if plan is None:
+        return
+    assert inv.store is not None
+    if not record_request(inv.store, plan["id"], inv.context["identity"]["apiKeyId"],
+                          inv.instance.clock()):
         raise GatewayError("QUOTA_EXCEEDED", log="Usage plan quota exceeded")

@@ -6,11 +6,19 @@ import logging
 from collections.abc import Callable
 
 from mockgw.execute import accesslog, telemetry
+from mockgw.execute.cache import serve_from_cache, store_in_cache
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_method_request
+from mockgw.execute.iam import authenticate_iam
 from mockgw.execute.integrations import call_integration
-from mockgw.execute.limits import check_api_key, throttle_stage, throttle_usage_plan
+from mockgw.execute.limits import (
+    check_api_key,
+    count_quota,
+    throttle_stage,
+    throttle_usage_plan,
+)
+from mockgw.execute.policy import check_private_endpoint, check_resource_policy
 from mockgw.execute.request import PROXY_TYPES, build_integration_request
 from mockgw.execute.response import (
     finish,
@@ -19,6 +27,7 @@ from mockgw.execute.response import (
     proxy_response,
 )
 from mockgw.execute.routing import find_api, match_resource, select_stage
+from mockgw.execute.validation import validate_request
 from mockgw.execute.variables import build_context
 from mockgw.protocol.wire import WireResponse
 
@@ -45,30 +54,38 @@ def method_response(inv: Invocation) -> None:
         mapped_response(inv)
 
 
-#: The steps in order.  Authorization slots in before ``check_api_key``; validation and
-#: caching before ``build_integration_request``.
-#: Finding the API, stage and method of a request (TestInvokeMethod is given them).
-ROUTING: list[Step] = [find_api, select_stage, check_endpoint_enabled, match_resource,
-                       prepare_context]
-#: What stands between a client and the method: limits, authorization, API keys
-#: (TestInvokeMethod bypasses these, as on AWS).
-CLIENT_CHECKS: list[Step] = [throttle_stage, check_api_key, throttle_usage_plan]
+#: Finding the API, stage and method of a request (TestInvokeMethod is given them); a
+#: PRIVATE API is out of reach outside a VPC endpoint whatever the path.
+ROUTING: list[Step] = [find_api, check_private_endpoint, select_stage, check_endpoint_enabled,
+                       match_resource, prepare_context]
+#: What stands between a client and the method: authentication, resource policy, API keys,
+#: limits (TestInvokeMethod bypasses these, as on AWS).  Lambda and Cognito authorizers
+#: slot in after ``check_resource_policy``.
+CLIENT_CHECKS: list[Step] = [authenticate_iam, check_resource_policy, check_api_key,
+                             throttle_usage_plan, throttle_stage, count_quota]
 
+#: The steps in order (docs/DEVELOPING.md says why).
 STEPS: list[Step] = [
     *ROUTING,
     log_method_request,
     *CLIENT_CHECKS,
+    validate_request,
+    serve_from_cache,
     build_integration_request,
     call_integration,
     method_response,
+    store_in_cache,
 ]
 
 
 def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
-    """Run the pipeline; any :class:`GatewayError` becomes the API's gateway response."""
+    """Run the pipeline; any :class:`GatewayError` becomes the API's gateway response, and
+    a step that answers by itself (``inv.answered``, a cache hit) ends it."""
     try:
         for step in steps or STEPS:
             step(inv)
+            if inv.answered:
+                break
     except GatewayError as error:
         if error.log:
             inv.trace(error.log)

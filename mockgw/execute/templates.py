@@ -17,9 +17,9 @@ from mockgw.execute.errors import GatewayError
 from mockgw.execute.variables import lookup
 from mockgw.vtl import VtlError, render_request, render_response
 
-_SUBSTITUTION = re.compile(
-    r"\$\{?(context|stageVariables|method\.request\.(?:path|querystring|header))"
-    r"\.([A-Za-z0-9_.\-]+)\}?")
+_SUBSTITUTION = re.compile(  # $name or ${name}: a closing brace only after an opening one
+    r"\$(\{)?(context|stageVariables|method\.request\.(?:path|querystring|header))"
+    r"\.([A-Za-z0-9_.\-]+)(?(1)\})")
 
 
 def template_params(inv: Invocation) -> dict[str, dict[str, str]]:
@@ -66,7 +66,7 @@ def render_response_template(inv: Invocation, template: str, body: bytes) -> str
 def render_gateway_template(inv: Invocation, template: str) -> str:
     """A gateway-response template: plain substitution, no Velocity (as AWS does)."""
     def value(match: re.Match[str]) -> str:
-        scope, name = match.groups()
+        _, scope, name = match.groups()
         if scope == "context":
             found: Any = lookup(inv.context, name)
         elif scope == "stageVariables":

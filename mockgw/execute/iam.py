@@ -1,0 +1,221 @@
+"""AWS_IAM authorization: Signature Version 4 for ``execute-api``, checked with botocore.
+
+A method whose ``authorizationType`` is ``AWS_IAM`` needs a request signed for the
+service ``execute-api`` in the API's region, dated within five minutes of the instance
+clock.  mockgw knows the credentials of ``Settings.iam_credentials``
+(``AKID:SECRET[:ARN],...``, env ``MOCKGW_IAM_CREDENTIALS``): for those, botocore's signer
+recomputes the signature from the request and it must match.  Any other access key is
+accepted when its signature is well formed (its secret is unknown), unless
+``Settings.strict_iam`` (``MOCKGW_STRICT_IAM=1``) refuses keys mockgw does not know.
+
+The caller reaches ``$context.identity``: ``accessKey``; ``accountId`` (a 12-digit access
+key is the account, any other key means ``Settings.account``); ``caller`` and ``user``
+(the access key); ``userArn`` (the configured ARN, else
+``arn:aws:iam::{account}:user/{access key}``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
+from botocore.awsrequest import AWSRequest, HTTPHeaders
+from botocore.credentials import Credentials
+
+from mockgw.execute.context import Invocation
+from mockgw.execute.errors import GatewayError
+
+SERVICE = "execute-api"
+ALGORITHM = "AWS4-HMAC-SHA256"
+CLOCK_SKEW = timedelta(minutes=5)
+
+_ACCOUNT_KEY = re.compile(r"^\d{12}$")
+_SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
+_MISMATCH = ("The request signature we calculated does not match the signature you provided. "
+             "Check your AWS Secret Access Key and signing method. Consult the service "
+             "documentation for details.\n\nThe Canonical String for this request should "
+             "have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{to_sign}'\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A credential mockgw knows: its secret and, optionally, the principal's ARN."""
+
+    secret: str
+    arn: str | None = None
+
+
+@functools.lru_cache(maxsize=32)
+def known_credentials(text: str) -> dict[str, Known]:
+    """``AKID:SECRET[:ARN],...`` as ``{access key: Known}`` (malformed entries skipped)."""
+    known = {}
+    for entry in text.split(","):
+        key, _, rest = entry.strip().partition(":")
+        secret, _, arn = rest.partition(":")
+        if key and secret:
+            known[key] = Known(secret, arn or None)
+    return known
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """The parts of a SigV4 ``Authorization`` header."""
+
+    access_key: str
+    date: str  # YYYYMMDD of the credential scope
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+    timestamp: str  # X-Amz-Date (or Date) in SigV4's basic ISO-8601 form
+
+
+def _incomplete(message: str) -> GatewayError:
+    return GatewayError("INVALID_SIGNATURE", message, error_type="IncompleteSignatureException",
+                        log=f"IAM authorization failed: {message}")
+
+
+def _invalid(message: str, error_type: str = "InvalidSignatureException") -> GatewayError:
+    return GatewayError("INVALID_SIGNATURE", message, error_type=error_type,
+                        log=f"IAM authorization failed: {message}")
+
+
+def parse_authorization(value: str, headers: dict[str, str]) -> Authorization:
+    """The SigV4 parts of an ``Authorization`` header, or AWS's IncompleteSignature error."""
+    algorithm, _, rest = value.strip().partition(" ")
+    fields: dict[str, str] = {}
+    if algorithm == ALGORITHM:
+        for part in (p.strip() for p in rest.split(",")):
+            name, equals, field_value = part.partition("=")
+            if not equals:
+                raise _incomplete(f"'{part}' not a valid key=value pair (missing equal-sign) "
+                                  f"in Authorization header: '{value}'.")
+            fields[name] = field_value
+    missing = [f"Authorization header requires '{name}' parameter."
+               for name in ("Credential", "Signature", "SignedHeaders") if name not in fields]
+    if "x-amz-date" not in headers and "date" not in headers:
+        missing.append("Authorization header requires existence of either a 'X-Amz-Date' or "
+                       "a 'Date' header.")
+    if missing:
+        raise _incomplete(" ".join(missing) + f" Authorization={value}")
+    scope = fields["Credential"].split("/")
+    if len(scope) != 5:
+        raise _incomplete("Credential must have exactly 5 slash-delimited elements, e.g. "
+                          f"keyid/date/region/service/term, got '{fields['Credential']}'")
+    if scope[4] != "aws4_request":
+        raise _invalid("Credential should be scoped with a valid terminator: 'aws4_request', "
+                       f"not '{scope[4]}'. ")
+    signed = tuple(h.strip().lower() for h in fields["SignedHeaders"].split(";") if h.strip())
+    if "host" not in signed:
+        raise _incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS "
+                          "Authorization.")
+    return Authorization(scope[0], scope[1], scope[2], scope[3], signed, fields["Signature"],
+                         _timestamp(headers))
+
+
+def _timestamp(headers: dict[str, str]) -> str:
+    """The request's date as ``YYYYMMDDTHHMMSSZ`` (``X-Amz-Date``, else ``Date``)."""
+    raw = headers.get("x-amz-date")
+    if raw is not None:
+        try:
+            datetime.strptime(raw, SIGV4_TIMESTAMP)
+        except ValueError:
+            raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{raw}'. See "
+                              "http://en.wikipedia.org/wiki/ISO_8601") from None
+        return raw
+    try:
+        return parsedate_to_datetime(headers["date"]).astimezone(UTC).strftime(SIGV4_TIMESTAMP)
+    except (TypeError, ValueError):
+        raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{headers['date']}'. "
+                          "See http://en.wikipedia.org/wiki/ISO_8601") from None
+
+
+def check_fresh(timestamp: str, now: float) -> None:
+    """AWS's five-minute window around the instance clock."""
+    signed = datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
+    current = datetime.fromtimestamp(int(now), UTC)
+    if signed < current - CLOCK_SKEW:
+        raise _invalid(f"Signature expired: {timestamp} is now earlier than "
+                       f"{_basic(current - CLOCK_SKEW)} ({_basic(current)} - 5 min.)")
+    if signed > current + CLOCK_SKEW:
+        raise _invalid(f"Signature not yet current: {timestamp} is still later than "
+                       f"{_basic(current + CLOCK_SKEW)} ({_basic(current)} + 5 min.)")
+
+
+def _basic(moment: datetime) -> str:
+    return moment.strftime(SIGV4_TIMESTAMP)
+
+
+class _Signer(SigV4Auth):
+    """botocore's SigV4 signer over exactly the headers the client signed."""
+
+    def __init__(self, auth: Authorization, secret: str, headers: HTTPHeaders) -> None:
+        super().__init__(Credentials(auth.access_key, secret), auth.service, auth.region)
+        self._signed = headers
+
+    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
+        return self._signed
+
+
+def expected_signature(inv: Invocation, auth: Authorization,
+                       secret: str) -> tuple[str, str, str]:
+    """``(canonical request, string to sign, signature)`` of the request as received."""
+    request = inv.request
+    signed = HTTPHeaders()
+    for name, value in request.header_items:
+        if name.lower() in auth.signed_headers:
+            signed[name.lower()] = value
+    url = f"{request.scheme}://{request.host or 'localhost'}{request.path}"
+    if request.query_string:
+        url += "?" + request.query_string
+    aws_request = AWSRequest(method=request.method, url=url,
+                             headers=dict(request.header_items), data=request.body)
+    aws_request.context["timestamp"] = auth.timestamp
+    signer = _Signer(auth, secret, signed)
+    canonical = signer.canonical_request(aws_request)
+    to_sign = signer.string_to_sign(aws_request, canonical)
+    return canonical, to_sign, signer.signature(to_sign, aws_request)
+
+
+def authenticate_iam(inv: Invocation) -> None:
+    """``AWS_IAM`` methods: verify the SigV4 signature and put the caller in
+    ``$context.identity``."""
+    assert inv.method is not None and inv.store is not None
+    if inv.method.get("authorizationType") != "AWS_IAM":
+        return
+    header = inv.request.headers.get("authorization")
+    if not header:
+        raise GatewayError("MISSING_AUTHENTICATION_TOKEN", log="No Authorization header")
+    auth = parse_authorization(header, inv.request.headers)
+    if auth.service != SERVICE:
+        raise _invalid(f"Credential should be scoped to correct service: '{SERVICE}'. ")
+    if auth.region != inv.store.region:
+        raise _invalid(f"Credential should be scoped to a valid region, not '{auth.region}'. ")
+    if auth.date != auth.timestamp[:8]:
+        raise _invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                       f"of date from HTTP: '{auth.date}' != '{auth.timestamp[:8]}', from "
+                       f"'{auth.timestamp}'.")
+    check_fresh(auth.timestamp, inv.instance.clock())
+    settings = inv.instance.settings
+    known = known_credentials(settings.iam_credentials).get(auth.access_key)
+    if known is None and settings.strict_iam:
+        raise _invalid("The security token included in the request is invalid.",
+                       "UnrecognizedClientException")
+    canonical, to_sign, signature = expected_signature(inv, auth, known.secret if known else "")
+    matches = (hmac.compare_digest(signature, auth.signature) if known
+               else bool(_SIGNATURE.match(auth.signature)))
+    if not matches:
+        raise _invalid(_MISMATCH.format(canonical=canonical, to_sign=to_sign))
+    account = auth.access_key if _ACCOUNT_KEY.match(auth.access_key) else settings.account
+    inv.context["identity"].update({
+        "accessKey": auth.access_key,
+        "accountId": account,
+        "caller": auth.access_key,
+        "user": auth.access_key,
+        "userArn": (known and known.arn) or f"arn:aws:iam::{account}:user/{auth.access_key}",
+    })
