@@ -1,61 +1,110 @@
-"""The ``mockgw`` command: ``mockgw serve [--host H] [--port P]``."""
+"""The ``mockgw`` command: ``mockgw serve [options]``.
+
+Every :class:`~mockgw.settings.Settings` field is an option (``--state-dir``, ...) and a
+``MOCKGW_*`` environment variable; ``--openapi FILE --stage NAME`` deploy APIs at start.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import MISSING, fields
+
+from mockgw.settings import SettingError, Settings, env_name, kind_of
 
 log = logging.getLogger("mockgw")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockgw", description="Amazon API Gateway mock.")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the control and data planes on one port")
-    serve.add_argument("--host", default=os.environ.get("MOCKGW_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("MOCKGW_PORT", "4566")),
-                       help="port to listen on (0 picks a free one)")
-    serve.add_argument("--threads", type=int,
-                       default=int(os.environ.get("MOCKGW_THREADS", "16")))
-    serve.add_argument("--log-level", default=os.environ.get("MOCKGW_LOG_LEVEL", "INFO"))
+    serve = commands.add_parser(
+        "serve", help="serve the control and data planes on one port",
+        description="Serve the control plane, the data plane and the admin API on one port. "
+                    "Every option also reads the MOCKGW_* variable shown; flags win.")
+    for f in fields(Settings):
+        _add_setting(serve, f)
+    serve.add_argument("--openapi", action="append", default=[], metavar="FILE",
+                       help="import this OpenAPI 2.0/3.0 file (JSON or YAML) at start and "
+                            "deploy it to the matching --stage (repeatable)")
+    serve.add_argument("--stage", action="append", default=[], metavar="NAME",
+                       help="stage of the --openapi file at the same position (one --stage "
+                            "serves every file)")
+    serve.set_defaults(command_parser=serve)
+    return parser
+
+
+def _add_setting(parser: argparse.ArgumentParser, f) -> None:
+    flag = "--" + f.name.replace("_", "-")
+    default = None if f.default is MISSING else f.default
+    shown = "none" if default is None else default
+    help_text = f"{f.metadata.get('help', '')} [{env_name(f.name)}, default {shown}]".lstrip()
+    kind = kind_of(f.type)
+    if kind == "bool":
+        parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
+                            default=None, help=help_text)
+    else:
+        parser.add_argument(flag, dest=f.name, type=int if kind == "int" else str,
+                            default=None, metavar=f.name.upper(), help=help_text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve_forever(args.host, args.port, threads=args.threads,
-                             log_level=args.log_level)
-    return 2  # pragma: no cover - argparse exits first
+    from mockgw import startup
+
+    try:
+        settings = Settings.from_env(**{f.name: getattr(args, f.name) for f in fields(Settings)})
+        definitions = startup.read_definitions(args.openapi, args.stage)
+    except (SettingError, startup.StartupError) as exc:
+        args.command_parser.error(str(exc))
+    return serve_forever(settings, definitions)
 
 
-def serve_forever(host: str, port: int, *, threads: int = 16, log_level: str = "INFO") -> int:
-    """Serve until SIGINT or SIGTERM, then close cleanly."""
+def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int:
+    """Serve until SIGINT or SIGTERM, then close cleanly (state is snapshotted)."""
     from waitress.server import create_server
 
+    from mockgw import control, startup
+    from mockgw.instance import Instance
     from mockgw.server import Application
+    from mockgw.state.persistence import StateDirError
 
-    logging.basicConfig(level=log_level.upper(), stream=sys.stdout,
+    logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app = Application()
-    server = create_server(_AccessLog(app), host=host, port=port, threads=threads,
-                           ident="mockgw", clear_untrusted_proxy_headers=False,
-                           channel_timeout=300)
+    instance = Instance(settings)
+    try:
+        if settings.state_dir:
+            control.open_state(instance, settings.state_dir)
+        for definition in definitions:
+            startup.deploy(instance, definition)
+    except (StateDirError, startup.StartupError) as exc:
+        print(f"mockgw: {exc}", file=sys.stderr, flush=True)
+        instance.close()
+        return 1
+    app = Application(instance)
+    wsgi = _AccessLog(app) if log.isEnabledFor(logging.INFO) else app
+    server = create_server(wsgi, host=settings.host, port=settings.port,
+                           threads=settings.threads, ident="mockgw",
+                           clear_untrusted_proxy_headers=False, channel_timeout=300)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"mockgw serving on http://{host}:{server.effective_port}", flush=True)
+    print(f"mockgw serving on http://{settings.host}:{server.effective_port}", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-        app.instance.close()
+        instance.close()
         print("mockgw stopped", flush=True)
     return 0
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
+from typing import Any
 
 from mockgw.errors import ServiceError, UnknownOperationError
 from mockgw.instance import Instance
 from mockgw.operations import Call, Operation
 from mockgw.protocol.identity import caller
-from mockgw.protocol.models import SERVICES
+from mockgw.protocol.models import SERVICES, service_model
 from mockgw.protocol.parsing import parse_request
 from mockgw.protocol.routing import Router
 from mockgw.protocol.serializing import (
@@ -59,14 +60,7 @@ def handle(instance: Instance, request: WireRequest) -> WireResponse:
         account, region, _key = caller(request.headers, request.query,
                                        default_account=instance.settings.account,
                                        default_region=instance.settings.region)
-        store = instance.backends.store(account, region)
-        call = Call(service=service, operation=name, account=account, region=region,
-                    store=store, instance=instance, request_id=request_id)
-        if op.locked:
-            with store.lock:
-                output = op.func(call, params)
-        else:
-            output = op.func(call, params)
+        output = execute(instance, op, params, account, region, request_id)
         return serialize_output(service, name, output, request_id)
     except ServiceError as error:
         return serialize_error(service, error, request_id)
@@ -75,6 +69,79 @@ def handle(instance: Instance, request: WireRequest) -> WireResponse:
         error = ServiceError("Internal server error", code=_internal_code(service),
                              status=500)
         return serialize_error(service, error, request_id)
+
+
+def execute(instance: Instance, op: Operation, params: dict[str, Any], account: str,
+            region: str, request_id: str, *, replayed: list[Any] | None = None) -> Any:
+    """Run ``op``'s handler for (account, region) as a request would, and return its output.
+
+    When state persists (``instance.state``), a successful call that changes state is
+    journaled before this returns; ``replayed`` (the values a journaled call generated)
+    replays one instead.
+    """
+    store = instance.backends.store(account, region)
+    call = Call(service=op.service, operation=op.name, account=account, region=region,
+                store=store, instance=instance, request_id=request_id, replayed=replayed)
+    state = instance.state if replayed is None else None
+    journaled = state is not None and changes_state(op.service, op.name)
+    if not op.locked:  # a long call: it takes the lock itself, around state access
+        output = op.func(call, params)
+        if journaled:
+            with store.lock:
+                state.append(store, op.service, op.name, request_id, params, call.generated)
+        return output
+    with store.lock:
+        output = op.func(call, params)
+        if journaled:
+            state.append(store, op.service, op.name, request_id, params, call.generated)
+    return output
+
+
+#: Operations sent with POST that change no control-plane state (replaying one would
+#: run user code or call a backend again).
+_NOT_STATE_CHANGING = frozenset({
+    "Invoke", "InvokeAsync", "InvokeWithResponseStream", "TestInvokeMethod",
+    "TestInvokeAuthorizer", "FlushStageCache", "FlushStageAuthorizersCache",
+    "PostToConnection"})
+
+
+@functools.cache
+def changes_state(service: str, name: str) -> bool:
+    """Whether a successful ``service.name`` call may change state (and is journaled)."""
+    http = service_model(service).operation_model(name).http
+    return http.get("method", "POST") not in ("GET", "HEAD") and name not in _NOT_STATE_CHANGING
+
+
+def open_state(instance: Instance, directory: str, *, snapshot_every: int = 1000) -> None:
+    """Make ``instance``'s control-plane state durable in ``directory``.
+
+    Restores what the directory holds (snapshots, then the journal replayed through the
+    handlers with the values it recorded), snapshots the result, and journals every
+    state-changing call from now on.
+    """
+    from mockgw.state.persistence import StateFile
+
+    state = StateFile(directory, snapshot_every=snapshot_every)
+    for account, region, tables in state.snapshots():
+        instance.backends.store(account, region).load(tables)
+    replayed = 0
+    for entry in state.entries():
+        op = operations().get((entry.service, entry.operation))
+        if op is None:
+            log.warning("state: cannot replay %s.%s (no handler)", entry.service,
+                        entry.operation)
+            continue
+        try:
+            execute(instance, op, entry.params, entry.account, entry.region, entry.request_id,
+                    replayed=entry.generated)
+            replayed += 1
+        except Exception as error:  # one bad row must not keep the server from starting
+            log.warning("state: replaying %s.%s failed: %s", entry.service, entry.operation,
+                        error)
+    state.snapshot_all(instance.backends)
+    instance.state = state
+    log.info("state: restored %d stores from %s (%d calls replayed)",
+             len(list(instance.backends)), directory, replayed)
 
 
 def _internal_code(service: str) -> str:

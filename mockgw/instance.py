@@ -8,11 +8,14 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockgw.clock import Clock
 from mockgw.settings import Settings
 from mockgw.state import Backends
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mockgw.state.persistence import StateFile
 
 
 class Instance:
@@ -27,6 +30,7 @@ class Instance:
         self.backends = Backends()
         self.random = random.Random(self.settings.seed)
         self.clock = Clock()
+        self.state: StateFile | None = None  # durable state (``control.open_state``)
         self._services: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -47,9 +51,30 @@ class Instance:
         self.backends.reset()
         self.clock.thaw()
         self.random.seed(self.settings.seed)
+        if self.state is not None:
+            self.state.replace(self.backends)
+
+    def dump(self) -> dict[str, Any]:
+        """All state: ``{"stores": [{"account", "region", "tables"}]}`` (deep copies)."""
+        return {"stores": [{"account": s.account, "region": s.region, "tables": s.dump()}
+                           for s in self.backends]}
+
+    def load(self, doc: dict[str, Any]) -> None:
+        """Replace all state with a :meth:`dump` (services restart, as on reset)."""
+        stores = [(s["account"], s["region"], s["tables"]) for s in doc["stores"]]
+        self._close_services()
+        self.backends.reset()
+        for account, region, tables in stores:
+            self.backends.store(account, region).load(tables)
+        if self.state is not None:
+            self.state.replace(self.backends)
 
     def close(self) -> None:
         self._close_services()
+        if self.state is not None:
+            self.state.snapshot_all(self.backends)
+            self.state.close()
+            self.state = None
 
     def _close_services(self) -> None:
         with self._lock:

@@ -61,11 +61,13 @@ class OperationTable:
 class Call:
     """What a handler knows about the request it serves.
 
-    Time and randomness go through the call (``now``, ``new_id``) so that a recorded call
-    can be replayed to the same state.
+    Time, randomness and anything else that would differ if the call ran again go through
+    the call (``now``, ``new_id``, ``remember``): the values are recorded in ``generated``,
+    so that a persisted call replays to the same state (``replayed`` gives them back).
     """
 
     __slots__ = (
+        "_replayed",
         "account",
         "generated",
         "instance",
@@ -77,7 +79,8 @@ class Call:
     )
 
     def __init__(self, *, service: str, operation: str, account: str, region: str,
-                 store: RegionStore, instance: Instance, request_id: str | None = None) -> None:
+                 store: RegionStore, instance: Instance, request_id: str | None = None,
+                 replayed: list[Any] | None = None) -> None:
         self.service = service
         self.operation = operation
         self.account = account
@@ -86,21 +89,33 @@ class Call:
         self.instance = instance
         self.request_id = request_id or str(uuid.uuid4())
         self.generated: list[Any] = []
+        self._replayed = list(reversed(replayed)) if replayed else None
 
     def now(self) -> int:
         """The current time as whole epoch seconds (AWS's precision for most dates)."""
-        value = int(time.time())
-        self.generated.append(value)
-        return value
+        return self.remember(lambda: int(time.time()))
 
     def new_id(self, length: int = 10, alphabet: str = _ID_ALPHABET, *,
                avoid: Container[str] = ()) -> str:
         """A fresh random identifier shaped like AWS's (lowercase alphanumerics), not one
         of ``avoid`` (the ids already taken)."""
-        while True:
-            value = "".join(self.instance.random.choice(alphabet) for _ in range(length))
-            if value not in avoid:
-                break
+        choice = self.instance.random.choice
+
+        def fresh() -> str:
+            while True:
+                value = "".join(choice(alphabet) for _ in range(length))
+                if value not in avoid:
+                    return value
+
+        return self.remember(fresh)
+
+    def remember(self, produce: Callable[[], Any]) -> Any:
+        """``produce()``, recorded; when the call is replayed, the value it had then.
+
+        Wrap here whatever a handler stores that would come out differently if it ran
+        again (random values, fetched content).  The value must be JSON-like (bytes too).
+        """
+        value = self._replayed.pop() if self._replayed else produce()
         self.generated.append(value)
         return value
 

@@ -167,3 +167,15 @@ def test_tracing_adds_trace_header(gw, backend):
     response = gw.http.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10)
     assert response.headers["X-Amzn-Trace-Id"].startswith("Root=1-")
     assert backend.seen[-1].headers["X-Amzn-Trace-Id"] == response.headers["X-Amzn-Trace-Id"]
+
+
+def test_header_mapping_survives_the_servers_header_case(gw, backend):
+    """Behind a WSGI server header names arrive title-cased; mappings still find them."""
+    api_id = http_api(
+        gw.client(), kind="HTTP", uri=backend.url + "/target",
+        integration={"requestParameters": {
+            "integration.request.header.x-tenant-id": "method.request.header.tenant"}})
+    response = gw.http.get(gw.invoke_url(api_id, "dev", "/items"), headers={"tenant": "acme"},
+                           timeout=10)
+    assert response.status_code == 200
+    assert backend.seen[-1].headers["x-tenant-id"] == "acme"

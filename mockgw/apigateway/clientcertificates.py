@@ -47,7 +47,8 @@ def generate_client_certificate(call: Call, params: dict[str, Any]) -> dict:
         certificate_id = call.new_id(6)
     created = call.now()
     expires = created + int(VALIDITY.total_seconds())
-    certificate_pem, key_pem = self_signed_certificate(certificate_id, created, expires)
+    certificate_pem, key_pem = call.remember(
+        lambda: self_signed_certificate(certificate_id, created, expires))
     record: dict[str, Any] = {
         "clientCertificateId": certificate_id,
         "pemEncodedCertificate": certificate_pem,

@@ -111,12 +111,16 @@ def _scope(inv: Invocation) -> Scope:
 def serve_from_cache(inv: Invocation) -> None:
     """Answer from the stage cache when a live entry exists (the integration is skipped)."""
     plan = _plan(inv)
-    if plan is None or not plan.read:
+    if plan is None:
+        return
+    inv.cache_status = "miss"  # the stage's CacheMissCount, unless an entry answers
+    if not plan.read:
         return
     cache = inv.instance.service(RESPONSE_CACHE, StageCache)
     stored: WireResponse | None = cache.get(_scope(inv), plan.key, inv.instance.clock())
     if stored is None:
         return
+    inv.cache_status = "hit"
     inv.trace("Sending response from cache")
     inv.response = WireResponse(stored.status, list(stored.headers), stored.body)
     _warn(inv, plan)

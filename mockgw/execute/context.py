@@ -93,6 +93,7 @@ class Invocation:
     integration_request: IntegrationRequest | None = None
     integration_result: IntegrationResult | None = None
     integration_latency_ms: int | None = None
+    cache_status: str | None = None  # "hit" or "miss" when the stage cache was consulted
     response: WireResponse | None = None
     answered: bool = False  # a step answered by itself (a cache hit): the pipeline stops
     log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log

@@ -22,8 +22,19 @@ from mockgw.vtl import (
 Resolver = Callable[[str], "str | list[str] | None"]
 
 
-def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
+class HeaderValues(dict[str, list[str]]):
+    """Header values by name as sent; a name that matches no header exactly falls back to
+    a case-insensitive match (a WSGI server does not keep the case clients sent)."""
+
+    def get(self, name: str, default: object = None) -> list[str] | None:  # type: ignore[override]
+        if name in self:
+            return self[name]
+        lowered = name.lower()
+        return next((v for k, v in self.items() if k.lower() == lowered), default)
+
+
+def _multi(items: list[tuple[str, str]]) -> HeaderValues:
+    values = HeaderValues()
     for name, value in items:
         values.setdefault(name, []).append(value)
     return values

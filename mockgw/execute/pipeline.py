@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from mockgw.execute import accesslog
+from mockgw.execute import accesslog, telemetry
 from mockgw.execute.authorizers import authorize
 from mockgw.execute.cache import serve_from_cache, store_in_cache
 from mockgw.execute.context import Invocation
@@ -95,5 +95,7 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))
     finish(inv)
     accesslog.write(inv)
+    if steps is None:  # a client's request (TestInvokeMethod runs steps of its own)
+        inv.instance.service("execute.telemetry", telemetry.Telemetry).record(inv)
     assert inv.response is not None
     return inv.response

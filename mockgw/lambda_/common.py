@@ -134,9 +134,8 @@ def page(items: list, params: dict[str, Any], key: str) -> dict[str, Any]:
 
 def new_revision(call: Call) -> str:
     """A fresh RevisionId (a UUID from the instance's seeded random)."""
-    value = str(uuid.UUID(int=call.instance.random.getrandbits(128), version=4))
-    call.generated.append(value)
-    return value
+    bits = call.instance.random.getrandbits
+    return call.remember(lambda: str(uuid.UUID(int=bits(128), version=4)))
 
 
 def last_modified(call: Call) -> str:
@@ -226,8 +225,8 @@ def load_code(call: Call, source: dict[str, Any]) -> tuple[dict, str, int]:
     if "ZipFile" in source:
         data = source["ZipFile"]
     elif "S3Bucket" in source and "S3Key" in source:
-        data = _s3_object(call, source["S3Bucket"], source["S3Key"],
-                          source.get("S3ObjectVersion"))
+        data = call.remember(lambda: _s3_object(call, source["S3Bucket"], source["S3Key"],
+                                                source.get("S3ObjectVersion")))
     else:
         raise InvalidParameterValueException("Please provide a source for function code.")
     check_zip(data)
