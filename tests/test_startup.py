@@ -28,7 +28,6 @@ paths:
         requestTemplates: {application/json: '{"statusCode": 200}'}
         responses: {default: {statusCode: "200"}}
 """
-IMPORTER_READY = ("apigateway", "ImportRestApi") in control.operations()
 
 
 @pytest.fixture
@@ -149,17 +148,6 @@ def test_an_api_that_cannot_deploy_stops_the_start(pets, fake_importer, monkeypa
                                  "any methods")
 
 
-@pytest.mark.skipif(IMPORTER_READY, reason="the OpenAPI importer is here")
-def test_without_the_importer_the_server_says_so_at_start(pets):
-    done = subprocess.run([sys.executable, "-m", "mockgw", "serve", "--port", "0",
-                           "--openapi", pets, "--stage", "dev"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1
-    assert done.stderr == ("mockgw: --openapi needs the ImportRestApi operation, which this "
-                           "mockgw does not implement yet\n")
-
-
-@pytest.mark.skipif(not IMPORTER_READY, reason="the OpenAPI importer is not merged yet")
 def test_the_server_comes_up_with_the_api_deployed_and_keeps_its_id(pets, tmp_path):
     from mockgw.testing import ServerProcess
 
