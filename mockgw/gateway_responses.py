@@ -19,8 +19,9 @@ and ``DEFAULT_5XX`` have no status code of their own: a caller that gets no
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from mockgw.state.tree import copy_tree
 
 #: The default status code of every response type (botocore's ``GatewayResponseType``
 #: order); ``DEFAULT_4XX`` and ``DEFAULT_5XX`` have none.
@@ -81,13 +82,13 @@ def effective(response_type: str, defined: dict[str, dict]) -> dict[str, Any]:
     ``defined`` (its ``gatewayResponses`` section, keyed by type)."""
     own = defined.get(response_type)
     if own is not None:
-        return copy.deepcopy(own)
+        return copy_tree(own)
     fallback = defined.get(family(response_type) or "")
     if fallback is None:
         return built_in(response_type)
     out = {"responseType": response_type, "defaultResponse": True,
-           "responseParameters": copy.deepcopy(fallback.get("responseParameters", {})),
-           "responseTemplates": copy.deepcopy(fallback.get("responseTemplates", {}))}
+           "responseParameters": copy_tree(fallback.get("responseParameters", {})),
+           "responseTemplates": copy_tree(fallback.get("responseTemplates", {}))}
     status = fallback.get("statusCode") or DEFAULT_STATUS[response_type]
     if status is not None:
         out["statusCode"] = status

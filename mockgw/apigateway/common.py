@@ -16,12 +16,12 @@ return them directly (the serializer writes only modeled members).
 from __future__ import annotations
 
 import base64
-import copy
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call
+from mockgw.state.tree import copy_tree
 
 RESTAPIS = "apigateway.restapis"
 
@@ -115,7 +115,7 @@ def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:
 
 def copy_out(value: Any) -> Any:
     """A deep copy of stored data for a response (handlers never hand out live records)."""
-    return copy.deepcopy(value)
+    return copy_tree(value)
 
 
 def without(record: dict, keys: Iterable[str]) -> dict:

@@ -3,7 +3,6 @@ a stage, or a canary release), get (``embed=apisummary``), list, update, delete.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mockgw.apigateway.common import copy_out, paginate, rest_api
@@ -12,6 +11,7 @@ from mockgw.apigateway.stages import check_variables, new_stage
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call
 from mockgw.state.patch import apply_patch, scalar
+from mockgw.state.tree import copy_tree
 
 #: The parts of an API a deployment freezes (the data plane serves only these).
 SNAPSHOT_SECTIONS = ("resources", "authorizers", "models", "requestValidators",
@@ -21,8 +21,8 @@ _PUBLIC = ("id", "description", "createdDate")
 
 def take_snapshot(record: dict) -> dict:
     """A deep, never-modified copy of what the data plane needs of an API."""
-    snapshot = {section: copy.deepcopy(record[section]) for section in SNAPSHOT_SECTIONS}
-    snapshot["api"] = copy.deepcopy(record["api"])
+    snapshot = {section: copy_tree(record[section]) for section in SNAPSHOT_SECTIONS}
+    snapshot["api"] = copy_tree(record["api"])
     return snapshot
 
 

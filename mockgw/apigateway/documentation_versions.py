@@ -7,7 +7,6 @@ keeps the parts as they were in ``snapshot`` (unmodeled).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mockgw.apigateway.common import copy_out, paginate, rest_api, rest_apis
@@ -15,6 +14,7 @@ from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
 from mockgw.state.patch import apply_patch, scalar
+from mockgw.state.tree import copy_tree
 
 VERSION_NOT_FOUND = "Invalid Documentation version specified"
 
@@ -32,7 +32,7 @@ def create_documentation_version(call: Call, params: dict[str, Any]) -> dict:
     if version in versions:
         raise ConflictException(f"Documentation version {version} already exists")
     created: dict[str, Any] = {"version": version, "createdDate": call.now(),
-                               "snapshot": copy.deepcopy(record["documentationParts"])}
+                               "snapshot": copy_tree(record["documentationParts"])}
     if params.get("description"):
         created["description"] = params["description"]
     versions[version] = created

@@ -3,7 +3,6 @@ delete."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -29,6 +28,7 @@ from mockgw.state.patch import (
     scalar,
     set_member,
 )
+from mockgw.state.tree import copy_tree
 
 CUSTOM_ID_TAG = "_custom_id_"
 MAX_COMPRESSION = 10485760
@@ -162,11 +162,11 @@ def _cloned_sections(source: dict, call: Call) -> dict:
     record: dict[str, Any] = {section: {} for section in SECTIONS}
     for section in SECTIONS:
         if section not in ("resources", "deployments", "stages"):
-            record[section] = copy.deepcopy(source[section])
+            record[section] = copy_tree(source[section])
     new_ids = {old: call.new_id(10 if r["path"] == "/" else 6)
                for old, r in source["resources"].items()}
     for old, res in source["resources"].items():
-        clone = copy.deepcopy(res)
+        clone = copy_tree(res)
         clone["id"] = new_ids[old]
         if "parentId" in clone:
             clone["parentId"] = new_ids[clone["parentId"]]

@@ -101,7 +101,7 @@ def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocatio
     path = request.path
     target = ExecuteTarget(params["restApiId"], STAGE, path, call.region, DOMAIN)
     inv = Invocation(instance=call.instance, request=request, target=target,
-                     request_id=call.request_id)
+                     request_id=call.request_id, log=[])
     inv.store, inv.api_id, inv.snapshot, inv.path = call.store, params["restApiId"], snapshot, path
     inv.stage = {"stageName": STAGE, "variables": dict(params.get("stageVariables") or {})}
     if params.get("clientCertificateId"):

@@ -96,7 +96,7 @@ class Invocation:
     cache_status: str | None = None  # "hit" or "miss" when the stage cache was consulted
     response: WireResponse | None = None
     answered: bool = False  # a step answered by itself (a cache hit): the pipeline stops
-    log: list[str] = field(default_factory=list)  # TestInvokeMethod's execution log
+    log: list[str] | None = None  # the execution log, kept only when asked (TestInvokeMethod)
 
     def __post_init__(self) -> None:
         if not self.epoch_ms:
@@ -119,6 +119,12 @@ class Invocation:
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.started) * 1000)
 
+    @property
+    def tracing(self) -> bool:
+        """Whether the execution log is kept (steps skip building its lines otherwise)."""
+        return self.log is not None
+
     def trace(self, line: str) -> None:
-        """Add a line to the execution log (shown by TestInvokeMethod)."""
-        self.log.append(line)
+        """Add a line to the execution log, if it is kept."""
+        if self.log is not None:
+            self.log.append(line)

@@ -34,6 +34,8 @@ def body_text(body: bytes | str) -> str:
 
 def log_method_request(inv: Invocation) -> None:
     """The method request as API Gateway received it (a pipeline step)."""
+    if not inv.tracing:
+        return
     request = inv.request
     inv.trace(f"Starting execution for request: {inv.request_id}")
     inv.trace(f"HTTP Method: {request.method}, Resource Path: {inv.path}")
@@ -47,6 +49,8 @@ def log_method_request(inv: Invocation) -> None:
 def log_endpoint_request(inv: Invocation, url: str, headers: Mapping[str, str],
                          body: bytes | str | None) -> None:
     """What is about to be sent to the integration endpoint."""
+    if not inv.tracing:
+        return
     inv.trace(f"Endpoint request URI: {url}")
     inv.trace(f"Endpoint request headers: {java_map(headers)}")
     inv.trace(f"Endpoint request body after transformations: {body_text(body or b'')}")
@@ -55,6 +59,8 @@ def log_endpoint_request(inv: Invocation, url: str, headers: Mapping[str, str],
 
 def log_endpoint_response(inv: Invocation, result: IntegrationResult) -> None:
     """What the integration endpoint answered."""
+    if not inv.tracing:
+        return
     inv.trace(f"Received response. Status: {result.status}, Integration latency: "
               f"{inv.integration_latency_ms} ms")
     inv.trace(f"Endpoint response headers: {java_map(result.headers)}")
@@ -79,5 +85,5 @@ def render(inv: Invocation) -> str:
     the request's time (``Mon Jan 01 00:00:00 UTC 2024 : ``), and a final newline."""
     stamp = datetime.fromtimestamp(inv.epoch_ms / 1000, UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
     lines = [f"Execution log for request {inv.request_id}"]
-    lines.extend(f"{stamp} : {line}" for line in inv.log)
+    lines.extend(f"{stamp} : {line}" for line in inv.log or ())
     return "\n".join(lines) + "\n"

@@ -6,7 +6,6 @@ second version (``AdditionalVersionWeights``; the runtime picks by weight).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mockgw.errors import (
@@ -25,6 +24,7 @@ from mockgw.lambda_.common import (
 from mockgw.lambda_.registry import operation
 from mockgw.operations import Call
 from mockgw.runtime.functions import LATEST, check_pattern, not_found
+from mockgw.state.tree import copy_tree
 
 
 @operation("CreateAlias")
@@ -42,13 +42,13 @@ def create_alias(call: Call, params: dict[str, Any]) -> dict:
     if routing:
         alias["RoutingConfig"] = routing
     found["aliases"][alias_name] = alias
-    return copy.deepcopy(alias)
+    return copy_tree(alias)
 
 
 @operation("GetAlias")
 def get_alias(call: Call, params: dict[str, Any]) -> dict:
     name = unqualified_ref(call, params)
-    return copy.deepcopy(_alias(call, function_record(call, name), name, params["Name"]))
+    return copy_tree(_alias(call, function_record(call, name), name, params["Name"]))
 
 
 @operation("UpdateAlias")
@@ -68,7 +68,7 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict:
     if routing:
         updated["RoutingConfig"] = routing
     found["aliases"][params["Name"]] = updated
-    return copy.deepcopy(updated)
+    return copy_tree(updated)
 
 
 @operation("DeleteAlias")
@@ -85,7 +85,7 @@ def list_aliases(call: Call, params: dict[str, Any]) -> dict:
     name = unqualified_ref(call, params)
     found = function_record(call, name)
     version = params.get("FunctionVersion")
-    items = [copy.deepcopy(alias) for _, alias in sorted(found["aliases"].items())
+    items = [copy_tree(alias) for _, alias in sorted(found["aliases"].items())
              if version is None or alias["FunctionVersion"] == version]
     return page(items, params, "Aliases")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import hashlib
 import io
 import json
@@ -36,6 +35,7 @@ from mockgw.runtime.functions import (
     parse_ref,
     record,
 )
+from mockgw.state.tree import copy_tree
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY_SIZE = 128
@@ -95,7 +95,7 @@ def configuration(call: Call, found: dict, name: str, qualifier: str | None) -> 
     """The FunctionConfiguration of ``name:qualifier`` (an alias shows its version's
     configuration under the alias ARN)."""
     if qualifier is None:
-        return copy.deepcopy(found["config"])
+        return copy_tree(found["config"])
     version = qualifier
     if not is_version(qualifier) and qualifier != LATEST:
         alias = found["aliases"].get(qualifier)
@@ -103,9 +103,9 @@ def configuration(call: Call, found: dict, name: str, qualifier: str | None) -> 
             raise not_found(call.store, name, qualifier)
         version = alias["FunctionVersion"]
     if version == LATEST:
-        config = copy.deepcopy(found["config"])
+        config = copy_tree(found["config"])
     elif version in found["versions"]:
-        config = copy.deepcopy(found["versions"][version]["config"])
+        config = copy_tree(found["versions"][version]["config"])
     else:
         raise not_found(call.store, name, qualifier)
     config["FunctionArn"] = arn(call, name, qualifier)

@@ -3,7 +3,6 @@ UpdateFunctionCode, UpdateFunctionConfiguration and DeleteFunction."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from typing import Any
 
@@ -42,6 +41,7 @@ from mockgw.runtime.functions import (
     not_found,
     parse_ref,
 )
+from mockgw.state.tree import copy_tree
 
 NAME_LIMIT = 64
 
@@ -60,7 +60,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict:
     code, sha, size = load_code(call, params["Code"])
     found = new_function(call, name, params, code, sha, size, package)
     functions(call)[name] = found
-    config = copy.deepcopy(found["config"])
+    config = copy_tree(found["config"])
     if params.get("Publish"):
         config["Version"] = publish(call, found, name)["Version"]
     return config
@@ -153,7 +153,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict:
         raise InvalidParameterValueException(
             "Please don't provide ImageUri when updating a function with packageType Zip.")
     code, sha, size = load_code(call, params)
-    config = copy.deepcopy(found["config"])
+    config = copy_tree(found["config"])
     config.update(CodeSha256=sha, CodeSize=size, LastModified=last_modified(call),
                   RevisionId=new_revision(call))
     if "Architectures" in params:
@@ -162,8 +162,8 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict:
         return config
     found.update(config=config, code=code, unpublished=True)
     if params.get("Publish"):
-        return copy.deepcopy(publish(call, found, name))
-    return copy.deepcopy(config)
+        return copy_tree(publish(call, found, name))
+    return copy_tree(config)
 
 
 @operation("UpdateFunctionConfiguration")
@@ -172,12 +172,12 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict:
     found = function_record(call, name)
     check_revision(params.get("RevisionId"), found["config"]["RevisionId"])
     check_settings(params)
-    config = copy.deepcopy(found["config"])
+    config = copy_tree(found["config"])
     configure(config, params)
     _runtime_version(call, config)
     config.update(LastModified=last_modified(call), RevisionId=new_revision(call))
     found.update(config=config, unpublished=True)
-    return copy.deepcopy(config)
+    return copy_tree(config)
 
 
 @operation("DeleteFunction")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mockgw.errors import InvalidParameterValueException
@@ -20,6 +19,7 @@ from mockgw.lambda_.common import (
 from mockgw.lambda_.registry import operation
 from mockgw.operations import Call
 from mockgw.runtime.functions import LATEST
+from mockgw.state.tree import copy_tree
 
 
 def publish(call: Call, found: dict, name: str, description: str | None = None) -> dict:
@@ -28,7 +28,7 @@ def publish(call: Call, found: dict, name: str, description: str | None = None) 
     if not found["unpublished"] and found["versions"]:
         return found["versions"][max(found["versions"], key=int)]["config"]
     number = str(found["nextVersion"])
-    config = copy.deepcopy(found["config"])
+    config = copy_tree(found["config"])
     config.update(Version=number, FunctionArn=arn(call, name, number),
                   RevisionId=new_revision(call), LastModified=last_modified(call))
     if description is not None:
@@ -50,7 +50,7 @@ def publish_version(call: Call, params: dict[str, Any]) -> dict:
             f"$LATEST ({latest['CodeSha256']}). Please try again with the CodeSHA256 in "
             "$LATEST.")
     check_revision(params.get("RevisionId"), latest["RevisionId"])
-    return copy.deepcopy(publish(call, found, name, params.get("Description")))
+    return copy_tree(publish(call, found, name, params.get("Description")))
 
 
 @operation("ListVersionsByFunction")

@@ -17,7 +17,6 @@ them (under the store's lock) through the functions below.
 
 from __future__ import annotations
 
-import copy
 import random
 import re
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from mockgw.errors import (
 )
 from mockgw.protocol.models import service_model
 from mockgw.state.backends import RegionStore
+from mockgw.state.tree import copy_tree
 
 FUNCTIONS = "lambda.functions"
 LATEST = "$LATEST"
@@ -159,7 +159,7 @@ def resolve(store: RegionStore, name: str, qualifier: str | None,
         config, code = published["config"], published["code"]
     return Target(name=name, qualifier=qualifier, version=version,
                   arn=function_arn(store.region, store.account, name, qualifier),
-                  config=copy.deepcopy(config), code=dict(code))
+                  config=copy_tree(config), code=dict(code))
 
 
 def policy_key(qualifier: str | None) -> str:

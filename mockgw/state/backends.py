@@ -7,10 +7,11 @@ restored without knowing what it holds.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterator
 from typing import Any
+
+from mockgw.state.tree import copy_tree
 
 
 class RegionStore:
@@ -38,11 +39,11 @@ class RegionStore:
     def dump(self) -> dict[str, Any]:
         """A deep copy of every table (for the admin dump and persistence)."""
         with self.lock:
-            return copy.deepcopy(self.tables)
+            return copy_tree(self.tables)
 
     def load(self, tables: dict[str, Any]) -> None:
         with self.lock:
-            self.tables = copy.deepcopy(tables)
+            self.tables = copy_tree(tables)
 
 
 class Backends:

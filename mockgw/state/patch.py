@@ -19,12 +19,12 @@ Example::
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mockgw.errors import BadRequestException
+from mockgw.state.tree import copy_tree
 
 OPS = ("add", "remove", "replace", "move", "copy", "test")
 
@@ -125,7 +125,7 @@ def apply_patch(record: dict, operations: Sequence[dict] | None, paths: Sequence
     per operation).  ``paths_by_op`` words them as most operations do: an unknown path with
     :func:`unknown_for_op`, a refused op with ``Please choose supported operations``.
     """
-    result = copy.deepcopy(record)
+    result = copy_tree(record)
     for operation in operations or ():
         op = operation.get("op")
         path = operation.get("path")
@@ -172,7 +172,7 @@ def _copy_or_move(record: dict, operation: dict, op: str, paths: Sequence[PatchP
     if target_found is None or "add" not in target_found[0].ops:
         raise PatchError(f"Invalid patch path '{target}' specified for op '{op}'")
     target_entry, target_labels = target_found
-    target_entry.apply(record, "add", target_labels, copy.deepcopy(value))
+    target_entry.apply(record, "add", target_labels, copy_tree(value))
     if op == "move":
         entry.apply(record, "remove", labels, None)
 

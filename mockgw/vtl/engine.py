@@ -8,11 +8,11 @@ and ``$stageVariables``. Rendering never changes the caller's objects; the retur
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockgw.state.tree import copy_tree
 from mockgw.vtl import velocity
 from mockgw.vtl.input import Input
 from mockgw.vtl.java import java_str
@@ -50,7 +50,7 @@ class OverrideMap(dict):
 
 def _template_context(context: Mapping[str, Any] | None) -> dict[str, Any]:
     """A private copy of ``context`` with fresh override maps holding earlier overrides."""
-    copied = copy.deepcopy(dict(context or {}))
+    copied = copy_tree(dict(context or {}))
     request = copied.get("requestOverride") or {}
     response = copied.get("responseOverride") or {}
     copied["requestOverride"] = OverrideMap(
@@ -64,6 +64,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+def _after(context: dict[str, Any]) -> dict[str, Any]:
+    """The context a render leaves behind, its override maps turned into plain dicts."""
+    return {**context, "requestOverride": _plain(context["requestOverride"]),
+            "responseOverride": _plain(context["responseOverride"])}
 
 
 def _override_value(value: Any) -> str | list[str]:
@@ -108,6 +114,8 @@ def render(template: str, *, body: bytes | str | None = None, params: Params | N
            context: Mapping[str, Any] | None = None,
            stage_variables: Mapping[str, str] | None = None) -> Rendered:
     """Render ``template``; raises :class:`VtlError` when API Gateway's engine would fail."""
+    if "$" not in template and "#" not in template:  # nothing for Velocity to do
+        return Rendered(template, dict(context or {}))
     template_context = _template_context(context)
     namespace = {
         "input": Input(body, params),
@@ -126,7 +134,7 @@ def render(template: str, *, body: bytes | str | None = None, params: Params | N
         raise VtlError(str(error)) from error
     except Exception as error:  # the engine must never fail with anything else
         raise VtlError(f"{type(error).__name__}: {error}") from error
-    return Rendered(text, _plain(template_context))
+    return Rendered(text, _after(template_context))
 
 
 def render_request(template: str, *, body: bytes | str | None = None,

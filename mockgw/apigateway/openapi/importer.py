@@ -17,7 +17,6 @@ configuration of an existing API are never changed.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from mockgw.apigateway.openapi.document import Document, mapping
 from mockgw.errors import BadRequestException, ServiceError
 from mockgw.gateway_responses import DEFAULT_STATUS, DEFAULT_TEMPLATES
 from mockgw.operations import Call
+from mockgw.state.tree import copy_tree
 
 BASEPATH_MODES = ("ignore", "prepend", "split")
 ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
@@ -143,7 +143,7 @@ class _Builder:
             if tags:
                 record["api"]["tags"] = tags
             return record
-        record = copy.deepcopy(self.current)
+        record = copy_tree(self.current)
         self.previous_ids = {r["path"]: r["id"] for r in record["resources"].values()}
         if self.options.mode == "overwrite":
             root_id = record["api"]["rootResourceId"]
