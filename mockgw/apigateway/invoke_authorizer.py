@@ -10,7 +10,6 @@ nothing is cached.
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from typing import Any
@@ -25,6 +24,7 @@ from mockgw.execute.context import ExecuteTarget, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.variables import build_context
 from mockgw.operations import Call
+from mockgw.state.tree import copy_tree
 
 ARN_STAGE = "ESTestInvoke-stage"
 
@@ -32,8 +32,8 @@ ARN_STAGE = "ESTestInvoke-stage"
 @operation("TestInvokeAuthorizer", locked=False)
 def test_invoke_authorizer(call: Call, params: dict[str, Any]) -> dict:
     with call.store.lock:  # the run itself may take long: it works on copies
-        authorizer = copy.deepcopy(authorizer_of(call, params))
-        api = copy.deepcopy(rest_api(call, params["restApiId"])["api"])
+        authorizer = copy_tree(authorizer_of(call, params))
+        api = copy_tree(rest_api(call, params["restApiId"])["api"])
     started = time.perf_counter()
     inv = _invocation(call, params, api, authorizer)
     arn = f"{call.arn('execute-api', api['id'])}/{ARN_STAGE}/GET/{inv.path[1:]}"
@@ -62,7 +62,7 @@ def _invocation(call: Call, params: dict[str, Any], api: dict,
     path = request.path if request.path.startswith("/") else "/" + request.path
     target = ExecuteTarget(api["id"], STAGE, path, call.region, DOMAIN)
     inv = Invocation(instance=call.instance, request=request, target=target,
-                     request_id=call.request_id)
+                     request_id=call.request_id, log=[])
     inv.store, inv.api_id, inv.path = call.store, api["id"], path
     inv.snapshot = {"api": api, "authorizers": {authorizer["id"]: authorizer}}
     inv.stage = {"stageName": STAGE}

@@ -128,11 +128,10 @@ def _identity(inv: Invocation, authorizer: dict[str, Any]) -> list[str]:
     if not all(values):
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks the "
                                                f"identity source {', '.join(sources)}")
-    if kind == "REQUEST":
-        masked = [(s, _masked(v)) for s, v in zip(sources, values, strict=True)]
-        inv.trace(f"Incoming identity: {java_map(masked)}")
-    else:
-        inv.trace(f"Incoming identity: {_masked(values[0])}")
+    if inv.tracing:
+        shown = java_map([(s, _masked(v)) for s, v in zip(sources, values, strict=True)]) \
+            if kind == "REQUEST" else _masked(values[0])
+        inv.trace(f"Incoming identity: {shown}")
     return values
 
 
@@ -216,13 +215,15 @@ def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> 
             inv.trace(f"Unauthorized request: {inv.request_id}")
             raise GatewayError("UNAUTHORIZED", log="Unauthorized")
         raise _configuration_error(f"Authorizer error: {message}")
-    inv.trace(f"Authorizer result body before parsing: {body_text(result.payload)}")
+    if inv.tracing:
+        inv.trace(f"Authorizer result body before parsing: {body_text(result.payload)}")
     try:
         answer = parse_answer(result.payload)
     except MalformedAnswer as exc:
         raise _configuration_error(f"Could not parse policy: {exc}") from None
-    inv.trace(f"Using valid authorizer policy for principal: {_masked(answer.principal_id)}")
-    inv.trace("Successfully completed authorizer execution")
+    if inv.tracing:
+        inv.trace(f"Using valid authorizer policy for principal: {_masked(answer.principal_id)}")
+        inv.trace("Successfully completed authorizer execution")
     return Grant(principal_id=answer.principal_id, policy=answer.policy,
                  statements=answer.statements, context=answer.context,
                  usage_key=answer.usage_key, latency_ms=latency)
