@@ -16,9 +16,12 @@ exits) and are safe to use from several threads.
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.util
 import inspect
 import os
 import re
+import sys
 import threading
 import unittest
 from collections.abc import Callable
@@ -171,7 +174,6 @@ def _decorate_class(cls: type, settings: Settings | None) -> type:
 # -- interception ----------------------------------------------------------------------------
 
 def _install() -> None:
-    global _requests_mock
     Endpoint._do_get_response = _do_get_response
     for key, value in _FAKE_ENV.items():
         _saved_env[key] = os.environ.get(key)
@@ -179,17 +181,10 @@ def _install() -> None:
     if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
         _saved_env["AWS_DEFAULT_REGION"] = None
         os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
-    import responses
-    from requests.adapters import HTTPAdapter
-
-    # Passing through to whatever ``send`` is current chains to an outer mock (moto's,
-    # another ``responses``) instead of skipping it.
-    _requests_mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                            real_adapter_send=HTTPAdapter.send)
-    for method in _HTTP_METHODS:
-        _requests_mock.add_callback(method, _EXECUTE_API_URL, callback=_requests_callback)
-    _requests_mock.add_passthru(re.compile(".*"))
-    _requests_mock.start()
+    if "requests" in sys.modules:
+        _intercept_requests()
+    else:  # intercept once the process imports requests: no cost for those who never do
+        sys.meta_path.insert(0, _REQUESTS_IMPORT_HOOK)
 
 
 def _uninstall() -> None:
@@ -201,10 +196,60 @@ def _uninstall() -> None:
         else:
             os.environ[key] = value
     _saved_env.clear()
+    if _REQUESTS_IMPORT_HOOK in sys.meta_path:
+        sys.meta_path.remove(_REQUESTS_IMPORT_HOOK)
     if _requests_mock is not None:
         _requests_mock.stop()
         _requests_mock.reset()
         _requests_mock = None
+
+
+def _intercept_requests() -> None:
+    """Route ``requests`` calls to execute-api URLs to the active application."""
+    global _requests_mock
+    with _lock:
+        if _requests_mock is not None or not _active:
+            return
+        import responses
+        from requests.adapters import HTTPAdapter
+
+        # Passing through to whatever ``send`` is current chains to an outer mock (moto's,
+        # another ``responses``) instead of skipping it.
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False,
+                                      real_adapter_send=HTTPAdapter.send)
+        for method in _HTTP_METHODS:
+            mock.add_callback(method, _EXECUTE_API_URL, callback=_requests_callback)
+        mock.add_passthru(re.compile(".*"))
+        mock.start()
+        _requests_mock = mock
+
+
+class _RequestsImportHook(importlib.abc.MetaPathFinder):
+    """Calls :func:`_intercept_requests` right after ``requests`` is first imported."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "requests":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenIntercept(spec.loader)
+        return spec
+
+
+class _ThenIntercept(importlib.abc.Loader):
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self.loader.exec_module(module)
+        _intercept_requests()
+
+
+_REQUESTS_IMPORT_HOOK = _RequestsImportHook()
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:

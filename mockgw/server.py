@@ -13,11 +13,11 @@ from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote
 
 from mockgw import control
-from mockgw.apigateway.domains import resolve_custom_domain
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol.wire import WireRequest, WireResponse
 from mockgw.state.backends import RegionStore
+from mockgw.state.domains import resolve_custom_domain
 
 StartResponse = Callable[..., object]
 

@@ -7,8 +7,8 @@ import boto3
 import pytest
 
 from mockgw import mock_apigateway
-from mockgw.apigateway.domains import DOMAINNAMES, CustomDomainRoute, resolve_custom_domain
 from mockgw.state.backends import RegionStore
+from mockgw.state.domains import DOMAINNAMES, CustomDomainRoute, resolve_custom_domain
 
 
 def store_with(domains: dict[str, list[dict]], *, account: str = "123456789012",

@@ -138,3 +138,23 @@ def test_errors_keep_their_codes_in_process():
             client.get_rest_api(restApiId="missing")
         with pytest.raises(ClientError):
             client.create_resource(restApiId="missing", parentId="x", pathPart="y")
+
+
+def test_requests_imported_after_entry_is_intercepted():
+    """mockgw waits for ``requests`` to be imported before intercepting it (no import cost
+    for processes that never use it); a late import is still answered in-process."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from mockgw import mock_apigateway\n"
+        "with mock_apigateway():\n"
+        "    assert 'requests' not in sys.modules\n"
+        "    import requests\n"
+        "    r = requests.get('https://abc1234567.execute-api.us-east-1.amazonaws.com/dev/x')\n"
+        "    print(r.status_code, r.json())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "403 {'message': 'Forbidden'}"

@@ -21,6 +21,7 @@ from mockgw.state.patch import (
     number,
     scalar,
 )
+from mockgw.state.stages import setting_key
 
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -201,12 +202,6 @@ def check_variables(variables: dict[str, str] | None) -> None:
                 f"Invalid stage variable value: {value}.  Please use values with alphanumeric "
                 "characters and the symbols ' ', -', '.', '_', ':', '/', '?', '&', '=', and "
                 "','.")
-
-
-def setting_key(resource_path: str, http_method: str) -> str:
-    """The ``methodSettings`` key of a method (``~1pets~1{id}/GET``, ``*/*``)."""
-    escaped = resource_path.replace("~", "~0").replace("/", "~1")
-    return f"{escaped}/{http_method}"
 
 
 # -- update helpers --------------------------------------------------------------------------

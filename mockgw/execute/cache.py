@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockgw.apigateway.stages import setting_key
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.mapping import method_request_source
 from mockgw.execute.stagecache import RESPONSE_CACHE, Scope, StageCache, stage_scope
 from mockgw.protocol.wire import WireResponse
+from mockgw.state.stages import setting_key
 
 MAX_ENTRY_BYTES = 1_048_576
 DEFAULT_TTL = 300

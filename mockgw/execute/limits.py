@@ -21,9 +21,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from mockgw.apigateway.stages import setting_key
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.state.stages import setting_key
 from mockgw.state.usageplans import find_plan, record_request
 
 ACCOUNT = "apigateway.account"
