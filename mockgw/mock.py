@@ -108,9 +108,9 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
     def start(self) -> mock_apigateway:
         app = Application(Instance(self._settings))
         with _lock:
-            if not _active:
-                _install()
             _active.append(app)
+            if len(_active) == 1:
+                _install()
         self._apps.append(app)
         return self
 
