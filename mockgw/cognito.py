@@ -25,7 +25,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import jwt
-import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
@@ -119,6 +118,8 @@ def _fetch(pool_id: str) -> dict[str, Any]:
         "AWS_ENDPOINT_URL")
     base = f"{endpoint.rstrip('/')}/{pool_id}" if endpoint else issuer(pool_id)
     url = f"{base}/.well-known/jwks.json"
+    import requests  # loaded only by those who fetch keys
+
     try:
         response = requests.get(url, timeout=FETCH_TIMEOUT)
         response.raise_for_status()

@@ -40,7 +40,6 @@ from mockgw.execute.authorizer_policy import (
     evaluate,
     parse_answer,
 )
-from mockgw.execute.cognito_authorizer import verify_token
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import body_text, java_map, log_endpoint_request
@@ -115,6 +114,8 @@ def obtain(inv: Invocation, authorizer: dict[str, Any], arn: str, *,
     inv.trace(f"Starting authorizer: {authorizer['id']} for request: {inv.request_id}")
     values = _identity(inv, authorizer)
     if authorizer["type"] == COGNITO:
+        from mockgw.execute.cognito_authorizer import verify_token  # JWT libraries load late
+
         return Grant(claims=verify_token(inv, authorizer, values[0], scopes))
     return _lambda_grant(inv, authorizer, arn, values, cached=cached)
 
