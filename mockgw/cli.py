@@ -97,6 +97,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
     print(f"mockgw serving on http://{settings.host}:{server.effective_port}", flush=True)
     try:
         server.run()

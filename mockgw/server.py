@@ -112,8 +112,9 @@ def request_from_environ(environ: dict) -> WireRequest:
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
     query_string = environ.get("QUERY_STRING", "")
     query: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
-        query.setdefault(key, []).append(value)
+    if query_string:
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            query.setdefault(key, []).append(value)
     items = environ.get("mockgw.header_items")
     if items is None:
         items = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -62,6 +63,12 @@ class IntegrationResult:
         return None
 
 
+@functools.lru_cache(maxsize=4)
+def _request_time(epoch_seconds: int) -> str:
+    moment = datetime.fromtimestamp(epoch_seconds, UTC)
+    return moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+
+
 @dataclass(slots=True)
 class Invocation:
     """A data-plane request on its way through the pipeline."""
@@ -113,8 +120,7 @@ class Invocation:
     @property
     def request_time(self) -> str:
         """``$context.requestTime``: ``24/Nov/2026:14:03:01 +0000``."""
-        moment = datetime.fromtimestamp(self.epoch_ms / 1000, UTC)
-        return moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+        return _request_time(self.epoch_ms // 1000)
 
     def elapsed_ms(self) -> int:
         return int((time.perf_counter() - self.started) * 1000)
