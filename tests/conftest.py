@@ -84,10 +84,12 @@ def server() -> Iterator[ServerProcess]:
         yield process
 
 
-@pytest.fixture(params=["inprocess", "server"])
-def gw(request: pytest.FixtureRequest) -> Iterator[Harness]:
+def harnesses(request: pytest.FixtureRequest, server_fixture: str = "server") -> Iterator[Harness]:
+    """The body of a ``gw``-style fixture: a harness for ``request.param`` (the server
+    mode uses the session server fixture named ``server_fixture``, reset first), and a
+    check that every response fitted its shape."""
     if request.param == "server":
-        process = request.getfixturevalue("server")
+        process = request.getfixturevalue(server_fixture)
         process.reset()
         harness = Harness("server", server_url=process.url)
         yield harness
@@ -96,6 +98,11 @@ def gw(request: pytest.FixtureRequest) -> Iterator[Harness]:
             harness = Harness("inprocess", mock=mock)
             yield harness
     assert not harness.checker.problems, "\n".join(harness.checker.problems)
+
+
+@pytest.fixture(params=["inprocess", "server"])
+def gw(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    yield from harnesses(request)
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ import requests
 
 from mockgw.mock import mock_apigateway
 from mockgw.testing import ServerProcess
-from tests.conftest import NO_RETRIES, Harness
+from tests.conftest import NO_RETRIES, Harness, harnesses
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -77,16 +77,7 @@ def gw(request: pytest.FixtureRequest, moto_url: str,
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
-    if request.param == "server":
-        process = request.getfixturevalue("aws_server")
-        process.reset()
-        harness = Harness("server", server_url=process.url)
-        yield harness
-    else:
-        with mock_apigateway() as mock:
-            harness = Harness("inprocess", mock=mock)
-            yield harness
-    assert not harness.checker.problems, "\n".join(harness.checker.problems)
+    yield from harnesses(request, "aws_server")
 
 
 def aws(service: str) -> Any:

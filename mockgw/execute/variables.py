@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockgw.execute.context import Invocation
+from mockgw.vtl.parameters import context_value
 
 
 def build_context(inv: Invocation) -> dict[str, Any]:
@@ -55,11 +56,5 @@ def trace_id(inv: Invocation) -> str:
     return f"Root=1-{inv.epoch_ms // 1000:08x}-{suffix}"
 
 
-def lookup(context: dict[str, Any], dotted: str) -> Any:
-    """``context.identity.sourceIp``-style lookups (``None`` when absent)."""
-    value: Any = context
-    for part in dotted.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
+#: ``context.identity.sourceIp``-style lookups (``None`` when absent).
+lookup = context_value

@@ -80,7 +80,8 @@ def _last(values: Sequence[str] | None) -> str | None:
     return (values[-1] or None) if values else None
 
 
-def _context_value(context: Mapping[str, Any], path: str) -> Any:
+def context_value(context: Mapping[str, Any], path: str) -> Any:
+    """``identity.sourceIp``-style lookups in ``$context`` (``None`` when absent)."""
     value: Any = context
     for name in path.split("."):
         if not isinstance(value, Mapping):
@@ -97,7 +98,7 @@ def resolve_parameter(expression: str, source: ParameterSource, *,
     if len(expression) >= 2 and expression.startswith("'") and expression.endswith("'"):
         return expression[1:-1] or None
     if expression.startswith("context."):
-        return _text(_context_value(context or {}, expression.removeprefix("context.")))
+        return _text(context_value(context or {}, expression.removeprefix("context.")))
     if expression.startswith("stageVariables."):
         return _text((stage_variables or {}).get(expression.removeprefix("stageVariables.")))
     if not expression.startswith(source.prefix):
