@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote
 
-from mockgw import control
+from mockgw import control, crosssite
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol.wire import WireRequest, WireResponse
@@ -82,16 +82,25 @@ class Application:
 
     def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request (transport-free entry used by the in-process mock too)."""
+        settings = self.instance.settings
         if request.path.startswith("/_mockgw/"):
             from mockgw import admin
 
-            return admin.handle(self.instance, request)
+            refused = crosssite.check(request, settings) or crosssite.admin_refusal(
+                request, settings)
+            if refused is not None:
+                return refused
+            return crosssite.with_cors(request, admin.handle(self.instance, request),
+                                       settings)
         target = find_execute_target(request, self.instance.backends)
-        if target is not None:
+        if target is not None:  # each API answers browsers with its own CORS rules
             from mockgw import execute
 
             return execute.handle(self.instance, target, request)
-        return control.handle(self.instance, request)
+        refused = crosssite.check(request, settings)
+        if refused is not None:
+            return refused
+        return crosssite.with_cors(request, control.handle(self.instance, request), settings)
 
 
 def _status_line(status: int) -> str:

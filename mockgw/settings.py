@@ -48,6 +48,14 @@ class Settings:
     state_dir: str | None = _knob(None, "keep control-plane state in this directory "
                                         "(SQLite), so it survives restarts")
     requests_kept: int = _knob(1000, "data-plane requests GET /_mockgw/requests remembers")
+    # who may reach the control plane, the Lambda API and /_mockgw/* (mockgw/crosssite.py)
+    cross_origin_checks: bool = _knob(
+        True, "refuse browser requests (Origin, Sec-Fetch-Site) from origins that are not "
+              "localhost or allowed_origins; off: any web page can reach mockgw")
+    allowed_origins: str = _knob("", "more browser origins allowed to call mockgw, comma "
+                                     "separated (https://app.example.com,...; * for any)")
+    admin_token: str = _knob("", "when set, /_mockgw/* needs 'Authorization: Bearer "
+                                 "TOKEN' (health without it says only that mockgw runs)")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

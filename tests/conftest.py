@@ -68,7 +68,9 @@ def _raw_inprocess(method: str, url: str, **kwargs: Any) -> requests.Response:
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode()
-    items = [("Host", parts.netloc), *prepared.headers.items()]
+    items = list(prepared.headers.items())
+    if "host" not in {k.lower() for k, _ in items}:
+        items.insert(0, ("Host", parts.netloc))
     wire = app.handle(_wire(method, parts, items, body, "127.0.0.1"))
     response = requests.Response()
     response.status_code = wire.status

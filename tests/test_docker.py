@@ -124,7 +124,7 @@ def test_the_compose_example_app_talks_to_mockgw_through_aws_endpoint_url(image_
     compose = yaml.safe_load((DOCKER / "docker-compose.yml").read_text())
     mockgw, app = compose["services"]["mockgw"], compose["services"]["app"]
     assert mockgw["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
-    assert mockgw["ports"] == [f"{PORT}:{PORT}"]
+    assert mockgw["ports"] == [f"127.0.0.1:{PORT}:{PORT}"]  # this machine only, by default
     assert app["depends_on"] == {"mockgw": {"condition": "service_healthy"}}
     env = dict(app["environment"])
     assert env["AWS_ENDPOINT_URL"] == f"http://mockgw:{PORT}"
