@@ -233,3 +233,27 @@ def test_websocket_stage_defaults_and_deploy_rules(gw):
     stage = v2.get_stage(ApiId=api_id, StageName="prod")
     assert stage["LastDeploymentStatusMessage"] == (
         f"Successfully deployed stage with deployment ID '{stage['DeploymentId']}'")
+
+
+def test_null_values_sent_raw_are_refused(gw, api):
+    v2, api_id, _, _ = api
+    for path, body, message in [
+        (f"/v2/apis/{api_id}/stages", {"stageName": "s", "stageVariables": {"a": None}},
+         "Invalid stage variable value for a: null"),
+        (f"/v2/apis/{api_id}/stages", {"stageName": "s", "tags": {"a": None}},
+         "Invalid value for tag a: null"),
+        (f"/v2/apis/{api_id}/routes", {"routeKey": "GET /n", "requestParameters": {"x": None}},
+         "RequestParameters is supported only for WebSocket APIs"),
+        (f"/v2/apis/{api_id}/integrations",
+         {"integrationType": "HTTP_PROXY", "integrationUri": "https://x.example",
+          "requestParameters": {"append:header.x": None}},
+         "Invalid mapping expression specified: Validation Result: warnings : [], errors : "
+         "[Mapping values cannot be empty]"),
+    ]:
+        response = gw.raw("POST", path, json=body)
+        assert response.status_code == 400
+        assert response.headers["x-amzn-ErrorType"] == "BadRequestException"
+        assert response.json()["message"] == message
+    assert v2.get_stages(ApiId=api_id)["Items"] == []
+    assert [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]] == ["GET /pets"]
+    assert len(v2.get_integrations(ApiId=api_id)["Items"]) == 1

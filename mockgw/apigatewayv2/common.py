@@ -122,9 +122,11 @@ def check_tags(tags: dict[str, str] | None) -> None:
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
             raise BadRequestException("Tag keys cannot start with 'aws:'")
+        if value is None:
+            raise BadRequestException(f"Invalid value for tag {key}: null")
         if not 1 <= len(key) <= 128:
             raise BadRequestException("Tag keys must be between 1 and 128 characters long")
-        if len(value or "") > 256:
+        if len(value) > 256:
             raise BadRequestException("Tag values can be at most 256 characters long")
 
 

@@ -124,7 +124,10 @@ def check_route(record: dict, route: dict, params: dict[str, Any], *,
     for name in (route.get("RequestModels") or {}).values():
         if not any(m["Name"] == name for m in record["models"].values()):
             raise BadRequestException(f"Invalid model specified: Model {name} does not exist")
-    for param in route.get("RequestParameters") or {}:
+    for param, constraints in (route.get("RequestParameters") or {}).items():
+        if not isinstance(constraints, dict):
+            raise BadRequestException(
+                f"Invalid constraints specified for route request parameter {param}")
         if not _ROUTE_PARAMETER.match(param):
             raise BadRequestException(
                 f"Invalid route request parameter specified: {param}. Use "

@@ -203,6 +203,8 @@ def check_route_settings(record: dict, settings: dict[str, Any] | None) -> None:
 def check_variables(variables: dict[str, str] | None) -> None:
     """AWS's rules for v2 stage variables (an empty value removes one on UpdateStage)."""
     for name, value in (variables or {}).items():
+        if value is None:
+            raise BadRequestException(f"Invalid stage variable value for {name}: null")
         if not _VARIABLE_NAME.match(name):
             raise BadRequestException(
                 f"Invalid stage variable name: {name}. Stage variable names can only contain "
