@@ -33,10 +33,10 @@ def router() -> Router:
 @functools.cache
 def operations() -> dict[tuple[str, str], Operation]:
     """Every registered handler, by (service, operation)."""
-    from mockgw import apigateway, lambda_
+    from mockgw import apigateway, apigatewayv2, lambda_
 
     table: dict[tuple[str, str], Operation] = {}
-    for package in (apigateway, lambda_):
+    for package in (apigateway, apigatewayv2, lambda_):
         for op in package.operation.handlers.values():
             table[(op.service, op.name)] = op
     return table
@@ -102,7 +102,7 @@ def execute(instance: Instance, op: Operation, params: dict[str, Any], account: 
 _NOT_STATE_CHANGING = frozenset({
     "Invoke", "InvokeAsync", "InvokeWithResponseStream", "TestInvokeMethod",
     "TestInvokeAuthorizer", "FlushStageCache", "FlushStageAuthorizersCache",
-    "PostToConnection"})
+    "ResetAuthorizersCache", "PostToConnection"})
 
 
 @functools.cache

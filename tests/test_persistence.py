@@ -24,6 +24,7 @@ from mockgw.testing import ServerProcess
 from tests.helpers import mock_api
 
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+V2_TARGET = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 
 
 def journal_rows(directory: Path) -> list[tuple[str, str]]:
@@ -86,6 +87,56 @@ def test_replayed_journal_rebuilds_the_exact_state(tmp_path):
         lam = boto3.client("lambda", region_name="us-east-1")
         assert lam.invoke(FunctionName="hello:live")["Payload"].read() == b'"hello"'
     assert journal_rows(tmp_path) == []  # restoring snapshots and empties the journal
+
+
+def build_v2(client) -> dict:
+    """A bit of every kind of apigatewayv2 state: HTTP and WebSocket APIs, their routes,
+    integrations, responses, authorizers, models, stages and (auto-)deployments."""
+    http = client.create_api(Name="quick", ProtocolType="HTTP", Target=V2_TARGET,
+                             CorsConfiguration={"AllowOrigins": ["*"]})["ApiId"]
+    authorizer = client.create_authorizer(
+        ApiId=http, AuthorizerType="JWT", Name="jwt",
+        IdentitySource=["$request.header.Authorization"],
+        JwtConfiguration={"Issuer": "https://issuer.example", "Audience": ["app"]})
+    proxy = client.create_integration(ApiId=http, IntegrationType="HTTP_PROXY",
+                                      IntegrationUri="https://example.com",
+                                      RequestParameters={"append:header.x": "$context.requestId"})
+    route = client.create_route(ApiId=http, RouteKey="GET /me", AuthorizationType="JWT",
+                                AuthorizerId=authorizer["AuthorizerId"],
+                                Target=f"integrations/{proxy['IntegrationId']}")
+    client.update_route(ApiId=http, RouteId=route["RouteId"], AuthorizationScopes=["read"])
+    client.create_stage(ApiId=http, StageName="dev", StageVariables={"v": "1"})
+    client.create_deployment(ApiId=http, StageName="dev", Description="manual")
+    ws = client.create_api(Name="chat", ProtocolType="WEBSOCKET",
+                           RouteSelectionExpression="$request.body.action")["ApiId"]
+    client.create_model(ApiId=ws, Name="Msg", Schema='{"type": "object"}')
+    mock = client.create_integration(ApiId=ws, IntegrationType="MOCK")
+    client.create_integration_response(ApiId=ws, IntegrationId=mock["IntegrationId"],
+                                       IntegrationResponseKey="$default")
+    send = client.create_route(ApiId=ws, RouteKey="send", RequestModels={"$default": "Msg"},
+                               Target=f"integrations/{mock['IntegrationId']}")
+    client.create_route_response(ApiId=ws, RouteId=send["RouteId"], RouteResponseKey="$default")
+    client.create_stage(ApiId=ws, StageName="prod", AutoDeploy=True)
+    return {"http": http, "ws": ws}
+
+
+def test_replayed_journal_rebuilds_v2_state_exactly(tmp_path):
+    with mock_apigateway() as first:
+        control.open_state(first.instance, str(tmp_path))
+        client = boto3.client("apigatewayv2", region_name="us-east-1")
+        ids = build_v2(client)
+        with pytest.raises(ClientError):  # refused: not journaled, nothing changed
+            client.create_route(ApiId=ids["http"], RouteKey="GET /me")
+        expected = first.instance.dump()
+        crash(first)
+    assert len(journal_rows(tmp_path)) == 14
+    with mock_apigateway() as second:
+        control.open_state(second.instance, str(tmp_path))
+        assert second.instance.dump() == expected  # ids, dates, snapshots: all the same
+        client = boto3.client("apigatewayv2", region_name="us-east-1")
+        stage = client.get_stage(ApiId=ids["ws"], StageName="prod")
+        assert client.get_deployment(ApiId=ids["ws"], DeploymentId=stage["DeploymentId"])[
+            "AutoDeployed"] is True
 
 
 def test_reads_and_failed_calls_are_not_journaled(tmp_path):
@@ -177,17 +228,23 @@ def test_an_unusable_state_directory_stops_the_server_with_a_message(tmp_path):
 
 def _writer(url: str, region: str, acked: list[tuple[str, str]], enough: threading.Event,
             stop: threading.Event) -> None:
-    """Create APIs and API keys until the server dies, noting each one acknowledged."""
-    client = boto3.client("apigateway", endpoint_url=url, region_name=region,
-                          aws_access_key_id="testing", aws_secret_access_key="testing",
-                          config=Config(retries={"max_attempts": 1}, connect_timeout=2,
-                                        read_timeout=5))
+    """Create REST APIs, API keys and quick-created HTTP APIs until the server dies, noting
+    each one acknowledged."""
+    settings = {"endpoint_url": url, "region_name": region, "aws_access_key_id": "testing",
+                "aws_secret_access_key": "testing",
+                "config": Config(retries={"max_attempts": 1}, connect_timeout=2,
+                                 read_timeout=5)}
+    client = boto3.client("apigateway", **settings)
+    v2 = boto3.client("apigatewayv2", **settings)
     n = 0
     while not stop.is_set():
         n += 1
         try:
-            if n % 3:
+            if n % 3 == 1:
                 acked.append(("api", client.create_rest_api(name=f"{region}-{n}")["id"]))
+            elif n % 3 == 2:
+                acked.append(("v2", v2.create_api(Name=f"{region}-{n}", ProtocolType="HTTP",
+                                                  Target=V2_TARGET)["ApiId"]))
             else:
                 acked.append(("key", client.create_api_key(name=f"{region}-{n}")["id"]))
         except Exception:  # the server is gone: the stream ends
@@ -222,12 +279,20 @@ def test_sigkill_mid_load_loses_no_acknowledged_write(tmp_path):
             client = boto3.client("apigateway", endpoint_url=again.url, region_name=region,
                                   aws_access_key_id="testing",
                                   aws_secret_access_key="testing", config=NO_RETRIES)
-            apis = {a["id"] for a in client.get_rest_apis(limit=500)["items"]}
-            keys = {k["id"] for k in client.get_api_keys(limit=500)["items"]}
-            lost = [(kind, ident) for kind, ident in acked
-                    if ident not in (apis if kind == "api" else keys)]
+            v2 = boto3.client("apigatewayv2", endpoint_url=again.url, region_name=region,
+                              aws_access_key_id="testing", aws_secret_access_key="testing",
+                              config=NO_RETRIES)
+            found = {"api": {a["id"] for a in client.get_rest_apis(limit=500)["items"]},
+                     "key": {k["id"] for k in client.get_api_keys(limit=500)["items"]},
+                     "v2": {a["ApiId"] for a in v2.get_apis()["Items"]}}
+            lost = [(kind, ident) for kind, ident in acked if ident not in found[kind]]
             assert not lost, f"{region}: acknowledged but lost after SIGKILL: {lost}"
             assert len(acked) >= 40
+            for kind, ident in acked:  # each quick-created API came back whole, deployed
+                if kind == "v2":
+                    stage = v2.get_stage(ApiId=ident, StageName="$default")
+                    v2.get_deployment(ApiId=ident, DeploymentId=stage["DeploymentId"])
+                    assert len(v2.get_routes(ApiId=ident)["Items"]) == 1
         health = requests.get(f"{again.url}/_mockgw/health", timeout=5).json()
         assert health["stateDir"] == state_dir
 

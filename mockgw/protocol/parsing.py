@@ -33,7 +33,14 @@ from mockgw.protocol.wire import WireRequest
 #: Services whose constraint paths are bare member names (Lambda) rather than
 #: ``{operation}Input.{member}`` (API Gateway).
 _BARE_PATHS = {"lambda"}
-_BODY_ERRORS: dict[str, str] = {"lambda": "InvalidRequestContentException"}
+_BODY_ERRORS: dict[str, str] = {"lambda": "InvalidRequestContentException",
+                                 "apigatewayv2": "BadRequestException"}
+#: Services that answer constraint violations with another code than ``ValidationException``
+#: (the apigatewayv2 model declares no ValidationException: its front end says BadRequest).
+_VALIDATION_ERRORS: dict[str, str] = {"apigatewayv2": "BadRequestException"}
+#: Services whose constraint paths name members by their wire names (``locationName``:
+#: apigatewayv2's members are PascalCase, its JSON camelCase).
+_WIRE_PATHS = {"apigatewayv2"}
 #: Enum shapes whose service checks values itself, in its own words (Lambda's runtimes).
 _SELF_CHECKED_ENUMS = frozenset({("lambda", "Runtime")})
 #: Services whose handlers check string patterns themselves, only where AWS does (Lambda
@@ -83,7 +90,8 @@ def parse_request(service: str, operation: str, request: WireRequest,
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         raise ServiceError(f"{count} validation {noun} detected: " + "; ".join(problems),
-                           code="ValidationException", status=400)
+                           code=_VALIDATION_ERRORS.get(service, "ValidationException"),
+                           status=400)
     return params
 
 
@@ -122,7 +130,7 @@ def _parser(service: str, operation: str) -> Callable[[WireRequest, dict[str, st
     required = list(shape.required_members)
 
     def _bare(name: str) -> str:
-        return name[:1].lower() + name[1:] if service in _BARE_PATHS else name
+        return checker.name(name, shape.members[name])
 
     def parse(request: WireRequest, labels: dict[str, str]) -> tuple[dict, list[str]]:
         params: dict[str, Any] = {}
@@ -305,7 +313,7 @@ class _Checker:
             for name, member in shape.members.items():
                 item = value.get(name)
                 if item is not None:
-                    self.check(item, member, f"{path}.{self._name(name)}", problems)
+                    self.check(item, member, f"{path}.{self.name(name, member)}", problems)
             return
         if kind == "list":
             self._size(value, shape, path, problems)
@@ -388,8 +396,13 @@ class _Checker:
     def _order(self, shape: Shape) -> list[str]:
         return _ENUM_ORDER.get((self.service, shape.name), shape.metadata["enum"])
 
-    def _name(self, name: str) -> str:
-        return name[:1].lower() + name[1:] if self.service in _BARE_PATHS else name
+    def name(self, name: str, member: Shape) -> str:
+        """How a constraint path names member ``name``."""
+        if self.service in _BARE_PATHS:
+            return name[:1].lower() + name[1:]
+        if self.service in _WIRE_PATHS:
+            return member.serialization.get("name", name)
+        return name
 
 
 def _constraints(shape: Shape) -> list[str]:
