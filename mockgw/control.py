@@ -33,10 +33,10 @@ def router() -> Router:
 @functools.cache
 def operations() -> dict[tuple[str, str], Operation]:
     """Every registered handler, by (service, operation)."""
-    from mockgw import apigateway, lambda_
+    from mockgw import apigateway, apigatewayv2, lambda_
 
     table: dict[tuple[str, str], Operation] = {}
-    for package in (apigateway, lambda_):
+    for package in (apigateway, apigatewayv2, lambda_):
         for op in package.operation.handlers.values():
             table[(op.service, op.name)] = op
     return table
