@@ -63,10 +63,10 @@ def v2_domain(domain: dict) -> dict:
     }
     mtls = domain.get("mutualTlsAuthentication")
     if mtls:
-        out["MutualTlsAuthentication"] = {
-            "TruststoreUri": mtls.get("truststoreUri"),
-            "TruststoreVersion": mtls.get("truststoreVersion"),
-            "TruststoreWarnings": list(mtls.get("truststoreWarnings") or [])}
+        shown = {"TruststoreUri": mtls.get("truststoreUri"),
+                 "TruststoreVersion": mtls.get("truststoreVersion"),
+                 "TruststoreWarnings": mtls.get("truststoreWarnings") or None}
+        out["MutualTlsAuthentication"] = {k: v for k, v in shown.items() if v is not None}
     out["Tags"] = dict(domain.get("tags") or {})
     return copy_out(out)
 
@@ -97,7 +97,7 @@ def _configuration(domain: dict, endpoint_type: str) -> dict:
 def v2_domain_record(call: Call, name: str) -> dict:
     """The record of a (public) domain name, or AWS's ``NotFoundException``."""
     record = domain_names(call).get(domain_key(name))
-    if record is None:
+    if record is None or record["domain"].get("domainNameId"):
         raise NotFoundException(DOMAIN_NOT_FOUND)
     return record
 
