@@ -8,22 +8,17 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from mockgw import control
 from tests.dataplane_support import request_with_host
 from tests.helpers import mock_api
 from tests.support import ACCOUNT, error_of, without_metadata
+from tests.v2_support import CERT, needs_http_apis
 
-CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
 OTHER_CERT = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/22222222-3333-4444-5555-666666666666"
 EU_CERT = f"arn:aws:acm:eu-west-1:{ACCOUNT}:certificate/66666666-7777-8888-9999-000000000000"
 EDGE_DOMAIN = ("Only REGIONAL domain names can be managed through the API Gateway V2 API. "
                "For EDGE domain names, please use the API Gateway V1 API. Also note that only "
                "REST APIs can be attached to EDGE domain names.")
 NOT_FOUND = ("NotFoundException", "Invalid domain name identifier specified", 404)
-
-needs_http_apis = pytest.mark.skipif(
-    ("apigatewayv2", "CreateApi") not in control.operations(),
-    reason="HTTP APIs (CreateApi, CreateStage) are not on this branch yet")
 
 
 def v2_domain(v2, name="api.example.com", **config):
