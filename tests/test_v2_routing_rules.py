@@ -288,3 +288,22 @@ def test_routing_modes(gw):
     rest.update_domain_name(domainName=DOMAIN, patchOperations=[
         {"op": "replace", "path": "/routingMode", "value": "ROUTING_RULE_ONLY"}])
     assert reached() == 403
+
+
+def test_nested_required_members_are_checked(gw):
+    """botocore checks nested required members itself; a raw request without them gets the
+    model's validation error, not a server error."""
+    v2 = gw.client("apigatewayv2")
+    domain(v2)
+    response = gw.raw("POST", f"/v2/domainnames/{DOMAIN}/routingrules", json={
+        "priority": 1, "conditions": [{"matchHeaders": {"anyOf": [{"header": "x"}]}}],
+        "actions": [{}]})
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"] == "ValidationException"
+    assert response.json()["message"] == (
+        "2 validation errors detected: Value null at "
+        "'createRoutingRuleInput.Actions.1.member.InvokeApi' failed to satisfy constraint: "
+        "Member must not be null; Value null at 'createRoutingRuleInput.Conditions.1.member"
+        ".MatchHeaders.AnyOf.1.member.ValueGlob' failed to satisfy constraint: Member must "
+        "not be null")
+    assert v2.list_routing_rules(DomainName=DOMAIN)["RoutingRules"] == []
