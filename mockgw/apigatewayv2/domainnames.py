@@ -5,8 +5,9 @@ control plane (table ``apigateway.domainnames``, :mod:`mockgw.state.domains`): a
 created here is a REST ``DomainName`` too, and the other way round.  Records keep the
 REST field names; :func:`v2_domain` is the apigatewayv2 view of one (one
 ``DomainNameConfiguration`` per endpoint type, routing modes renamed).  Through this API a
-domain name is regional (AWS refuses EDGE here, and answers for edge-optimized domain names
-only through the REST API); private domain names are not part of this API.
+domain name is created and updated regional (AWS refuses EDGE here); an edge-optimized one
+made with the REST API can be read and deleted here, but not updated or mapped.  Private
+domain names are not part of this API.
 """
 
 from __future__ import annotations
