@@ -297,6 +297,32 @@ def test_update_api_mapping_keeps_its_id_and_what_it_omits(gw):
                               ApiMappingId=again["ApiMappingId"])["ApiMappingKey"] == "v3"
 
 
+def test_a_base_path_mapping_without_stage(gw):
+    v2, rest = gw.client("apigatewayv2"), gw.client()
+    v2_domain(v2)
+    api_id = rest_api_with_stage(rest)
+    rest.create_base_path_mapping(domainName="api.example.com", restApiId=api_id,
+                                  basePath="any")
+    mapping_id = v2.get_api_mappings(DomainName="api.example.com")["Items"][0]["ApiMappingId"]
+    got = v2.get_api_mapping(DomainName="api.example.com", ApiMappingId=mapping_id)
+    # the model requires a stage: shown as (none), as the empty base path is
+    assert without_metadata(got) == {"ApiId": api_id, "ApiMappingId": mapping_id,
+                                     "ApiMappingKey": "any", "Stage": "(none)"}
+    moved = v2.update_api_mapping(DomainName="api.example.com", ApiMappingId=mapping_id,
+                                  ApiId=api_id, ApiMappingKey="every")
+    assert without_metadata(moved) == {**without_metadata(got), "ApiMappingKey": "every"}
+    assert rest.get_base_path_mappings(domainName="api.example.com")["items"] == [
+        {"basePath": "every", "restApiId": api_id}]
+    staged = v2.update_api_mapping(DomainName="api.example.com", ApiMappingId=mapping_id,
+                                   ApiId=api_id, Stage="prod")
+    assert staged["Stage"] == "prod"
+    v2.update_api_mapping(DomainName="api.example.com", ApiMappingId=mapping_id,
+                          ApiId=api_id, Stage="(none)")
+    assert without_metadata(rest.get_base_path_mapping(
+        domainName="api.example.com", basePath="every")) == {"basePath": "every",
+                                                             "restApiId": api_id}
+
+
 def test_delete_api_mapping(gw):
     v2, rest = gw.client("apigatewayv2"), gw.client()
     v2_domain(v2)

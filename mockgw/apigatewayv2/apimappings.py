@@ -32,6 +32,7 @@ from mockgw.operations import Call
 from mockgw.state.domains import NO_BASE_PATH, new_api_mapping_id
 
 MAX_KEY_LENGTH = 300
+NO_STAGE = "(none)"
 _KEY_CHARACTERS = re.compile(r"^[A-Za-z0-9$\-_.+!*'(),/]*$")
 MAPPING_NOT_FOUND = "Invalid API mapping identifier specified"
 KEY_TAKEN = "ApiMapping key already exists for this domain name"
@@ -41,13 +42,13 @@ WEBSOCKET_ONE_LEVEL = "API mappings with multiple levels can't map WebSocket API
 
 
 def api_mapping(mapping: dict) -> dict:
-    """The apigatewayv2 ``ApiMapping`` of a stored mapping."""
-    out = {"ApiId": mapping["restApiId"],
-           "ApiMappingId": mapping.get("apiMappingId") or _legacy_id(mapping),
-           "ApiMappingKey": "" if mapping["basePath"] == NO_BASE_PATH else mapping["basePath"]}
-    if mapping.get("stage"):
-        out["Stage"] = mapping["stage"]
-    return out
+    """The apigatewayv2 ``ApiMapping`` of a stored mapping.  A REST base path mapping
+    without a stage (the stage is the next path segment) shows ``Stage`` as ``(none)``: the
+    model requires one (our choice of spelling, after AWS's empty base path)."""
+    return {"ApiId": mapping["restApiId"],
+            "ApiMappingId": mapping.get("apiMappingId") or _legacy_id(mapping),
+            "ApiMappingKey": "" if mapping["basePath"] == NO_BASE_PATH else mapping["basePath"],
+            "Stage": mapping.get("stage") or NO_STAGE}
 
 
 @operation("CreateApiMapping")
@@ -84,7 +85,9 @@ def update_api_mapping(call: Call, params: dict[str, Any]) -> dict:
     if params.get("ApiMappingKey") is not None:
         updated["basePath"] = _check_key(params["ApiMappingKey"]) \
             if params["ApiMappingKey"] else NO_BASE_PATH
-    if params.get("Stage") is not None:
+    if params.get("Stage") == NO_STAGE:
+        updated.pop("stage", None)
+    elif params.get("Stage") is not None:
         updated["stage"] = params["Stage"]
     _check_target(call, record, updated, replacing=current)
     mappings = record["basePathMappings"]
@@ -132,7 +135,8 @@ def _check_target(call: Call, record: dict, mapping: dict, *, replacing: dict | 
     if found is None:
         raise BadRequestException(api_not_found(call, mapping["restApiId"]))
     kind, api = found
-    if mapping["stage"] not in api["stages"]:
+    stage = mapping.get("stage")  # a REST base path mapping may name none
+    if (stage is None and kind != "REST") or (stage is not None and stage not in api["stages"]):
         raise BadRequestException("Invalid stage identifier specified")
     multi_level = "/" in mapping["basePath"]
     if kind == WEBSOCKET and multi_level:
