@@ -51,7 +51,7 @@ def find_execute_target(request: WireRequest,
                              vpce_id=vpce.group(1).lower() if vpce else None)
     name = host.split(":")[0].lower()
     if name and not name.endswith(".amazonaws.com"):  # AWS's endpoints are no custom domains
-        route = resolve_custom_domain(stores, host, request.path)
+        route = resolve_custom_domain(stores, host, request.path, request.headers)
         if route is not None:
             return ExecuteTarget(route.api_id or "", route.stage, route.path, route.region,
                                  name, via_custom_domain=True)

@@ -10,6 +10,7 @@ from mockgw.apigateway.domains import NO_BASE_PATH, domain_record
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
+from mockgw.state.domains import new_api_mapping_id
 from mockgw.state.patch import apply_patch, custom, scalar
 
 
@@ -23,6 +24,7 @@ def create_base_path_mapping(call: Call, params: dict[str, Any]) -> dict:
     _check_target(call, mapping)
     if mapping["basePath"] in record["basePathMappings"]:
         raise ConflictException("Base path already exists for this domain name")
+    mapping["apiMappingId"] = new_api_mapping_id(call.new_id, record)
     record["basePathMappings"][mapping["basePath"]] = mapping
     return copy_out(mapping)
 

@@ -267,3 +267,7 @@ def _one_of(value: str, allowed: tuple[str, ...], member: str) -> None:
     if value not in allowed:
         raise PatchError(f"Invalid {member} specified: {value}. Valid options are "
                          f"{','.join(allowed)}")
+
+
+#: The same rules and endpoint provisioning serve the apigatewayv2 view of domain names.
+check_domain, provision_endpoints = _check_domain, _provision_endpoints

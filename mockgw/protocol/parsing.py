@@ -7,7 +7,8 @@ AWS's request layer refuses it, before any handler runs:
 
 * a body that is not JSON: ``SerializationException`` (``InvalidRequestContentException`` for
   Lambda) — also a JSON value of the wrong type, with Java's class names in the message;
-* values outside an enum, a pattern or a length/range, and missing required members:
+* values outside an enum, a pattern or a length/range, and missing required members (of
+  nested structures too):
   ``ValidationException`` listing every violation in AWS's words, e.g.
   ``1 validation error detected: Value 'wrong' at 'putIntegrationInput.type' failed to
   satisfy constraint: Member must satisfy enum value set: [HTTP, MOCK, ...]``.
@@ -314,6 +315,9 @@ class _Checker:
                 item = value.get(name)
                 if item is not None:
                     self.check(item, member, f"{path}.{self.name(name, member)}", problems)
+                elif name in shape.required_members:  # a nested structure's own members
+                    problems.append(f"Value null at '{path}.{self.name(name, member)}' failed "
+                                    "to satisfy constraint: Member must not be null")
             return
         if kind == "list":
             self._size(value, shape, path, problems)
