@@ -346,3 +346,40 @@ def test_a_clear_error_when_node_is_missing(monkeypatch, tmp_path):
         "mockgw runs nodejs22.x functions with the machine's `node`, which is not on PATH: "
         "install Node.js, or run the function at the endpoint that AWS_ENDPOINT_URL_LAMBDA "
         "names", 502)
+
+
+def test_the_machines_aws_sdk_is_importable(monkeypatch, tmp_path):
+    from mockgw.runtime import languages
+
+    modules = tmp_path / "lib" / "node_modules"  # where `npm install -g` puts packages
+    sdk = modules / "@aws-sdk" / "client-example"
+    sdk.mkdir(parents=True)
+    (sdk / "package.json").write_text('{"name": "@aws-sdk/client-example", "main": "index.js"}')
+    (sdk / "index.js").write_text("exports.ExampleClient = class ExampleClient {};\n")
+    monkeypatch.setattr(languages, "_GLOBAL_NODE_MODULES", (str(modules),))
+    languages._sdk_module_dirs.cache_clear()
+    try:
+        with mock_apigateway():
+            import boto3
+
+            c = boto3.client("lambda", region_name=REGION)
+            create_node(c, "cjs-sdk", """
+                const { ExampleClient } = require("@aws-sdk/client-example");
+                exports.handler = async () => ExampleClient.name;
+            """)
+            create_node(c, "esm-sdk", {"index.mjs": """
+                import { ExampleClient } from "@aws-sdk/client-example";
+                export const handler = async () => ExampleClient.name;
+            """})
+            assert answer(c.invoke(FunctionName="cjs-sdk")) == "ExampleClient"
+            assert answer(c.invoke(FunctionName="esm-sdk")) == "ExampleClient"
+            create_node(c, "waits", """
+                exports.handler = (event, context, callback) => {
+                  let ticks = 0;
+                  const timer = setInterval(() => { if (++ticks === 3) clearInterval(timer); }, 5);
+                  callback(null, "after the event loop emptied");
+                };
+            """)  # the resolve hook's thread must not keep the event loop busy
+            assert answer(c.invoke(FunctionName="waits")) == "after the event loop emptied"
+    finally:
+        languages._sdk_module_dirs.cache_clear()

@@ -18,14 +18,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import util from "node:util";
-import { createRequire } from "node:module";
+import * as nodeModule from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 const [requestFd, responseFd, lifelineFd] = process.argv.slice(2, 5).map(Number);
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const runtimeDir = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
+const require = nodeModule.createRequire(import.meta.url);
 const SHOWN = [[taskRoot, "/var/task"], [fs.realpathSync(taskRoot), "/var/task"],
                [runtimeDir, "/var/runtime"]];
 
@@ -162,6 +162,32 @@ function errorDocument(error) {
 }
 
 // -- loading the handler -------------------------------------------------------------------
+
+// Lambda's Node.js runtimes ship the AWS SDK for JavaScript v3; here it is found where the
+// machine installed it, in NODE_PATH's directories (global node_modules directories).
+// require() searches NODE_PATH itself; ES modules do not, so a resolve hook retries bare
+// specifiers as if imported from a file in each of those directories.
+function resolveBareImportsFromNodePath() {
+  const dirs = (process.env.NODE_PATH || "").split(path.delimiter)
+    .filter((dir) => dir && dir !== taskRoot);
+  if (!dirs.length || typeof nodeModule.register !== "function") return;
+  nodeModule.register("data:text/javascript," + encodeURIComponent(`
+    import { pathToFileURL } from "node:url";
+    const parents = ${JSON.stringify(dirs)}.map((dir) => pathToFileURL(dir + "/index.js").href);
+    export async function resolve(specifier, context, next) {
+      try {
+        return await next(specifier, context);
+      } catch (err) {
+        if (err.code !== "ERR_MODULE_NOT_FOUND" || /^([./]|[a-z]+:)/.test(specifier)) throw err;
+        for (const parentURL of parents) {
+          try {
+            return await next(specifier, { ...context, parentURL });
+          } catch {}
+        }
+        throw err;
+      }
+    }`));
+}
 
 function isFile(file) {
   try {
@@ -358,6 +384,7 @@ function reportInitError(error) {
 async function main() {
   dieWithParent(lifelineFd);
   patchConsole();
+  resolveBareImportsFromNodePath();
   const started = performance.now();
   let runtime;
   try {
