@@ -86,8 +86,8 @@ class InvokeResult:
 def invoke(instance: Instance, account: str, region: str, function_ref: str,
            payload: bytes = b"", *, qualifier: str | None = None,
            invocation_type: str = "RequestResponse", log_type: str | None = None,
-           client_context: str | dict | None = None, request_id: str | None = None
-           ) -> InvokeResult:
+           client_context: str | dict | None = None, request_id: str | None = None,
+           trace_id: str | None = None) -> InvokeResult:
     """Invoke the function ``function_ref`` (name, partial or full ARN, maybe qualified) of
     ``account`` in ``region`` with the event ``payload``, as Lambda's Invoke does.
 
@@ -95,7 +95,8 @@ def invoke(instance: Instance, account: str, region: str, function_ref: str,
     Invoke refuses (unknown function or qualifier, oversized or non-JSON payload, ...).
     ``client_context`` is the ``X-Amz-Client-Context`` header (base64 JSON) or its
     decoded object; ``request_id`` becomes the invocation's ``aws_request_id`` (as Lambda's
-    Invoke uses its own request id), a new one when not given.
+    Invoke uses its own request id), a new one when not given; ``trace_id`` the function's
+    ``_X_AMZN_TRACE_ID`` (see :func:`trace_header`), a new one when not given.
     """
     ref = parse_ref(function_ref)
     store = instance.backends.store(account, region)
@@ -124,13 +125,13 @@ def invoke(instance: Instance, account: str, region: str, function_ref: str,
 
         def in_background() -> None:
             try:
-                _invoke_now(run, target, payload, context, None, request_id)
+                _invoke_now(run, target, payload, context, None, request_id, trace_id)
             except Exception:
                 log.exception("asynchronous invocation of %s failed", target.arn)
 
         _workers(instance).submit(in_background)
         return InvokeResult(202)
-    return _invoke_now(run, target, payload, context, log_type, request_id)
+    return _invoke_now(run, target, payload, context, log_type, request_id, trace_id)
 
 
 def retire(instance: Instance, account: str, region: str, name: str) -> None:
@@ -144,17 +145,19 @@ def callables(instance: Instance) -> dict[str, Callable[..., Any]]:
     return instance.service(CALLABLES, lambda _: {})
 
 
-Runner = Callable[[str, bytes, dict | None], Execution]
+Runner = Callable[[str, bytes, dict | None, str], Execution]
 
 
 def _runner(instance: Instance, account: str, region: str, target: Target) -> Runner:
-    """How to run the target version: ``run(request_id, payload, client_context)``."""
+    """How to run the target version: ``run(request_id, payload, client_context,
+    trace_id)``."""
     config, code = target.config, target.code
     timeout = config["Timeout"]
     if "callable" in code:
         handler = callables(instance)[code["callable"]]
 
-        def run_in_thread(request_id: str, payload: bytes, context: dict | None) -> Execution:
+        def run_in_thread(request_id: str, payload: bytes, context: dict | None,
+                          trace_id: str) -> Execution:
             lambda_context = LambdaContext(
                 request_id=request_id, function_name=target.name,
                 function_version=target.version, invoked_function_arn=target.arn,
@@ -174,17 +177,19 @@ def _runner(instance: Instance, account: str, region: str, target: Target) -> Ru
                       language=language_of(config, code))
     pool = _workers(instance)
 
-    def run_in_worker(request_id: str, payload: bytes, context: dict | None) -> Execution:
-        request = Request(request_id, payload, target.arn, timeout, context, _trace_id())
+    def run_in_worker(request_id: str, payload: bytes, context: dict | None,
+                      trace_id: str) -> Execution:
+        request = Request(request_id, payload, target.arn, timeout, context, trace_id)
         return pool.execute(spec, code["zipFile"], request)
 
     return run_in_worker
 
 
 def _invoke_now(run: Runner, target: Target, payload: bytes, context: dict | None,
-                log_type: str | None, request_id: str | None) -> InvokeResult:
+                log_type: str | None, request_id: str | None,
+                trace_id: str | None = None) -> InvokeResult:
     request_id = request_id or str(uuid.uuid4())
-    execution = run(request_id, payload, context)
+    execution = run(request_id, payload, context, trace_id or trace_header())
     answer, failed = execution.payload, True
     if execution.timed_out:
         answer = _service_error("Sandbox.Timedout", f"RequestId: {request_id} Error: Task "
@@ -284,10 +289,10 @@ def _environment(instance: Instance, account: str, region: str, target: Target
     return tuple(sorted(env.items()))
 
 
-def _trace_id() -> str:
+def trace_header() -> str:
     """An X-Ray trace header for ``_X_AMZN_TRACE_ID`` (not sampled)."""
-    bits = uuid.uuid4().hex
-    return f"Root=1-{int(time.time()):08x}-{bits[:24]};Parent={bits[16:32]};Sampled=0"
+    bits = uuid.uuid4().hex + uuid.uuid4().hex
+    return f"Root=1-{int(time.time()):08x}-{bits[:24]};Parent={bits[24:40]};Sampled=0"
 
 
 def _log_group(config: dict) -> str:
