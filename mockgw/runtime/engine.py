@@ -170,11 +170,12 @@ def _runner(instance: Instance, account: str, region: str, target: Target) -> Ru
             return execution
 
         return run_in_thread
+    language = language_of(config, code)  # refuses what mockgw cannot run
     spec = WorkerSpec(account=account, region=region, name=target.name,
                       version=target.version, code_sha256=config["CodeSha256"],
                       memory_size=config["MemorySize"],
                       environment=_environment(instance, account, region, target),
-                      language=language_of(config, code))
+                      language=language)
     pool = _workers(instance)
 
     def run_in_worker(request_id: str, payload: bytes, context: dict | None,
