@@ -73,7 +73,7 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
                                         auth_type=config["AuthType"], caller=caller):
         return _forbidden(request_id)
     trace = trace_header()
-    domain = target.domain or urlparse_host(config["FunctionUrl"])
+    domain = target.domain or _host_of(config["FunctionUrl"])
     event = payload.event(request, url_id=target.url_id, account=store.account, domain=domain,
                           path=target.path, request_id=request_id, now=instance.clock(),
                           authorizer=authorizer, trace_id=trace)
@@ -105,7 +105,7 @@ def _find(instance: Instance, target: UrlTarget) -> tuple[RegionStore, dict] | N
     return None
 
 
-def urlparse_host(function_url: str) -> str:
+def _host_of(function_url: str) -> str:
     """The host of a FunctionUrl (``https://{host}/``)."""
     return function_url.split("://", 1)[1].split("/", 1)[0]
 
