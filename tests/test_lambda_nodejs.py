@@ -306,11 +306,22 @@ def test_logs_as_lambda_writes_them(gw):
     assert "loading" not in warm and "Init Duration" not in warm
 
 
-def test_node_handlers_behind_a_rest_api(gw):
-    from tests.test_dataplane_lambda import function_uri, lambda_api
-
-    create_node(gw.client("lambda"), "api", """
+REST_HANDLERS = {
+    "commonjs-async": {"index.js": """
         exports.handler = async (event) => {
+          if (event.path === "/fail") throw new Error("broken");
+          return reply(event);
+        };
+        const reply = (event) => ({
+          statusCode: 201,
+          headers: { "Content-Type": "application/json", "X-Runtime": "node" },
+          body: JSON.stringify({ method: event.httpMethod, path: event.path,
+                                 proxy: event.pathParameters.proxy, body: event.body,
+                                 query: event.queryStringParameters }),
+        });
+    """},
+    "es-module": {"index.mjs": """
+        export const handler = async (event) => {
           if (event.path === "/fail") throw new Error("broken");
           return {
             statusCode: 201,
@@ -320,7 +331,27 @@ def test_node_handlers_behind_a_rest_api(gw):
                                    query: event.queryStringParameters }),
           };
         };
-    """)
+    """},
+    "callback": {"index.js": """
+        exports.handler = (event, context, callback) => {
+          if (event.path === "/fail") return callback(new Error("broken"));
+          setTimeout(() => callback(null, {
+            statusCode: 201,
+            headers: { "Content-Type": "application/json", "X-Runtime": "node" },
+            body: JSON.stringify({ method: event.httpMethod, path: event.path,
+                                   proxy: event.pathParameters.proxy, body: event.body,
+                                   query: event.queryStringParameters }),
+          }), 1);
+        };
+    """},
+}
+
+
+@pytest.mark.parametrize("style", sorted(REST_HANDLERS))
+def test_node_handlers_behind_a_rest_api(gw, style):
+    from tests.test_dataplane_lambda import function_uri, lambda_api
+
+    create_node(gw.client("lambda"), "api", REST_HANDLERS[style])
     api_id, _ = lambda_api(gw.client(), function_uri("api"))
     response = gw.http.post(gw.invoke_url(api_id, "dev", "/pets/7?kind=cat"), data="hi",
                             timeout=30)
