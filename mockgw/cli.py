@@ -92,6 +92,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
     server = create_server(wsgi, host=settings.host, port=settings.port,
                            threads=settings.threads, ident="mockgw",
                            clear_untrusted_proxy_headers=False, channel_timeout=300)
+    instance.endpoint_url = _local_url(settings.host, server.effective_port)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -108,6 +109,12 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
         instance.close()
         print("mockgw stopped", flush=True)
     return 0
+
+
+def _local_url(host: str, port: int) -> str:
+    """The URL this machine reaches the server at (a wildcard address means loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class _AccessLog:

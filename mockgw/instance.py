@@ -31,6 +31,8 @@ class Instance:
         self.random = random.Random(self.settings.seed)
         self.clock = Clock()
         self.state: StateFile | None = None  # durable state (``control.open_state``)
+        #: The server's base URL under ``mockgw serve`` (functions' ``AWS_ENDPOINT_URL``).
+        self.endpoint_url: str | None = None
         self._services: dict[str, Any] = {}
         self._lock = threading.Lock()
 

@@ -6,8 +6,9 @@ While a mock is active:
   ``lambda`` (created before or after entry, any region) is answered by mockgw without a
   socket; clients of other services are untouched, so moto's ``mock_aws`` still answers
   them;
-* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` reach
-  the data plane; every other ``requests`` call passes through.
+* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` and to
+  function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) reach the data plane;
+  every other ``requests`` call passes through.
 
 Each entry starts from fresh state; mocks nest (the inner one has its own state until it
 exits) and are safe to use from several threads.
@@ -31,6 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint, convert_to_response_dict
 
+from mockgw import lambda_url
 from mockgw.instance import Instance
 from mockgw.protocol.models import SERVICES
 from mockgw.protocol.wire import WireRequest, WireResponse
@@ -219,6 +221,7 @@ def _intercept_requests() -> None:
                                       real_adapter_send=HTTPAdapter.send)
         for method in _HTTP_METHODS:
             mock.add_callback(method, _EXECUTE_API_URL, callback=_requests_callback)
+            mock.add_callback(method, lambda_url.URL_PATTERN, callback=_requests_callback)
         mock.add_passthru(re.compile(".*"))
         mock.start()
         _requests_mock = mock

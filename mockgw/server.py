@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote
 
-from mockgw import control, crosssite
+from mockgw import control, crosssite, lambda_url
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol.wire import WireRequest, WireResponse
@@ -92,6 +92,9 @@ class Application:
                 return refused
             return crosssite.with_cors(request, admin.handle(self.instance, request),
                                        settings)
+        answered = lambda_url.dispatch(self.instance, request)  # function URLs
+        if answered is not None:
+            return answered
         target = find_execute_target(request, self.instance.backends)
         if target is not None:  # each API answers browsers with its own CORS rules
             from mockgw import execute

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import textwrap
 import zipfile
 from typing import Any
+
+import pytest
 
 from tests.helpers import error_of  # noqa: F401  (re-exported)
 
@@ -48,3 +51,27 @@ ECHO = """
     def handler(event, context):
         return {"event": event, "version": context.function_version}
 """
+
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+def package_files(files: dict[str, str]) -> bytes:
+    """A deployment package holding ``files`` (name -> dedented source)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, textwrap.dedent(text))
+    return buffer.getvalue()
+
+
+def create_node(client: Any, name: str, source: str | dict[str, str],
+                handler: str = "index.handler", **options: Any) -> dict:
+    """CreateFunction with a nodejs20.x function: ``source`` is ``index.js`` or a dict of
+    files."""
+    files = {"index.js": source} if isinstance(source, str) else source
+    params = {"FunctionName": name, "Runtime": "nodejs20.x", "Role": ROLE, "Handler": handler,
+              "Code": {"ZipFile": package_files(files)}}
+    params.update(options)
+    return client.create_function(**params)

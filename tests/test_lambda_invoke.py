@@ -358,15 +358,22 @@ def test_invoke_errors(gw, params, code, status, message):
         assert got_message == message
 
 
-def test_functions_of_other_runtimes_are_not_run(gw):
+@pytest.mark.parametrize(("runtime", "handler", "filename"), [
+    ("java21", "example.Handler::handleRequest", "Handler.class"),
+    ("dotnet8", "App::App.Function::Handler", "App.dll"),
+    ("provided.al2023", "bootstrap", "bootstrap"),
+    ("ruby3.3", "app.handler", "app.rb"),
+])
+def test_functions_of_runtimes_mockgw_cannot_run(gw, runtime, handler, filename):
     c = gw.client("lambda")
-    c.create_function(FunctionName="node", Runtime="nodejs20.x", Role=ROLE,
-                      Handler="index.handler", Code={"ZipFile": zip_code("x", "index.js")})
+    c.create_function(FunctionName="other", Runtime=runtime, Role=ROLE, Handler=handler,
+                      Code={"ZipFile": zip_code("x", filename)})
     with pytest.raises(ClientError) as exc:
-        c.invoke(FunctionName="node")
-    code, message, status = error_of(exc)
-    assert (code, status) == ("InvalidRuntimeException", 502)
-    assert "nodejs20.x" in message and "AWS_ENDPOINT_URL_LAMBDA" in message
+        c.invoke(FunctionName="other")
+    assert error_of(exc) == (
+        "InvalidRuntimeException",
+        f"mockgw runs only python3.x and nodejs functions from .zip packages, not {runtime}; "
+        "run such functions at the endpoint that AWS_ENDPOINT_URL_LAMBDA names", 502)
 
 
 def test_functions_see_the_inherited_aws_environment(gw, monkeypatch):

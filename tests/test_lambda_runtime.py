@@ -21,7 +21,7 @@ from mockgw.runtime import InvokeResult, invoke
 from mockgw.runtime import workers as worker_module
 from mockgw.testing import ServerProcess
 from tests.conftest import NO_RETRIES
-from tests.lambda_support import ACCOUNT, ARN, ECHO, REGION, answer, create, error_of
+from tests.lambda_support import ACCOUNT, ARN, ECHO, REGION, answer, create, error_of, needs_node
 
 SPAWNS = """
     import os, subprocess
@@ -150,6 +150,55 @@ def test_workers_die_with_a_killed_parent():
     shutil.rmtree(files)  # a killed process leaves its files; its workers must not stay
     assert same_worker == worker  # started by a thread that ended, still warm
     wait_gone(worker, child)
+
+
+NODE_KILLED_PARENT = """
+import json, sys, threading
+import boto3
+from mockgw import mock_apigateway
+from tests.lambda_support import answer, create_node
+
+mock = mock_apigateway().start()
+c = boto3.client("lambda", region_name="us-east-1")
+create_node(c, "spinner", '''
+    const { spawn } = require("node:child_process");
+    let child;
+    exports.handler = async (event) => {
+      child = child || spawn("sleep", ["60"]);
+      if (event.spin) while (true) {}
+      return [process.pid, child.pid];
+    };
+''', Timeout=60)
+worker, child = answer(c.invoke(FunctionName="spinner"))
+threading.Thread(target=c.invoke, kwargs={"FunctionName": "spinner", "Payload": b'{"spin": 1}'},
+                 daemon=True).start()
+print(json.dumps([worker, child, mock.instance.service("lambda.workers", None).root]), flush=True)
+sys.stdin.read()
+"""
+
+
+@needs_node
+def test_busy_node_workers_die_with_a_killed_parent():
+    parent = subprocess.Popen([sys.executable, "-c", NODE_KILLED_PARENT],
+                              cwd=Path(__file__).parents[1], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        worker, child, files = json.loads(parent.stdout.readline())
+        deadline = time.monotonic() + 10
+        while _cpu_ticks(worker) < 20 and time.monotonic() < deadline:
+            time.sleep(0.02)  # polling until the handler spins
+        assert _cpu_ticks(worker) >= 20
+    finally:
+        parent.kill()
+        parent.wait()
+    shutil.rmtree(files)
+    wait_gone(worker, child)
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User CPU time a process has used, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[11])
 
 
 def test_reset_stops_workers(gw):

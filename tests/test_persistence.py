@@ -62,6 +62,7 @@ def build_everything(client) -> dict:
     lam.create_alias(FunctionName="hello", Name="live", FunctionVersion="1")
     lam.add_permission(FunctionName="hello", StatementId="apigw",
                        Principal="apigateway.amazonaws.com", Action="lambda:InvokeFunction")
+    lam.create_function_url_config(FunctionName="hello", Qualifier="live", AuthType="NONE")
     return ids
 
 
@@ -80,7 +81,7 @@ def test_replayed_journal_rebuilds_the_exact_state(tmp_path):
         boto3.client("apigateway", region_name="eu-west-1").create_rest_api(name="elsewhere")
         expected = first.instance.dump()
         crash(first)
-    assert len(journal_rows(tmp_path)) == 19
+    assert len(journal_rows(tmp_path)) == 20
     with mock_apigateway() as second:
         control.open_state(second.instance, str(tmp_path))
         assert second.instance.dump() == expected  # ids, dates, certificates: all the same

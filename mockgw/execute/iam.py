@@ -29,6 +29,8 @@ from botocore.credentials import Credentials
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.protocol.wire import WireRequest
+from mockgw.settings import Settings
 
 SERVICE = "execute-api"
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -165,7 +167,13 @@ class _Signer(SigV4Auth):
 def expected_signature(inv: Invocation, auth: Authorization,
                        secret: str) -> tuple[str, str, str]:
     """``(canonical request, string to sign, signature)`` of the request as received."""
-    request = inv.request
+    return signature_of(inv.request, auth, secret)
+
+
+def signature_of(request: WireRequest, auth: Authorization,
+                 secret: str) -> tuple[str, str, str]:
+    """``(canonical request, string to sign, signature)`` of ``request`` signed by ``auth``'s
+    access key with ``secret``."""
     signed = HTTPHeaders()
     for name, value in request.header_items:
         if name.lower() in auth.signed_headers:
@@ -182,40 +190,59 @@ def expected_signature(inv: Invocation, auth: Authorization,
     return canonical, to_sign, signer.signature(to_sign, aws_request)
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who signed a request."""
+
+    access_key: str
+    account: str
+    user_arn: str
+
+
+def verify(request: WireRequest, *, service: str, region: str, settings: Settings,
+           now: float) -> Caller:
+    """The caller of a SigV4-signed ``request`` for ``service`` in ``region``; a
+    :class:`GatewayError` (``MISSING_AUTHENTICATION_TOKEN``, ``INVALID_SIGNATURE``) when the
+    request is unsigned or its signature does not hold."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise GatewayError("MISSING_AUTHENTICATION_TOKEN", log="No Authorization header")
+    auth = parse_authorization(header, request.headers)
+    if auth.service != service:
+        raise _invalid(f"Credential should be scoped to correct service: '{service}'. ")
+    if auth.region != region:
+        raise _invalid(f"Credential should be scoped to a valid region, not '{auth.region}'. ")
+    if auth.date != auth.timestamp[:8]:
+        raise _invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                       f"of date from HTTP: '{auth.date}' != '{auth.timestamp[:8]}', from "
+                       f"'{auth.timestamp}'.")
+    check_fresh(auth.timestamp, now)
+    known = known_credentials(settings.iam_credentials).get(auth.access_key)
+    if known is None and settings.strict_iam:
+        raise _invalid("The security token included in the request is invalid.",
+                       "UnrecognizedClientException")
+    canonical, to_sign, signature = signature_of(request, auth, known.secret if known else "")
+    matches = (hmac.compare_digest(signature, auth.signature) if known
+               else bool(_SIGNATURE.match(auth.signature)))
+    if not matches:
+        raise _invalid(_MISMATCH.format(canonical=canonical, to_sign=to_sign))
+    account = auth.access_key if _ACCOUNT_KEY.match(auth.access_key) else settings.account
+    return Caller(auth.access_key, account,
+                  (known and known.arn) or f"arn:aws:iam::{account}:user/{auth.access_key}")
+
+
 def authenticate_iam(inv: Invocation) -> None:
     """``AWS_IAM`` methods: verify the SigV4 signature and put the caller in
     ``$context.identity``."""
     assert inv.method is not None and inv.store is not None
     if inv.method.get("authorizationType") != "AWS_IAM":
         return
-    header = inv.request.headers.get("authorization")
-    if not header:
-        raise GatewayError("MISSING_AUTHENTICATION_TOKEN", log="No Authorization header")
-    auth = parse_authorization(header, inv.request.headers)
-    if auth.service != SERVICE:
-        raise _invalid(f"Credential should be scoped to correct service: '{SERVICE}'. ")
-    if auth.region != inv.store.region:
-        raise _invalid(f"Credential should be scoped to a valid region, not '{auth.region}'. ")
-    if auth.date != auth.timestamp[:8]:
-        raise _invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                       f"of date from HTTP: '{auth.date}' != '{auth.timestamp[:8]}', from "
-                       f"'{auth.timestamp}'.")
-    check_fresh(auth.timestamp, inv.instance.clock())
-    settings = inv.instance.settings
-    known = known_credentials(settings.iam_credentials).get(auth.access_key)
-    if known is None and settings.strict_iam:
-        raise _invalid("The security token included in the request is invalid.",
-                       "UnrecognizedClientException")
-    canonical, to_sign, signature = expected_signature(inv, auth, known.secret if known else "")
-    matches = (hmac.compare_digest(signature, auth.signature) if known
-               else bool(_SIGNATURE.match(auth.signature)))
-    if not matches:
-        raise _invalid(_MISMATCH.format(canonical=canonical, to_sign=to_sign))
-    account = auth.access_key if _ACCOUNT_KEY.match(auth.access_key) else settings.account
+    caller = verify(inv.request, service=SERVICE, region=inv.store.region,
+                    settings=inv.instance.settings, now=inv.instance.clock())
     inv.context["identity"].update({
-        "accessKey": auth.access_key,
-        "accountId": account,
-        "caller": auth.access_key,
-        "user": auth.access_key,
-        "userArn": (known and known.arn) or f"arn:aws:iam::{account}:user/{auth.access_key}",
+        "accessKey": caller.access_key,
+        "accountId": caller.account,
+        "caller": caller.access_key,
+        "user": caller.access_key,
+        "userArn": caller.user_arn,
     })

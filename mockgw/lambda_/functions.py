@@ -30,6 +30,7 @@ from mockgw.lambda_.common import (
     unqualified_ref,
 )
 from mockgw.lambda_.registry import operation
+from mockgw.lambda_.urls import delete_urls
 from mockgw.lambda_.versions import publish
 from mockgw.operations import Call
 from mockgw.runtime import engine
@@ -189,6 +190,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict:
     found = function_record(call, name)
     if qualifier is None:
         del functions(call)[name]
+        delete_urls(call, name)
         engine.retire(call.instance, call.account, call.region, name)
         return {"StatusCode": 204}
     if not is_version(qualifier) or qualifier not in found["versions"]:

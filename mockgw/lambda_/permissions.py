@@ -133,4 +133,6 @@ def _condition(params: dict[str, Any]) -> dict[str, dict[str, str]]:
     condition: dict[str, dict[str, str]] = {"StringEquals": equals} if equals else {}
     if params.get("SourceArn"):
         condition["ArnLike"] = {"AWS:SourceArn": params["SourceArn"]}
+    if params.get("InvokedViaFunctionUrl"):
+        condition["Bool"] = {"lambda:InvokedViaFunctionUrl": "true"}
     return condition

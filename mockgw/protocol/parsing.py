@@ -54,6 +54,7 @@ _ENUM_ORDER: dict[tuple[str, str], list[str]] = {
     ("apigateway", "IntegrationType"): ["HTTP", "MOCK", "AWS_PROXY", "HTTP_PROXY", "AWS"],
     ("apigateway", "Op"): ["add", "remove", "move", "test", "replace", "copy"],
     ("apigateway", "IpAddressType"): ["ipv4", "dualstack"],
+    ("lambda", "InvokeMode"): ["RESPONSE_STREAM", "BUFFERED"],
     ("apigateway", "DocumentationPartType"): [
         "RESPONSE_BODY", "RESPONSE", "METHOD", "MODEL", "AUTHORIZER", "RESPONSE_HEADER",
         "RESOURCE", "PATH_PARAMETER", "REQUEST_BODY", "QUERY_PARAMETER", "API",

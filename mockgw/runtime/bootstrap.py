@@ -9,6 +9,10 @@ worker's log file).
 
 It imports nothing from mockgw, so function code runs in a plain interpreter.  The parent
 imports it too, for :class:`LambdaContext` and :func:`call_handler` (registered callables).
+
+Stack traces show the function's files under ``/var/task``, as on Lambda, although the
+code really runs from a temporary directory (``LAMBDA_TASK_ROOT`` names the real one, so
+code that opens files beside it still finds them).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from collections.abc import Callable
 from typing import Any
 
 _FRAME = struct.Struct(">II")  # header length, body length
+TASK_ROOT = "/var/task"  # where Lambda unpacks the code: what stack traces show
+_task_roots: tuple[str, ...] = ()  # the real directory shown as TASK_ROOT (in a worker)
 
 Handler = Callable[[Any, "LambdaContext"], Any]
 
@@ -118,7 +124,8 @@ def load_handler(spec: str) -> Handler:
     except SyntaxError as exc:
         raise InitError("Runtime.UserCodeSyntaxError",
                         f"Syntax error in module '{module_name}': {exc}",
-                        [f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}']) from None
+                        [f'  File "{shown_path(exc.filename or "")}" Line {exc.lineno}\n'
+                         f'    {exc.text}']) from None
     except Exception as exc:
         payload = error_payload(exc, "")
         raise InitError(payload["errorType"], payload["errorMessage"],
@@ -133,10 +140,20 @@ def load_handler(spec: str) -> Handler:
 def error_payload(exc: BaseException, request_id: str) -> dict:
     """The error document of an exception the function raised; the stack trace shows the
     function's frames, not the runtime's."""
-    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if frame.filename != __file__ and not frame.filename.startswith("<frozen ")]
+    frames = traceback.StackSummary.from_list(
+        [(shown_path(frame.filename), frame.lineno, frame.name, frame.line)
+         for frame in traceback.extract_tb(exc.__traceback__)
+         if frame.filename != __file__ and not frame.filename.startswith("<frozen ")])
     return {"errorMessage": str(exc), "errorType": type(exc).__name__,
-            "requestId": request_id, "stackTrace": traceback.format_list(frames)}
+            "requestId": request_id, "stackTrace": frames.format()}
+
+
+def shown_path(filename: str) -> str:
+    """``filename`` as Lambda would show it: under ``/var/task`` for the function's code."""
+    for root in _task_roots:
+        if filename == root or filename.startswith(root + os.sep):
+            return TASK_ROOT + filename[len(root):]
+    return filename
 
 
 def error_log_line(payload: dict) -> str:
@@ -257,8 +274,11 @@ def _end() -> None:
 
 
 def main(argv: list[str]) -> int:
+    global _task_roots
     request_fd, response_fd, lifeline = int(argv[1]), int(argv[2]), int(argv[3])
     _die_with_parent(lifeline)
+    root = os.environ["LAMBDA_TASK_ROOT"]
+    _task_roots = tuple(dict.fromkeys((root, os.path.realpath(root))))
     sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
     request_ids = _install_logging()
     started = time.perf_counter()
@@ -274,6 +294,10 @@ def main(argv: list[str]) -> int:
     while (frame := read_frame(request_fd)) is not None:
         request, payload = frame
         request_ids.request_id = request["requestId"]
+        if request.get("traceId"):
+            os.environ["_X_AMZN_TRACE_ID"] = request["traceId"]
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
         context = LambdaContext(
             request_id=request["requestId"], function_name=os.environ["AWS_LAMBDA_FUNCTION_NAME"],
             function_version=os.environ["AWS_LAMBDA_FUNCTION_VERSION"],

@@ -2,10 +2,16 @@
 the data plane (which must not call control-plane handlers).
 
 ``invoke`` resolves the function and qualifier (an alias's routing config picks the
-version), checks the payload, runs the handler (a warm worker for zip code, a thread for a
-registered callable, or the endpoint in ``AWS_ENDPOINT_URL_LAMBDA`` for functions mockgw
-does not hold) and answers what Lambda would: the payload or Lambda's error document, the
-``FunctionError``, the log with its START/END/REPORT lines and the executed version.
+version), checks the payload, runs the handler (a warm Python or Node.js worker for zip
+code, a thread for a registered callable, or the endpoint in ``AWS_ENDPOINT_URL_LAMBDA``
+for functions mockgw does not hold) and answers what Lambda would: the payload or Lambda's
+error document, the ``FunctionError``, the log with its START/END/REPORT lines and the
+executed version.
+
+Functions get the environment Lambda sets (``AWS_LAMBDA_*``, ``AWS_REGION``, ``_HANDLER``,
+placeholder credentials whose access key is the function's account, so mockgw files their
+calls under that account) and, under ``mockgw serve``, ``AWS_ENDPOINT_URL`` pointing at the
+server, so their own AWS calls reach mockgw.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from mockgw.runtime import forward
 from mockgw.runtime.bootstrap import LambdaContext, log_timestamp
 from mockgw.runtime.functions import FUNCTIONS, Target, locate, parse_ref, resolve
 from mockgw.runtime.inprocess import run_callable
+from mockgw.runtime.languages import language_of
 from mockgw.runtime.workers import Execution, Request, WorkerPool, WorkerSpec
 
 WORKERS = "lambda.workers"  # instance service: the WorkerPool
@@ -48,10 +55,13 @@ RESERVED_VARIABLES = frozenset({
     "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_KEY", "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ"})
 #: Variables of mockgw's own environment that functions see too (so their code finds the
-#: interpreter's libraries and the same AWS credentials and endpoints as the tests).
-_INHERITED_VARIABLES = ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "AWS_ACCESS_KEY_ID",
-                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
-                        "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
+#: interpreter's libraries, and the same AWS endpoints as the tests).
+_INHERITED_VARIABLES = ("PATH", "HOME", "TMPDIR", "PYTHONPATH", "AWS_CA_BUNDLE",
+                        "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS")
+#: The execution role's credentials on Lambda; placeholders here (never the developer's
+#: own), the access key being the function's account.
+SECRET_ACCESS_KEY = "mockgw-lambda-secret-access-key"
+SESSION_TOKEN = "mockgw-lambda-session-token"
 
 log = logging.getLogger("mockgw.lambda")
 
@@ -76,8 +86,8 @@ class InvokeResult:
 def invoke(instance: Instance, account: str, region: str, function_ref: str,
            payload: bytes = b"", *, qualifier: str | None = None,
            invocation_type: str = "RequestResponse", log_type: str | None = None,
-           client_context: str | dict | None = None, request_id: str | None = None
-           ) -> InvokeResult:
+           client_context: str | dict | None = None, request_id: str | None = None,
+           trace_id: str | None = None) -> InvokeResult:
     """Invoke the function ``function_ref`` (name, partial or full ARN, maybe qualified) of
     ``account`` in ``region`` with the event ``payload``, as Lambda's Invoke does.
 
@@ -85,7 +95,8 @@ def invoke(instance: Instance, account: str, region: str, function_ref: str,
     Invoke refuses (unknown function or qualifier, oversized or non-JSON payload, ...).
     ``client_context`` is the ``X-Amz-Client-Context`` header (base64 JSON) or its
     decoded object; ``request_id`` becomes the invocation's ``aws_request_id`` (as Lambda's
-    Invoke uses its own request id), a new one when not given.
+    Invoke uses its own request id), a new one when not given; ``trace_id`` the function's
+    ``_X_AMZN_TRACE_ID`` (see :func:`trace_header`), a new one when not given.
     """
     ref = parse_ref(function_ref)
     store = instance.backends.store(account, region)
@@ -114,13 +125,13 @@ def invoke(instance: Instance, account: str, region: str, function_ref: str,
 
         def in_background() -> None:
             try:
-                _invoke_now(run, target, payload, context, None, request_id)
+                _invoke_now(run, target, payload, context, None, request_id, trace_id)
             except Exception:
                 log.exception("asynchronous invocation of %s failed", target.arn)
 
         _workers(instance).submit(in_background)
         return InvokeResult(202)
-    return _invoke_now(run, target, payload, context, log_type, request_id)
+    return _invoke_now(run, target, payload, context, log_type, request_id, trace_id)
 
 
 def retire(instance: Instance, account: str, region: str, name: str) -> None:
@@ -134,17 +145,19 @@ def callables(instance: Instance) -> dict[str, Callable[..., Any]]:
     return instance.service(CALLABLES, lambda _: {})
 
 
-Runner = Callable[[str, bytes, dict | None], Execution]
+Runner = Callable[[str, bytes, dict | None, str], Execution]
 
 
 def _runner(instance: Instance, account: str, region: str, target: Target) -> Runner:
-    """How to run the target version: ``run(request_id, payload, client_context)``."""
+    """How to run the target version: ``run(request_id, payload, client_context,
+    trace_id)``."""
     config, code = target.config, target.code
     timeout = config["Timeout"]
     if "callable" in code:
         handler = callables(instance)[code["callable"]]
 
-        def run_in_thread(request_id: str, payload: bytes, context: dict | None) -> Execution:
+        def run_in_thread(request_id: str, payload: bytes, context: dict | None,
+                          trace_id: str) -> Execution:
             lambda_context = LambdaContext(
                 request_id=request_id, function_name=target.name,
                 function_version=target.version, invoked_function_arn=target.arn,
@@ -157,30 +170,27 @@ def _runner(instance: Instance, account: str, region: str, target: Target) -> Ru
             return execution
 
         return run_in_thread
-    runtime = config.get("Runtime", "")
-    if "zipFile" not in code or not runtime.startswith("python3"):
-        raise ServiceError(
-            f"mockgw runs only python3.x functions from .zip packages, not "
-            f"{runtime or config.get('PackageType', 'Image')}; run such functions at the "
-            f"endpoint that {forward.ENDPOINT_VARIABLE} names", code="InvalidRuntimeException",
-            status=502)
+    language = language_of(config, code)  # refuses what mockgw cannot run
     spec = WorkerSpec(account=account, region=region, name=target.name,
                       version=target.version, code_sha256=config["CodeSha256"],
                       memory_size=config["MemorySize"],
-                      environment=_environment(region, target))
+                      environment=_environment(instance, account, region, target),
+                      language=language)
     pool = _workers(instance)
 
-    def run_in_worker(request_id: str, payload: bytes, context: dict | None) -> Execution:
-        request = Request(request_id, payload, target.arn, timeout, context)
+    def run_in_worker(request_id: str, payload: bytes, context: dict | None,
+                      trace_id: str) -> Execution:
+        request = Request(request_id, payload, target.arn, timeout, context, trace_id)
         return pool.execute(spec, code["zipFile"], request)
 
     return run_in_worker
 
 
 def _invoke_now(run: Runner, target: Target, payload: bytes, context: dict | None,
-                log_type: str | None, request_id: str | None) -> InvokeResult:
+                log_type: str | None, request_id: str | None,
+                trace_id: str | None = None) -> InvokeResult:
     request_id = request_id or str(uuid.uuid4())
-    execution = run(request_id, payload, context)
+    execution = run(request_id, payload, context, trace_id or trace_header())
     answer, failed = execution.payload, True
     if execution.timed_out:
         answer = _service_error("Sandbox.Timedout", f"RequestId: {request_id} Error: Task "
@@ -256,12 +266,15 @@ def _client_context(value: str | dict | None) -> dict | None:
     return decoded
 
 
-def _environment(region: str, target: Target) -> tuple[tuple[str, str], ...]:
+def _environment(instance: Instance, account: str, region: str, target: Target
+                 ) -> tuple[tuple[str, str], ...]:
     """The process environment of a worker: inherited basics, the function's variables and
     what Lambda sets."""
     config = target.config
     env = {k: v for k, v in os.environ.items()
            if k in _INHERITED_VARIABLES or k.startswith("AWS_ENDPOINT_URL")}
+    if instance.endpoint_url and "AWS_ENDPOINT_URL" not in env:
+        env["AWS_ENDPOINT_URL"] = instance.endpoint_url
     env["LANG"] = "en_US.UTF-8"
     env.update(config.get("Environment", {}).get("Variables", {}))
     env.update({
@@ -271,8 +284,16 @@ def _environment(region: str, target: Target) -> tuple[tuple[str, str], ...]:
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config["MemorySize"]),
         "AWS_LAMBDA_FUNCTION_VERSION": target.version,
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-        "AWS_LAMBDA_LOG_GROUP_NAME": _log_group(config), "TZ": ":UTC"})
+        "AWS_LAMBDA_LOG_GROUP_NAME": _log_group(config), "TZ": ":UTC",
+        "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        "AWS_SESSION_TOKEN": SESSION_TOKEN})
     return tuple(sorted(env.items()))
+
+
+def trace_header() -> str:
+    """An X-Ray trace header for ``_X_AMZN_TRACE_ID`` (not sampled)."""
+    bits = uuid.uuid4().hex + uuid.uuid4().hex
+    return f"Root=1-{int(time.time()):08x}-{bits[:24]};Parent={bits[24:40]};Sampled=0"
 
 
 def _log_group(config: dict) -> str:

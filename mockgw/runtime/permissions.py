@@ -5,8 +5,9 @@ with a Qualifier); an invocation is judged by the policy of exactly what it invo
 statement allows when its Effect is Allow and its Principal, Action, Resource and every
 Condition match; a matching Deny wins.  ``ArnLike`` compares the six ARN fields one by one,
 ``*`` and ``?`` matching within a field (the last field may hold ``:`` and ``/``).
-Conditions mockgw cannot know the value of (organization ids, event source tokens,
-function URL auth types) never match.
+Conditions mockgw cannot know the value of (organization ids, event source tokens) never
+match; ``lambda:FunctionUrlAuthType`` and ``lambda:InvokedViaFunctionUrl`` are known for
+invocations through a function URL (:func:`may_invoke_url`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from mockgw.runtime.functions import (
 )
 
 INVOKE_ACTION = "lambda:InvokeFunction"
+INVOKE_URL_ACTION = "lambda:InvokeFunctionUrl"
 APIGATEWAY = "apigateway.amazonaws.com"
+ANONYMOUS = "*"  # the caller of a function URL whose AuthType is NONE
 
 
 def may_invoke(instance: Instance, account: str, region: str, function_ref: str, *,
@@ -58,10 +61,43 @@ def may_invoke(instance: Instance, account: str, region: str, function_ref: str,
                          source_account=source_account)
 
 
+def may_invoke_url(instance: Instance, account: str, region: str, name: str,
+                   qualifier: str | None, *, auth_type: str, caller: str = ANONYMOUS) -> bool:
+    """May ``caller`` (an IAM principal ARN, or :data:`ANONYMOUS`) invoke function ``name``
+    (or its alias ``qualifier``) through its function URL of ``auth_type``?
+
+    Lambda asks the resource policy for both ``lambda:InvokeFunctionUrl`` and
+    ``lambda:InvokeFunction`` (function URLs created since October 2025).  An ``AWS_IAM``
+    caller of the function's own account needs no resource policy (its identity policy
+    would grant it; mockgw has none to read); other accounts need the resource policy.  A
+    public URL (``NONE``) of a function with no resource policy at all is invocable unless
+    ``strict_lambda_permissions`` is on, as for API Gateway.
+    """
+    store = instance.backends.store(account, region)
+    with store.lock:
+        found = store.table(FUNCTIONS).get(name)
+        if found is None:
+            return False
+        policies = found["policies"]
+        if auth_type == "AWS_IAM" and caller != ANONYMOUS and _arn_fields(caller)[4] == account:
+            return True
+        if caller == ANONYMOUS and not any(policies.values()):
+            return not instance.settings.strict_lambda_permissions
+        statements = list(policies.get(policy_key(qualifier), []))
+    resource = function_arn(region, account, name, qualifier)
+    context = {"lambda:functionurlauthtype": auth_type, "lambda:invokedviafunctionurl": "true"}
+    return all(policy_allows(statements, principal=caller, action=action, resource=resource,
+                             context=context)
+               for action in (INVOKE_URL_ACTION, INVOKE_ACTION))
+
+
 def policy_allows(statements: list[dict], *, principal: str, action: str, resource: str,
-                  source_arn: str | None = None, source_account: str | None = None) -> bool:
-    """Whether the statements allow the request (some Allow matches and no Deny does)."""
-    context = {"aws:sourcearn": source_arn, "aws:sourceaccount": source_account}
+                  source_arn: str | None = None, source_account: str | None = None,
+                  context: dict[str, str] | None = None) -> bool:
+    """Whether the statements allow the request (some Allow matches and no Deny does);
+    ``context`` holds further condition keys (lowercase) and their values."""
+    context = {"aws:sourcearn": source_arn, "aws:sourceaccount": source_account,
+               **(context or {})}
     allowed = False
     for statement in statements:
         if not _matches(statement, principal, action, resource, context):
@@ -93,19 +129,24 @@ def _matches(statement: dict, principal: str, action: str, resource: str,
 
 
 def _principal_matches(stated: Any, principal: str) -> bool:
+    """``principal`` is a service (``apigateway.amazonaws.com``), an IAM ARN or ``*``."""
     if stated == "*":
         return True
     if not isinstance(stated, dict):
         return False
-    if "*" in _listed(stated.get("AWS")):
+    aws = _listed(stated.get("AWS"))
+    if "*" in aws:
         return True
+    if principal.startswith("arn:"):
+        account = _arn_fields(principal)[4]
+        return any(p in (principal, account, f"arn:aws:iam::{account}:root") for p in aws)
     return any(service.lower() == principal.lower() for service in _listed(stated.get("Service")))
 
 
 def _condition_holds(operator: str, checks: dict[str, Any],
                      context: dict[str, str | None]) -> bool:
-    compare = {"arnlike": arn_like, "arnequals": str.__eq__,
-               "stringequals": str.__eq__, "stringlike": _string_like}.get(operator.lower())
+    compare = {"arnlike": arn_like, "arnequals": str.__eq__, "stringequals": str.__eq__,
+               "stringlike": _string_like, "bool": _same_bool}.get(operator.lower())
     if compare is None:
         return False
     for key, wanted in checks.items():
@@ -113,6 +154,10 @@ def _condition_holds(operator: str, checks: dict[str, Any],
         if actual is None or not any(compare(w, actual) for w in _listed(wanted)):
             return False
     return True
+
+
+def _same_bool(wanted: Any, value: str) -> bool:
+    return str(wanted).lower() == value
 
 
 def _string_like(pattern: str, value: str) -> bool:

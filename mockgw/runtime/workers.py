@@ -1,7 +1,11 @@
-"""Warm worker subprocesses that run Python functions, pooled per function version.
+"""Warm worker subprocesses that run Python and Node.js functions, pooled per version.
 
-Each worker is one ``bootstrap.py`` process with the function's code unzipped under the
-pool's temporary directory, its environment and its own log file.  Workers started from
+Each worker is one bootstrap process (``bootstrap.py`` in mockgw's interpreter, or
+``bootstrap.mjs`` in ``node``: see :mod:`mockgw.runtime.languages`) with the function's
+code unzipped under the pool's temporary directory, its environment and its own log
+file.  Both bootstraps read request frames from one pipe and write answer frames to
+another; a third pipe, the lifeline, ends the worker when mockgw goes away (however it
+dies: only mockgw holds the writing end).  Workers started from
 equal :class:`WorkerSpec` are reused (module state survives, like a warm container); when
 the spec of a version changes (new code or configuration) its old workers are retired.  A
 worker that times out or crashes is killed and never reused.  Closing the pool kills every
@@ -21,7 +25,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,15 +35,14 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from mockgw.runtime.bootstrap import read_frame, write_frame
+from mockgw.runtime.languages import RUNTIME_DIR, Language
 
 INIT_TIMEOUT = 10.0  # seconds Lambda allows the init phase (importing the handler)
 MAX_WORKERS_PER_SPEC = 8  # concurrent invocations of one version before callers queue
 MAX_IDLE_WORKERS = 32  # warm workers kept in all; the least recently used go first
 _LOG_FILE_LIMIT = 1 << 20  # a worker's log file is emptied once read past this size
-_BOOTSTRAP = str(Path(__file__).with_name("bootstrap.py"))
 _SIGNALS = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault",
             signal.SIGABRT: "aborted", signal.SIGTERM: "terminated"}
 
@@ -56,6 +58,7 @@ class WorkerSpec:
     code_sha256: str
     memory_size: int
     environment: tuple[tuple[str, str], ...]  # the process environment (sorted items)
+    language: Language
 
     @property
     def slot(self) -> tuple[str, str, str, str]:
@@ -69,6 +72,7 @@ class Request:
     invoked_arn: str
     timeout: float
     client_context: dict | None = None
+    trace_id: str | None = None  # _X_AMZN_TRACE_ID during the invocation
 
 
 @dataclass(slots=True)
@@ -89,6 +93,7 @@ class Execution:
     init_output: str = ""  # cold starts: what the init phase wrote
     init_error: str | None = None  # the errorType of a failed init phase
     max_memory_mb: int = 0
+    retired: bool = False  # the worker ends after this answer (e.g. an uncaught exception)
 
 
 class Worker:
@@ -98,8 +103,9 @@ class Worker:
         self.spec = spec
         day = time.strftime("%Y/%m/%d", time.gmtime())
         self.log_stream = f"{day}/[{spec.version}]{uuid.uuid4().hex}"
-        env = dict(spec.environment, LAMBDA_TASK_ROOT=code_dir,
-                   AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream)
+        env = dict(spec.environment, LAMBDA_TASK_ROOT=code_dir, PWD=code_dir,
+                   LAMBDA_RUNTIME_DIR=RUNTIME_DIR, AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream,
+                   **spec.language.environment(code_dir))
         request_read, self._requests = os.pipe()
         self._responses, response_write = os.pipe()
         lifeline_read, self._lifeline = os.pipe()
@@ -111,7 +117,7 @@ class Worker:
         try:
             with open(log_path, "ab") as log:
                 self.process = subprocess.Popen(
-                    [sys.executable, "-u", _BOOTSTRAP, str(request_read), str(response_write),
+                    [*spec.language.command, str(request_read), str(response_write),
                      str(lifeline_read)],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     pass_fds=(request_read, response_write, lifeline_read), env=env,
@@ -134,12 +140,12 @@ class Worker:
         if frame is None:
             failed = self._failed()
         else:
-            header, _ = frame
+            header, body = frame
             if "initError" not in header:
                 self.init_ms, self.init_output = header["initMs"], self.read_log()
                 return None
             self.kill()
-            failed = Execution(json.dumps(header["initError"]).encode(), error=True,
+            failed = Execution(body or json.dumps(header["initError"]).encode(), error=True,
                                output=self.read_log(),
                                init_error=header["initError"]["errorType"])
         failed.init_output, failed.output = failed.output, ""
@@ -149,8 +155,8 @@ class Worker:
     def invoke(self, request: Request) -> Execution:
         started = time.perf_counter()
         header = {"requestId": request.request_id, "invokedArn": request.invoked_arn,
-                  "deadlineMs": time.time() * 1000 + request.timeout * 1000,
-                  "clientContext": request.client_context}
+                  "deadlineMs": int(time.time() * 1000 + request.timeout * 1000),
+                  "clientContext": request.client_context, "traceId": request.trace_id}
         try:
             write_frame(self._requests, header, request.payload)
             frame = self._receive(request.timeout)
@@ -164,7 +170,8 @@ class Worker:
             else:
                 answer, body = frame
                 execution = Execution(body, error=answer["error"], output=self.read_log(),
-                                      max_memory_mb=math.ceil(answer["maxRssKb"] / 1024))
+                                      max_memory_mb=math.ceil(answer["maxRssKb"] / 1024),
+                                      retired=bool(answer.get("retire")))
         execution.duration_ms = (time.perf_counter() - started) * 1000
         return execution
 
@@ -253,7 +260,8 @@ class WorkerPool:
         execution = worker.invoke(request)
         if cold:
             execution.init_ms, execution.init_output = worker.init_ms, worker.init_output
-        reusable = not execution.timed_out and execution.exit_status is None
+        reusable = (not execution.timed_out and execution.exit_status is None
+                    and not execution.retired)
         self._give_back(spec, worker, reuse=reusable)
         return execution
 

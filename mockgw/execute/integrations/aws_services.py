@@ -14,6 +14,7 @@ import functools
 import os
 import threading
 
+import botocore
 import botocore.session
 from botocore.client import BaseClient
 from botocore.config import Config
@@ -22,8 +23,10 @@ from botocore.exceptions import UnknownServiceError
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
-#: Endpoint prefixes API Gateway users often name whose botocore client name differs
-#: (any other prefix is found by scanning botocore's models once).
+from mockgw.execute.integrations.aws_prefixes import ENDPOINT_PREFIXES
+
+#: Endpoint prefixes shared by several clients, and the client API Gateway means by them
+#: (any other prefix is found in :data:`.aws_prefixes.ENDPOINT_PREFIXES`).
 _CLIENT_NAMES = {
     "states": "stepfunctions",
     "monitoring": "cloudwatch",
@@ -113,11 +116,39 @@ def _aws_environment() -> tuple[tuple[str, str], ...]:
 
 @functools.cache
 def _client_names_by_prefix() -> dict[str, list[str]]:
-    """Every botocore client name by its endpoint prefix (a one-off scan of the models,
-    with a loader of its own so the models are not kept in memory)."""
-    loader = Loader()
+    """Every botocore client name by its endpoint prefix: the generated table, plus the
+    services this botocore has that the table does not know (their models only)."""
     names: dict[str, list[str]] = {}
-    for name in loader.list_available_services("service-2"):
-        prefix = loader.load_service_model(name, "service-2")["metadata"].get("endpointPrefix")
+    for name, prefix in sorted({**ENDPOINT_PREFIXES, **_scan_models(known=ENDPOINT_PREFIXES)}
+                               .items()):
         names.setdefault(prefix, []).append(name)
     return names
+
+
+def _scan_models(known: dict[str, str] | frozenset[str] = frozenset()) -> dict[str, str]:
+    """``{client name: endpoint prefix}`` read from botocore's models, skipping ``known``
+    names (a loader of its own, so the models are not kept in memory)."""
+    loader = Loader()
+    return {name: loader.load_service_model(name, "service-2")["metadata"].get(
+                "endpointPrefix") or name
+            for name in loader.list_available_services("service-2") if name not in known}
+
+
+def write_table(path: str | None = None) -> None:
+    """Regenerate :mod:`.aws_prefixes` (``path``: that module's file) from the installed
+    botocore's models: ``python -c "from mockgw.execute.integrations.aws_services import
+    write_table; write_table()"``."""
+    import pathlib
+
+    path = path or str(pathlib.Path(__file__).with_name("aws_prefixes.py"))
+    header = ('"""Every botocore client name with its endpoint prefix '
+              '(``metadata.endpointPrefix``).\n\n'
+              f"Generated from botocore {botocore.__version__}'s service models by\n"
+              "``aws_services.write_table()``, so that naming a service by its endpoint "
+              "prefix never loads\nevery model; services added to botocore later are "
+              "looked up in their own models\n(see :mod:`.aws_services`).\n"
+              '"""\n\nENDPOINT_PREFIXES: dict[str, str] = {\n')
+    rows = "".join(f'    "{name}": "{prefix}",\n'
+                   for name, prefix in sorted(_scan_models().items()))
+    with open(path, "w") as table:
+        table.write(header + rows + "}\n")

@@ -10,15 +10,18 @@ from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_endpoint_request
 from mockgw.execute.variables import trace_id
+from mockgw.instance import Instance
+from mockgw.lambda_url import local as function_urls
 
 _NEVER_FORWARDED = {"host", "expect", "proxy-authenticate", "te", "via", "content-length",
                     "connection", "transfer-encoding"}
 _BODYLESS = ("GET", "HEAD", "OPTIONS")
 
 
-def session_factory(instance: object) -> requests.Session:
+def session_factory(instance: Instance) -> requests.Session:
     session = requests.Session()
     session.trust_env = False
+    function_urls.mount(session, instance)  # function URL backends answer in-process
     return session
 
 
