@@ -37,9 +37,9 @@ def put_api(call: Call, api_id: str, body: bytes, *, mode: str = "merge",
             fail_on_warnings: bool = False) -> dict[str, Any]:
     """PutRestApi: merge an OpenAPI definition into REST API ``api_id``, or overwrite the
     API with it; the updated RestApi.  Raises AWS's errors and changes nothing then."""
+    doc = document.parse(body, account=call.account, region=call.region)  # before the id
     current = rest_api(call, api_id)
     options = importer.Options.of(parameters, mode=mode, fail_on_warnings=fail_on_warnings)
-    doc = document.parse(body, account=call.account, region=call.region)
     record, warnings = importer.build(call, doc, options, current)
     rest_apis(call)[api_id] = record
     return {"tags": {}, **_output(record["api"], warnings)}

@@ -493,8 +493,6 @@ class _Builder:
                             where: str) -> dict[str, Any]:
         """The extension as PutIntegration's input."""
         params: dict[str, Any] = {"resourceId": resource["id"], "type": kind}
-        if self.options.mode == "overwrite" and resource["id"] in self.previous_ids.values():
-            params["cacheNamespace"] = self.call.new_id(6)  # AWS: a fresh namespace
         for key in ("uri", "credentials", "connectionId", "cacheNamespace", "tlsConfig"):
             if extension.get(key) is not None:
                 params[key] = extension[key]
