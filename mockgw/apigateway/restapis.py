@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.apigateway.common import (
     SECTIONS,
     check_tags,
@@ -228,7 +229,7 @@ def check_compression(value: int | None) -> None:
 
 def check_policy(policy: str) -> str:
     try:
-        doc = json.loads(policy)
+        doc = jsonsafe.loads(policy)
     except ValueError:
         raise BadRequestException(
             "Invalid policy document. Please check the policy syntax and ensure that "

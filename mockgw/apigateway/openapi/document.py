@@ -122,7 +122,7 @@ def parse(body: bytes, *, account: str, region: str, partition: str = "aws") -> 
     try:
         root = json.loads(text) if text.lstrip().startswith(("{", "[")) else \
             yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, yaml.YAMLError, RecursionError):  # nested too deeply to read too
         raise BadRequestException(UNPARSABLE) from None
     if not isinstance(root, dict):
         raise BadRequestException(INVALID)
