@@ -48,6 +48,10 @@ def call(inv: Invocation) -> IntegrationResult:
             requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
         raise GatewayError("INTEGRATION_FAILURE",
                            log=f"Execution failed due to configuration error: {exc}") from None
+    except requests.RequestException as exc:  # an answer that is no valid HTTP answer
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log=f"Execution failed due to an invalid response from the "
+                               f"endpoint: {exc}") from None
     if not 100 <= response.status_code <= 599:
         raise GatewayError("INTEGRATION_FAILURE",
                            log="Execution failed due to an invalid response from the endpoint: "
