@@ -39,14 +39,16 @@ class TooDeep(ValueError):
         super().__init__(f"JSON nested deeper than {MAX_DEPTH} levels")
 
 
-def loads(text: str | bytes | bytearray, *,
-          object_hook: Callable[[dict], Any] | None = None) -> Any:
+def loads(text: str | bytes | bytearray, *, object_hook: Callable[[dict], Any] | None = None,
+          deep: bool = True) -> Any:
     """:func:`json.loads` for any nesting up to :data:`MAX_DEPTH` (:class:`TooDeep`
-    beyond)."""
+    beyond).  ``deep=False`` refuses (``TooDeep``) what Python's own parser cannot read:
+    for documents kept to be walked again later (a policy, a schema)."""
     try:
         return json.loads(text, object_hook=object_hook)
     except RecursionError:
-        pass
+        if not deep:
+            raise TooDeep() from None
     if not isinstance(text, str):
         text = bytes(text).decode(json.detect_encoding(text), "surrogatepass")
     if text.startswith("\ufeff"):

@@ -188,7 +188,7 @@ def complete_location(location: dict) -> dict:
 def check_properties(properties: str) -> str:
     """Properties are kept as the JSON text sent; it must be JSON."""
     try:
-        jsonsafe.loads(properties)
+        jsonsafe.loads(properties, deep=False)
     except ValueError:  # TooDeep included
         raise BadRequestException("Documentation part properties must be valid JSON") \
             from None

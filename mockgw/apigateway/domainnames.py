@@ -171,7 +171,7 @@ def _require_certificate(domain: dict, member: str, endpoint: str, region: str,
 
 def _check_policy(policy: str) -> str:
     try:
-        doc = jsonsafe.loads(policy)
+        doc = jsonsafe.loads(policy, deep=False)
     except ValueError:
         doc = None
     if not isinstance(doc, dict):

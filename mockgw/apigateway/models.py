@@ -118,7 +118,7 @@ def check_schema(text: str | None, record: dict) -> None:
         raise BadRequestException(_NO_SCHEMA)
     errors = []
     try:
-        schema = jsonsafe.loads(text)
+        schema = jsonsafe.loads(text, deep=False)
         Draft4Validator.check_schema(schema)  # draft 4's meta-schema wants an object
         nodes = list(model_schemas.subschemas(schema))
         refs = list(model_schemas.references(schema))

@@ -229,7 +229,7 @@ def check_compression(value: int | None) -> None:
 
 def check_policy(policy: str) -> str:
     try:
-        doc = jsonsafe.loads(policy)
+        doc = jsonsafe.loads(policy, deep=False)
     except ValueError:
         raise BadRequestException(
             "Invalid policy document. Please check the policy syntax and ensure that "
