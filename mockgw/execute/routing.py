@@ -71,27 +71,24 @@ class ResourceTree:
 
 def _walk(node: _Node, segs: list[str], i: int,
           params: dict[str, str]) -> Iterator[tuple[dict, dict[str, str]]]:
-    """Every resource ``segs[i:]`` can reach from ``node``, most specific first."""
+    """Every resource ``segs[i:]`` can reach from ``node``, most specific first (recursion
+    as deep as the resource tree, whatever the path)."""
+    while i < len(segs) and not segs[i]:  # an empty segment (a doubled slash) matches nothing
+        i += 1
     if i == len(segs):
         if node.resource is not None:
             yield node.resource, params
         return
     seg = segs[i]
-    if seg:
-        child = node.literals.get(seg)
-        if child is not None:
-            yield from _walk(child, segs, i + 1, params)
-        if node.param is not None:
-            name, child = node.param
-            yield from _walk(child, segs, i + 1, {**params, name: seg})
-    else:  # an empty segment (a doubled slash) matches nothing by itself
-        yield from _walk(node, segs, i + 1, params)
+    child = node.literals.get(seg)
+    if child is not None:
+        yield from _walk(child, segs, i + 1, params)
+    if node.param is not None:
+        name, child = node.param
+        yield from _walk(child, segs, i + 1, {**params, name: seg})
     if node.greedy is not None:
         name, res = node.greedy
-        while i < len(segs) and not segs[i]:
-            i += 1
-        if i < len(segs):
-            yield res, {**params, name: "/".join(segs[i:])}
+        yield res, {**params, name: "/".join(segs[i:])}
 
 
 class TreeCache:
