@@ -70,6 +70,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
     from waitress.server import create_server
 
     from mockgw import control, startup
+    from mockgw.headercase import keep_header_case
     from mockgw.instance import Instance
     from mockgw.server import Application
     from mockgw.state.persistence import StateDirError
@@ -93,6 +94,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
                            threads=settings.threads, ident="mockgw",
                            clear_untrusted_proxy_headers=False, channel_timeout=300)
     instance.endpoint_url = _local_url(settings.host, server.effective_port)
+    keep_header_case(server)  # x-amzn-RequestId as AWS writes it, not X-Amzn-Requestid
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

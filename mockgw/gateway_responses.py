@@ -51,6 +51,10 @@ DEFAULT_STATUS: dict[str, str | None] = {
 
 RESPONSE_TYPES: tuple[str, ...] = tuple(DEFAULT_STATUS)
 
+#: Private key of a response defined without a status code: the data plane then answers
+#: with the error's own status (AWS's INTEGRATION_FAILURE shows 504 but answers 500).
+STATUS_NOT_GIVEN = "_statusNotGiven"
+
 #: The body template of every built-in gateway response.
 DEFAULT_TEMPLATES: dict[str, str] = {
     "application/json": '{"message":$context.error.messageString}',

@@ -54,7 +54,7 @@ def test_create_api_key_without_name_or_value(gw):
 
 @pytest.mark.parametrize("value, message", [
     ("a" * 19, "API Key value should be at least 20 characters"),
-    ("a" * 129, "API Key value should be at most 128 characters"),
+    ("a" * 129, "API Key value exceeds maximum size of 128 characters"),
 ])
 def test_create_api_key_value_length(gw, value, message):
     c = gw.client()

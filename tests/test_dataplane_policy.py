@@ -194,10 +194,20 @@ def test_private_api_policy_decides_which_endpoints(gw):
     expect_denied(other, denied(api, "/items", explicit=True))
 
 
-def test_private_api_without_a_policy_admits_nobody(gw):
+def test_private_api_without_a_policy_is_not_deployed(gw):
+    from botocore.exceptions import ClientError
+
+    from tests.helpers import error_of
+
     c = gw.client()
-    api = guarded(gw, c, None, endpoint="PRIVATE")
-    expect_denied(api.get(headers={"x-mockgw-vpce-id": VPCE}), denied(api, "/items"))
+    api = Api(gw, c, endpointConfiguration={"types": ["PRIVATE"]})
+    api.mock("/items", "GET")
+    with pytest.raises(ClientError) as exc:
+        api.deploy()
+    assert error_of(exc) == ("BadRequestException",
+                             "Private REST API doesn't have a resource policy attached to it",
+                             400)
+    assert c.get_deployments(restApiId=api.id)["items"] == []
 
 
 def test_source_vpc_condition(gw):

@@ -281,7 +281,7 @@ def test_context_variables_in_templates(gw):
     url = gw.invoke_url(api["id"], "dev", "/items/7")
     response = gw.http.get(url, headers={"User-Agent": "tester/1.0"}, timeout=10)
     assert response.status_code == 200
-    assert response.headers["X-Amzn-Trace-Id"].startswith("Root=1-")
+    assert "X-Amzn-Trace-Id" not in response.headers  # AWS sends none with MOCK answers
     host = urlsplit(url).hostname
     assert response.json() == {
         "requestId": response.headers["x-amzn-RequestId"],

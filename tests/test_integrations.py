@@ -78,7 +78,7 @@ def test_stage_variables_allowed_in_uri(method):
      "Invalid ARN specified in the request"),
     ({"type": "AWS", "integrationHttpMethod": "POST",
       "uri": "arn:aws:iam::0000000000:role/service-role/asdf"},
-     "Invalid ARN specified in the request"),
+     "AWS ARN for integration must contain path or action"),
     ({"type": "AWS", "integrationHttpMethod": "POST",
       "uri": "arn:aws:apigateway:us-east-1:kinesis:PutRecord"},
      "AWS ARN for integration must contain path or action"),

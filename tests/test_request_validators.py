@@ -146,6 +146,7 @@ def test_delete_refused_while_a_method_uses_it(gw):
         "ConflictException", "Cannot delete Request Validator 'body', is referenced in method: "
         "POST//", 409)
     c.update_method(restApiId=api["id"], resourceId=api["rootResourceId"], httpMethod="POST",
-                    patchOperations=[{"op": "remove", "path": "/requestValidatorId"}])
+                    patchOperations=[{"op": "replace", "path": "/requestValidatorId",
+                                      "value": ""}])
     c.delete_request_validator(restApiId=api["id"], requestValidatorId=validator_id)
     assert c.get_request_validators(restApiId=api["id"])["items"] == []

@@ -83,7 +83,7 @@ def test_path_parameters_without_or_with_an_unfitting_path(gw):
     assert "HTTP Method: GET, Resource Path: /pets/{petId}" in template["log"]
     other = c.test_invoke_method(restApiId=api_id, resourceId=pet, httpMethod="GET",
                                  pathWithQueryString="/random/test")
-    assert "Method request path: {petId=}" in other["log"]
+    assert "Method request path: {}" in other["log"]  # AWS lists no empty parameter
     assert '"petId": ""' in other["body"]
 
 

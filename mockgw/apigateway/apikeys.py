@@ -10,11 +10,12 @@ from mockgw.apigateway.common import check_tags, copy_out, paginate, rest_apis
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
-from mockgw.state.patch import PatchError, apply_patch, custom, scalar
+from mockgw.state.patch import PatchError, apply_patch, custom, scalar, unknown_for_op
 from mockgw.state.usageplans import APIKEYS, USAGE, USAGEPLANS
 
 VALUE_LENGTH = 40
 MIN_VALUE, MAX_VALUE = 20, 128
+MAX_NAME, MAX_DESCRIPTION = 1024, 125000
 _VALUE_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -44,8 +45,20 @@ def check_value(value: str, minimum: int = MIN_VALUE) -> str | None:
     if len(value) < minimum:
         return f"API Key value should be at least {minimum} characters"
     if len(value) > MAX_VALUE:
-        return f"API Key value should be at most {MAX_VALUE} characters"
+        return f"API Key value exceeds maximum size of {MAX_VALUE} characters"
     return None
+
+
+def check_fields(key: dict) -> None:
+    """AWS's limits on an API key's name, value and description (in AWS's order)."""
+    if len(key.get("name") or "") > MAX_NAME:
+        raise BadRequestException(
+            f"Invalid API Key name, can be at most {MAX_NAME} characters.")
+    problem = check_value(key["value"]) if key.get("value") else None
+    if problem:
+        raise BadRequestException(problem)
+    if len(key.get("description") or "") > MAX_DESCRIPTION:
+        raise BadRequestException("Invalid API Key description specified.")
 
 
 def key_with_value(call: Call, value: str) -> dict | None:
@@ -66,20 +79,17 @@ def new_key(call: Call, value: str | None) -> dict:
 
 @operation("CreateApiKey")
 def create_api_key(call: Call, params: dict[str, Any]) -> dict:
+    check_fields(params)
     value = params.get("value")
-    if value:
-        problem = check_value(value)
-        if problem:
-            raise BadRequestException(problem)
-        if key_with_value(call, value) is not None:
-            raise ConflictException("API Key already exists")
+    if value and key_with_value(call, value) is not None:
+        raise ConflictException("API Key already exists")
     tags = params.get("tags") or {}
     check_tags(tags)
     stage_keys = [_stage_key(call, s.get("restApiId"), s.get("stageName"))
                   for s in params.get("stageKeys") or ()]
     key = new_key(call, value)
     for member in ("name", "description", "customerId"):
-        if params.get(member) is not None:
+        if params.get(member) is not None and (member != "name" or params[member]):
             key[member] = params[member]
     key["enabled"] = bool(params.get("enabled", False))
     key["stageKeys"] = list(dict.fromkeys(stage_keys))
@@ -96,6 +106,8 @@ def get_api_key(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("GetApiKeys")
 def get_api_keys(call: Call, params: dict[str, Any]) -> dict:
+    if (params.get("limit") or 0) < 0:
+        return {"items": []}  # AWS answers a negative limit with no keys
     prefix = params.get("nameQuery") or ""
     customer = params.get("customerId")
     show = bool(params.get("includeValues"))
@@ -110,7 +122,9 @@ def get_api_keys(call: Call, params: dict[str, Any]) -> dict:
 def update_api_key(call: Call, params: dict[str, Any]) -> dict:
     current = api_key(call, params["apiKey"])
     paths = _patch_paths(call)
-    updated = apply_patch(current, params.get("patchOperations"), paths)
+    updated = apply_patch(current, params.get("patchOperations"), paths,
+                          unknown_path=unknown_for_op)
+    check_fields(updated)
     updated["lastUpdatedDate"] = call.now()
     api_keys(call)[current["id"]] = updated
     return render(updated, value=False, tags=True)
@@ -156,10 +170,10 @@ def _patch_paths(call: Call) -> list:
         elif op == "remove" and entry in key["stageKeys"]:
             key["stageKeys"].remove(entry)
 
-    return [
-        scalar("/name"),
+    return [  # in the order AWS lists them
         scalar("/description"),
         scalar("/enabled", coerce=_lenient_boolean),
+        scalar("/name"),
         scalar("/customerId"),
         custom("/stages", stages, ops=("add", "remove"), value_required=False),
     ]

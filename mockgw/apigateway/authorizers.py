@@ -158,7 +158,8 @@ def check_authorizer(authorizer: dict) -> None:
 
 
 def _check_uri(uri: str | None) -> None:
-    if uri is None or not _LAMBDA_URI.match(uri):
+    """AWS's check of a Lambda authorizer's URI (whitespace around it is accepted)."""
+    if uri is None or not _LAMBDA_URI.match(uri.strip()):
         raise BadRequestException(
             f"Invalid Authorizer URI: {uri if uri is not None else 'null'}. Authorizer URI "
             "should be a valid API Gateway ARN that represents a Lambda function invocation.")

@@ -113,6 +113,11 @@ def _check_deployable(record: dict) -> None:
         raise BadRequestException("The REST API doesn't contain any methods")
     if any("methodIntegration" not in m for m in methods):
         raise BadRequestException("No integration defined for method")
+    api = record["api"]
+    if "PRIVATE" in api.get("endpointConfiguration", {}).get("types", ()) and \
+            not api.get("policy"):
+        raise BadRequestException("Private REST API doesn't have a resource policy attached "
+                                  "to it")
 
 
 def _point_stage(call: Call, record: dict, name: str, deployment_id: str,

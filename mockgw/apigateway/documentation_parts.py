@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from mockgw import jsonsafe
 from mockgw.apigateway.common import copy_out, paginate, rest_api, rest_apis
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
@@ -187,8 +188,8 @@ def complete_location(location: dict) -> dict:
 def check_properties(properties: str) -> str:
     """Properties are kept as the JSON text sent; it must be JSON."""
     try:
-        json.loads(properties)
-    except ValueError:
+        jsonsafe.loads(properties, deep=False)
+    except ValueError:  # TooDeep included
         raise BadRequestException("Documentation part properties must be valid JSON") \
             from None
     return properties

@@ -3,9 +3,9 @@ migrating between endpoint types), delete."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.apigateway.arns import parse_arn
 from mockgw.apigateway.common import check_tags, copy_out, paginate
 from mockgw.apigateway.domains import (
@@ -171,7 +171,7 @@ def _require_certificate(domain: dict, member: str, endpoint: str, region: str,
 
 def _check_policy(policy: str) -> str:
     try:
-        doc = json.loads(policy)
+        doc = jsonsafe.loads(policy, deep=False)
     except ValueError:
         doc = None
     if not isinstance(doc, dict):

@@ -13,7 +13,13 @@ from typing import Any
 from mockgw.apigateway.common import copy_out, paginate, rest_api
 from mockgw.apigateway.registry import operation
 from mockgw.errors import NotFoundException
-from mockgw.gateway_responses import DEFAULT_STATUS, DEFAULT_TEMPLATES, RESPONSE_TYPES, effective
+from mockgw.gateway_responses import (
+    DEFAULT_STATUS,
+    DEFAULT_TEMPLATES,
+    RESPONSE_TYPES,
+    STATUS_NOT_GIVEN,
+    effective,
+)
 from mockgw.operations import Call
 from mockgw.state.patch import PatchError, PatchPath, apply_patch, custom
 
@@ -30,6 +36,10 @@ def put_gateway_response(call: Call, params: dict[str, Any]) -> dict:
     status = params.get("statusCode") or DEFAULT_STATUS[kind]
     if status is not None:
         response["statusCode"] = status
+    if not params.get("statusCode"):
+        # AWS shows the type's default status but answers with the error's own
+        # (INTEGRATION_FAILURE shows 504 and answers 500); a private key remembers it
+        response[STATUS_NOT_GIVEN] = True
     record["gatewayResponses"][kind] = response
     return copy_out(response)
 
@@ -72,6 +82,7 @@ def _set_status(response: dict, op: str, labels: dict[str, str], value: Any) -> 
     if not _STATUS.match(value):
         raise PatchError(f"Invalid status code specified: {value}. Must match [1-5]\\d\\d")
     response["statusCode"] = value
+    response.pop(STATUS_NOT_GIVEN, None)
 
 
 def _map_entry(key: str, missing: str) -> PatchPath:

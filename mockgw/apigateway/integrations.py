@@ -16,6 +16,8 @@ MIN_TIMEOUT, MAX_TIMEOUT = 50, 29000
 PASSTHROUGH_BEHAVIORS = ("WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER")
 _HTTP_URI = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 _AWS_URI = re.compile(r"^arn:aws[a-zA-Z-]*:apigateway:[^:]*:([^:]+):(.*)$")
+#: Any ARN (``arn:partition:service:region:account:resource``), e.g. a bare Lambda ARN.
+_ANY_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:[^:]+:[^:]*:[^:]*:.+$")
 _REQUEST_TARGET = re.compile(r"^integration\.request\.(path|querystring|header|"
                              r"multivaluequerystring|multivalueheader)\.[^\s]+$")
 _RESPONSE_TARGET = re.compile(r"^method\.response\.header\.[^\s]+$")
@@ -62,9 +64,9 @@ def delete_integration(call: Call, params: dict[str, Any]) -> dict:
 def put_integration_response(call: Call, params: dict[str, Any]) -> dict:
     _, method = api_method(call, params["restApiId"], params["resourceId"], params["httpMethod"])
     integration = _integration(method)
-    response = {"statusCode": params["statusCode"],
-                "selectionPattern": params.get("selectionPattern", "")}
-    for key in ("responseParameters", "responseTemplates", "contentHandling"):
+    response = {"statusCode": params["statusCode"]}
+    for key in ("selectionPattern", "responseParameters", "responseTemplates",
+                "contentHandling"):
         if params.get(key) is not None:
             response[key] = params[key]
     if "responseTemplates" in response:
@@ -151,6 +153,8 @@ def check_integration(integration: dict) -> None:
         raise BadRequestException("Invalid HTTP endpoint specified for URI")
     if kind in ("AWS", "AWS_PROXY"):
         found = _AWS_URI.match(uri or "")
+        if found is None and _ANY_ARN.match(uri or ""):  # an ARN, but not of an action
+            raise BadRequestException("AWS ARN for integration must contain path or action")
         if found is None:
             raise BadRequestException("Invalid ARN specified in the request")
         service, rest = found.groups()

@@ -28,7 +28,8 @@ def put_method(call: Call, params: dict[str, Any]) -> dict:
                                   + ",".join(HTTP_METHODS))
     if http_method in res.get("resourceMethods", {}):
         raise ConflictException("Method already exists for this resource")
-    method = {"httpMethod": http_method, "authorizationType": params["authorizationType"],
+    method = {"httpMethod": http_method,
+              "authorizationType": params["authorizationType"].upper(),  # AWS takes any case
               "apiKeyRequired": params.get("apiKeyRequired", False)}
     for key in ("authorizerId", "operationName", "requestValidatorId", "requestParameters",
                 "requestModels", "authorizationScopes"):
@@ -179,6 +180,14 @@ def _flag(value: Any, path: str) -> bool:
     return str(value).lower() == "true"
 
 
+def _set_validator(method: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    """``replace /requestValidatorId`` (AWS's only op there); an empty value removes it."""
+    if value:
+        method["requestValidatorId"] = value
+    else:
+        method.pop("requestValidatorId", None)
+
+
 def _existing_entry(section: str, missing: str):
     """A map entry patch that must exist for replace/remove (method responses)."""
     entry = map_entry(f"/{section}/{{key}}", coerce=_flag if section ==
@@ -196,9 +205,9 @@ def _existing_entry(section: str, missing: str):
 _METHOD_PATHS = [
     scalar("/operationName"),
     scalar("/apiKeyRequired", coerce=_flag),
-    scalar("/authorizationType"),
+    scalar("/authorizationType", coerce=lambda v, p: str(v).upper()),
     scalar("/authorizerId"),
-    scalar("/requestValidatorId", removable=True),
+    custom("/requestValidatorId", _set_validator, value_required=False),
     map_entry("/requestParameters/{key}", coerce=_flag),
     map_entry("/requestModels/{key}"),
     set_member("/authorizationScopes/{value}", ops=("add", "remove")),

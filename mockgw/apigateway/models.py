@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator, SchemaError
 
-from mockgw import model_schemas
+from mockgw import jsonsafe, model_schemas
 from mockgw.apigateway.common import copy_out, methods_of, paginate, rest_api, rest_apis
 from mockgw.apigateway.model_templates import mapping_template
 from mockgw.apigateway.registry import operation
@@ -118,18 +118,19 @@ def check_schema(text: str | None, record: dict) -> None:
         raise BadRequestException(_NO_SCHEMA)
     errors = []
     try:
-        schema = json.loads(text)
+        schema = jsonsafe.loads(text, deep=False)
         Draft4Validator.check_schema(schema)  # draft 4's meta-schema wants an object
-    except (ValueError, SchemaError):
+        nodes = list(model_schemas.subschemas(schema))
+        refs = list(model_schemas.references(schema))
+    except (ValueError, SchemaError, RecursionError):  # nested deeper than anyone can walk
         errors.append("Invalid model schema specified")
     else:
-        used = [k for node in model_schemas.subschemas(schema) for k in _UNSUPPORTED
-                if k in node]
+        used = [k for node in nodes for k in _UNSUPPORTED if k in node]
         if used:
             keywords = ",".join(json.dumps(k) for k in dict.fromkeys(used))
             errors.append(f"Invalid model schema specified. Unsupported keyword(s): [{keywords}]")
         api_id = record["api"]["id"]
-        for ref in model_schemas.references(schema):
+        for ref in refs:
             if ref.startswith("#"):  # a pointer into the schema itself
                 continue
             match = model_schemas.CANONICAL_REF.match(ref)

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.apigateway.common import (
     SECTIONS,
     check_tags,
@@ -29,10 +30,12 @@ from mockgw.state.patch import (
     set_member,
 )
 from mockgw.state.tree import copy_tree
+from mockgw.state.usageplans import USAGEPLANS
 
 CUSTOM_ID_TAG = "_custom_id_"
 MAX_COMPRESSION = 10485760
 _CUSTOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
 
 #: The models API Gateway creates in every new REST API.
 DEFAULT_MODELS = {
@@ -91,12 +94,12 @@ def create_rest_api(call: Call, params: dict[str, Any]) -> dict:
     api["rootResourceId"] = root["id"]
     record["api"] = api
     rest_apis(call)[api_id] = record
-    return copy_out(api)
+    return render(api)
 
 
 @operation("GetRestApi")
 def get_rest_api(call: Call, params: dict[str, Any]) -> dict:
-    return copy_out(rest_api(call, params["restApiId"])["api"])
+    return render(rest_api(call, params["restApiId"])["api"])
 
 
 @operation("GetRestApis")
@@ -117,17 +120,27 @@ def update_rest_api(call: Call, params: dict[str, Any]) -> dict:
     if not api.get("binaryMediaTypes"):
         api.pop("binaryMediaTypes", None)
     record["api"] = api
-    return {"tags": {}, **copy_out(api)}
+    return render(api)
 
 
 @operation("DeleteRestApi")
 def delete_rest_api(call: Call, params: dict[str, Any]) -> dict:
-    rest_api(call, params["restApiId"])
-    del rest_apis(call)[params["restApiId"]]
+    api_id = params["restApiId"]
+    rest_api(call, api_id)
+    del rest_apis(call)[api_id]
+    for record in call.store.table(USAGEPLANS).values():  # AWS detaches the API's stages
+        plan = record["plan"]
+        plan["apiStages"] = [s for s in plan["apiStages"] if s["apiId"] != api_id]
     return {}
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+def render(api: dict) -> dict:
+    """A RestApi as CreateRestApi, GetRestApi and UpdateRestApi answer it: ``tags`` even
+    when there are none (GetRestApis leaves them out)."""
+    return {"tags": {}, **copy_out(api)}
+
 
 def new_api_id(call: Call, custom_id: str | None) -> str:
     apis = rest_apis(call)
@@ -186,15 +199,20 @@ def endpoint_configuration(config: dict | None) -> dict:
         raise BadRequestException("Cannot create an api with multiple Endpoint Types.")
     default_ip = "dualstack" if types[0] == "PRIVATE" else "ipv4"
     out = {"types": list(types), "ipAddressType": config.get("ipAddressType", default_ip)}
-    _check_private_ip_type(out)
     if config.get("vpcEndpointIds"):
         out["vpcEndpointIds"] = list(config["vpcEndpointIds"])
+    _check_private_ip_type(out)
     return out
 
 
 def _check_private_ip_type(config: dict) -> None:
-    if "PRIVATE" in config.get("types", ()) and config.get("ipAddressType") != "dualstack":
+    """AWS's rules for PRIVATE endpoints: dualstack only, and the only type with VPC
+    endpoints."""
+    private = "PRIVATE" in config.get("types", ())
+    if private and config.get("ipAddressType") != "dualstack":
         raise BadRequestException("Only dualstack ipAddressType is supported for Private APIs.")
+    if config.get("vpcEndpointIds") and not private:
+        raise BadRequestException("VPCEndpoints can only be specified with PRIVATE apis.")
 
 
 def check_api_key_source(value: str) -> None:
@@ -211,7 +229,7 @@ def check_compression(value: int | None) -> None:
 
 def check_policy(policy: str) -> str:
     try:
-        doc = json.loads(policy)
+        doc = jsonsafe.loads(policy, deep=False)
     except ValueError:
         raise BadRequestException(
             "Invalid policy document. Please check the policy syntax and ensure that "
@@ -224,6 +242,8 @@ def check_policy(policy: str) -> str:
 
 
 def _replace_endpoint_type(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    """``replace /endpointConfiguration/types/{type}``: the path names the type to change
+    (or its index); an API has one type, so a type it does not have names that one too."""
     config = api.setdefault("endpointConfiguration", {"types": ["EDGE"]})
     types = config.setdefault("types", ["EDGE"])
     current = labels["type"]
@@ -231,15 +251,34 @@ def _replace_endpoint_type(api: dict, op: str, labels: dict[str, str], value: An
         index = int(current)
     elif current in types:
         index = types.index(current)
+    elif current in ENDPOINT_TYPES and len(types) == 1:
+        index = 0
     else:
         raise PatchError(f"Invalid patch path /endpointConfiguration/types/{current}")
-    if value not in ("EDGE", "REGIONAL", "PRIVATE"):
+    if value not in ENDPOINT_TYPES:
         raise PatchError("Invalid EndpointTypes specified. Valid options are REGIONAL,EDGE,PRIVATE")
     types[index] = value
     if value == "PRIVATE":
         config["ipAddressType"] = "dualstack"
-    else:
-        config.pop("vpcEndpointIds", None)
+
+
+def _vpc_endpoint_ids(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
+    """``add``/``remove /endpointConfiguration/vpcEndpointIds`` with the id as the value (or
+    as the last path segment)."""
+    member = labels.get("value") or value
+    if not member:
+        raise PatchError("Invalid null or empty value in patch operation for path "
+                         "'/endpointConfiguration/vpcEndpointIds'")
+    config = api.setdefault("endpointConfiguration", {"types": ["EDGE"]})
+    ids = config.setdefault("vpcEndpointIds", [])
+    for one in str(member).split(","):
+        one = one.strip()
+        if op == "add" and one and one not in ids:
+            ids.append(one)
+        elif op == "remove" and one in ids:
+            ids.remove(one)
+    if not ids:
+        del config["vpcEndpointIds"]
 
 
 def _set_ip_address_type(api: dict, op: str, labels: dict[str, str], value: Any) -> None:
@@ -277,5 +316,8 @@ _PATCH_PATHS = [
     set_member("/binaryMediaTypes/{value}"),
     custom("/endpointConfiguration/types/{type}", _replace_endpoint_type),
     custom("/endpointConfiguration/ipAddressType", _set_ip_address_type),
-    set_member("/endpointConfiguration/vpcEndpointIds/{value}", ops=("add", "remove")),
+    custom("/endpointConfiguration/vpcEndpointIds", _vpc_endpoint_ids, ops=("add", "remove"),
+           value_required=False),
+    custom("/endpointConfiguration/vpcEndpointIds/{value}", _vpc_endpoint_ids,
+           ops=("add", "remove"), value_required=False),
 ]

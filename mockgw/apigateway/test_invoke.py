@@ -48,7 +48,8 @@ def test_invoke_method(call: Call, params: dict[str, Any]) -> dict:
         resource = (record or {}).get("resources", {}).get(params["resourceId"])
         if record is None or resource is None:
             raise NotFoundException("Invalid Resource identifier specified")
-        if params["httpMethod"] not in (resource.get("resourceMethods") or {}):
+        methods = resource.get("resourceMethods") or {}
+        if params["httpMethod"] not in methods and "ANY" not in methods:
             raise NotFoundException("Invalid Method identifier specified")
         snapshot = take_snapshot(record)
     inv = _invocation(call, params, snapshot)
@@ -62,8 +63,6 @@ def test_invoke_method(call: Call, params: dict[str, Any]) -> dict:
             continue
         if failed and name.lower() == "content-type":
             continue  # AWS shows only x-amzn-ErrorType (and mapped headers) for errors
-        if inv.integration.get("type") == "MOCK" and name.lower() == "x-amzn-trace-id":
-            continue
         headers.setdefault(name, []).append(value)
     return {
         "status": response.status,
@@ -107,7 +106,8 @@ def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocatio
     if params.get("clientCertificateId"):
         inv.stage["clientCertificateId"] = params["clientCertificateId"]
     inv.stage_variables = dict(inv.stage["variables"])
-    inv.resource, inv.method = resource, resource["resourceMethods"][method]
+    methods = resource["resourceMethods"]
+    inv.resource, inv.method = resource, methods.get(method) or methods["ANY"]  # ANY: as AWS
     inv.path_params = _path_parameters(resource, path)
     context = build_context(inv)
     context["path"] = path

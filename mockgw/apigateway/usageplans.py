@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.apigateway.common import check_tags, copy_out, paginate, rest_apis
 from mockgw.apigateway.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
@@ -221,7 +221,7 @@ def _patch_paths(call: Call, plan_id: str) -> list:
             entry.pop("throttle", None)
             return
         try:
-            given = json.loads(value)
+            given = jsonsafe.loads(value)
             if not isinstance(given, dict) or not all(isinstance(v, dict)
                                                       for v in given.values()):
                 raise ValueError(value)

@@ -16,11 +16,11 @@ malformed answer.
 from __future__ import annotations
 
 import enum
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.runtime.permissions import arn_like
 
 INVOKE = "execute-api:Invoke"
@@ -50,7 +50,7 @@ class LambdaAnswer:
 def parse_answer(payload: bytes) -> LambdaAnswer:
     """The answer in a function's output, or :class:`MalformedAnswer`."""
     try:
-        doc = json.loads(payload or b"null")
+        doc = jsonsafe.loads(payload or b"null")
     except ValueError:
         raise MalformedAnswer("the answer is not JSON") from None
     if not isinstance(doc, dict):

@@ -189,7 +189,8 @@ def _identity_value(inv: Invocation, source: str) -> str | None:
 def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> Grant:
     """Invoke a Lambda authorizer and read its answer."""
     assert inv.store is not None
-    uri = substitute_stage_variables(authorizer.get("authorizerUri") or "", inv.stage_variables)
+    uri = substitute_stage_variables((authorizer.get("authorizerUri") or "").strip(),
+                                     inv.stage_variables)
     target = function_of(uri, inv.store.account)
     if target is None:
         raise _configuration_error(f"Invalid Lambda function ARN in {uri}")

@@ -2,7 +2,8 @@
 conversion tables ("Content type conversions in API Gateway") say.
 
 A payload is *binary* when its media type matches one of the API's ``binaryMediaTypes``
-(``type/subtype``, either part may be ``*``); any other payload is *text*, which API Gateway
+(``type/subtype``; ``type/*`` and ``*/*`` are wildcards, ``*/subtype`` matches nothing, as
+on AWS); any other payload is *text*, which API Gateway
 handles as a UTF-8 string (bytes that are not UTF-8 are replaced).  On the way back, the
 client's first ``Accept`` media type decides which form the client wants when the
 integration response sets no ``contentHandling``.
@@ -32,8 +33,12 @@ def is_binary(inv: Invocation, content_type: str | None) -> bool:
         return False
     kind, _, sub = media.partition("/")
     for entry in (inv.snapshot or {}).get("api", {}).get("binaryMediaTypes") or ():
-        want_kind, _, want_sub = entry.lower().partition("/")
-        if want_kind in ("*", kind) and want_sub in ("*", sub):
+        want_kind, _, want_sub = entry.split(";")[0].strip().lower().partition("/")
+        if want_kind == "*":  # only */* is a wildcard type: */test matches nothing
+            if want_sub == "*":
+                return True
+            continue
+        if want_kind == kind and want_sub in ("*", sub):
             return True
     return False
 

@@ -39,7 +39,8 @@ def log_method_request(inv: Invocation) -> None:
     request = inv.request
     inv.trace(f"Starting execution for request: {inv.request_id}")
     inv.trace(f"HTTP Method: {request.method}, Resource Path: {inv.path}")
-    inv.trace(f"Method request path: {java_map(inv.path_params)}")
+    given = {name: value for name, value in inv.path_params.items() if value}
+    inv.trace(f"Method request path: {java_map(given)}")
     query = {name: values[-1] for name, values in request.query.items() if values}
     inv.trace(f"Method request query string: {java_map(query)}")
     inv.trace(f"Method request headers: {java_map(request.header_items)}")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.headers import method_request_headers
 from mockgw.vtl import (
     INTEGRATION_RESPONSE,
     METHOD_REQUEST,
@@ -44,7 +45,8 @@ def method_request_source(inv: Invocation) -> Resolver:
     """Resolves ``method.request.*``, ``context.*``, ``stageVariables.*`` and statics."""
     source = ParameterSource(prefix=METHOD_REQUEST, path=inv.path_params,
                              querystring=inv.request.query,
-                             headers=_multi(inv.request.header_items), body=inv.request.body)
+                             headers=_multi(method_request_headers(inv.request.header_items)),
+                             body=inv.request.body)
 
     def resolve(expression: str) -> str | list[str] | None:
         try:

@@ -90,6 +90,9 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         if error.log:
             inv.trace(error.log)
         inv.response = gateway_error_response(inv, error)
+    except RecursionError:  # a payload nested deeper than a step can walk: a bad body
+        log.warning("data-plane request %s: payload nested too deeply", inv.request_id)
+        inv.response = gateway_error_response(inv, GatewayError("BAD_REQUEST_BODY"))
     except Exception:  # a bug of ours: answer as AWS's internal error, never a traceback
         log.exception("data-plane request %s failed", inv.request_id)
         inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))

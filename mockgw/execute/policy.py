@@ -32,12 +32,12 @@ an endpoint with private DNS).  ``x-mockgw-vpc-id`` gives the endpoint's VPC
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.routing import RESTAPIS
@@ -92,7 +92,7 @@ def parse_policy(text: str | None) -> dict | None:
         return None
     for candidate in (text, text.replace('\\"', '"')):
         try:
-            doc = json.loads(candidate)
+            doc = jsonsafe.loads(candidate)
         except ValueError:
             continue
         if isinstance(doc, dict):

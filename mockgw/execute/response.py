@@ -10,6 +10,7 @@ from mockgw.execute.binary import response_payload
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_completed, log_method_response
+from mockgw.execute.headers import integration_response_headers, sendable
 from mockgw.execute.mapping import (
     apply_mappings,
     integration_response_source,
@@ -17,14 +18,9 @@ from mockgw.execute.mapping import (
 )
 from mockgw.execute.templates import render_gateway_template, render_response_template
 from mockgw.execute.variables import build_context, trace_id
-from mockgw.gateway_responses import RESPONSE_TYPES, family
+from mockgw.gateway_responses import RESPONSE_TYPES, STATUS_NOT_GIVEN, family
 from mockgw.protocol.wire import WireResponse
 
-_PROXY_REMAPPED = ("connection", "content-length", "date", "server", "x-amzn-requestid")
-_NON_PROXY_REMAPPED = (*_PROXY_REMAPPED, "authorization", "content-md5", "expect", "host",
-                       "max-forwards", "proxy-authenticate", "trailer", "upgrade",
-                       "user-agent", "www-authenticate")
-_HTTP_PROXY_DROPPED = ("transfer-encoding", "content-encoding", "via")
 #: Errors AWS answers with its spaced JSON (``{"message": "..."}``) when not customised.
 _SPACED = {"INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT", "API_CONFIGURATION_ERROR"}
 _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
@@ -34,16 +30,8 @@ def proxy_response(inv: Invocation) -> None:
     """Proxy integrations: the backend's status, headers (remapped as AWS does) and body."""
     result = inv.integration_result
     assert result is not None
-    kind = inv.integration.get("type")
-    dropped = _HTTP_PROXY_DROPPED if kind == "HTTP_PROXY" else ("transfer-encoding",)
-    headers = []
-    for name, value in result.headers:
-        lower = name.lower()
-        if lower in dropped:
-            continue
-        if lower in _PROXY_REMAPPED:
-            name = f"x-amzn-Remapped-{name}"
-        headers.append((name, value))
+    kind = inv.integration.get("type", "")
+    headers = integration_response_headers(kind, result.headers)
     body = result.body
     if kind == "HTTP_PROXY":  # Lambda proxy responses say themselves whether they are base64
         body = response_payload(inv, body, result.header("content-type"), None)
@@ -82,7 +70,8 @@ def mapped_response(inv: Invocation) -> None:
     headers.update(override.get("header") or {})
     if not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = content_type or "application/json"
-    inv.response = WireResponse(status, list(headers.items()), body)
+    inv.response = WireResponse(status, integration_response_headers(
+        inv.integration.get("type", ""), headers.items()), body)
 
 
 def select_integration_response(integration: dict, result: IntegrationResult) -> dict | None:
@@ -141,7 +130,8 @@ def gateway_error_response(inv: Invocation, error: GatewayError) -> WireResponse
     if custom is None:
         body = _builtin_body(error)
     else:
-        status = int(custom.get("statusCode") or status)
+        if not custom.get(STATUS_NOT_GIVEN):
+            status = int(custom.get("statusCode") or status)
         templates = custom.get("responseTemplates") or {}
         _, template = choose_template(templates, inv.request.headers.get("accept"))
         body = render_gateway_template(inv, template if template is not None
@@ -176,12 +166,15 @@ def _custom_gateway_response(inv: Invocation, error: GatewayError) -> dict[str, 
 def finish(inv: Invocation) -> None:
     """AWS's headers on every data-plane answer: ``x-amzn-RequestId`` and
     ``x-amz-apigw-id`` always, ``X-Amzn-Trace-Id`` on answers that are not gateway errors
-    (unless a proxied backend sent its own); then the end of the execution log."""
+    nor MOCK answers (unless a proxied backend sent its own); then the end of the execution
+    log.  Headers no HTTP server may send are renamed first (:func:`headers.sendable`)."""
     response = inv.response
     assert response is not None
+    response.headers = sendable(response.headers)
     failed = bool(inv.context.get("error", {}).get("responseType"))
     if not failed:
-        if response.header("x-amzn-trace-id") is None:
+        mock = ((inv.method or {}).get("methodIntegration") or {}).get("type") == "MOCK"
+        if response.header("x-amzn-trace-id") is None and not mock:
             response.headers.append(("X-Amzn-Trace-Id",
                                      inv.context.get("xrayTraceId") or trace_id(inv)))
         log_method_response(inv, response.headers)

@@ -8,6 +8,7 @@ for matching; segments stay percent-encoded, as API Gateway passes them on.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,37 +47,48 @@ class ResourceTree:
             else:
                 node.resource = res
 
-    def match(self, raw_path: str) -> tuple[dict, dict[str, str]] | None:
-        """The resource for a raw path and its path parameters (values as sent)."""
+    def match(self, raw_path: str,
+              method: str | None = None) -> tuple[dict, dict[str, str]] | None:
+        """The resource for a raw path and its path parameters (values as sent).
+
+        With ``method``, the most specific resource that has that method (or ``ANY``):
+        a resource without it gives way to a less specific one that has it, such as a
+        sibling ``{proxy+}``, as on AWS.  Empty segments (``//``) are skipped for matching
+        but kept in what a greedy ``{proxy+}`` takes.
+        """
         path = raw_path[1:] if raw_path.startswith("/") else raw_path
         if path.endswith("/"):
             path = path[:-1]
         segments = path.split("/") if path else []
-        return _walk(self.root, segments, 0, {})
+        first = None
+        for found in _walk(self.root, segments, 0, {}):
+            methods = found[0].get("resourceMethods") or {}
+            if method is None or method in methods or "ANY" in methods:
+                return found
+            first = first or found
+        return first
 
 
 def _walk(node: _Node, segs: list[str], i: int,
-          params: dict[str, str]) -> tuple[dict, dict[str, str]] | None:
+          params: dict[str, str]) -> Iterator[tuple[dict, dict[str, str]]]:
+    """Every resource ``segs[i:]`` can reach from ``node``, most specific first (recursion
+    as deep as the resource tree, whatever the path)."""
+    while i < len(segs) and not segs[i]:  # an empty segment (a doubled slash) matches nothing
+        i += 1
     if i == len(segs):
         if node.resource is not None:
-            return node.resource, params
-        return None
+            yield node.resource, params
+        return
     seg = segs[i]
-    if seg:
-        child = node.literals.get(seg)
-        if child is not None:
-            found = _walk(child, segs, i + 1, params)
-            if found is not None:
-                return found
-        if node.param is not None:
-            name, child = node.param
-            found = _walk(child, segs, i + 1, {**params, name: seg})
-            if found is not None:
-                return found
+    child = node.literals.get(seg)
+    if child is not None:
+        yield from _walk(child, segs, i + 1, params)
+    if node.param is not None:
+        name, child = node.param
+        yield from _walk(child, segs, i + 1, {**params, name: seg})
     if node.greedy is not None:
         name, res = node.greedy
-        return res, {**params, name: "/".join(segs[i:])}
-    return None
+        yield res, {**params, name: "/".join(segs[i:])}
 
 
 class TreeCache:
@@ -116,8 +128,8 @@ def select_stage(inv: Invocation) -> None:
     record = inv.store.tables[RESTAPIS][inv.api_id]
     stage_name = inv.target.stage
     path = inv.target.path
-    if stage_name is None:  # host form: /{stage}/{path}
-        rest = path[1:] if path.startswith("/") else path
+    if stage_name is None:  # host form: /{stage}/{path} (slashes before the stage ignored)
+        rest = path.lstrip("/")
         stage_name, _, remainder = rest.partition("/")
         path = "/" + remainder
         from urllib.parse import unquote
@@ -149,7 +161,7 @@ def match_resource(inv: Invocation) -> None:
     assert inv.snapshot is not None
     trees = inv.instance.service("execute.trees", TreeCache)
     tree = trees.tree(inv.api_id, inv.deployment_id, inv.snapshot)
-    found = tree.match(inv.path)
+    found = tree.match(inv.path, inv.request.method)
     if found is None:
         raise GatewayError("MISSING_AUTHENTICATION_TOKEN",
                            log=f"No resource matches path {inv.path}")

@@ -12,8 +12,10 @@ import json
 import re
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.headers import method_request_headers
 from mockgw.execute.variables import lookup
 from mockgw.vtl import VtlError, render_request, render_response
 
@@ -25,7 +27,7 @@ _SUBSTITUTION = re.compile(  # $name or ${name}: a closing brace only after an o
 def template_params(inv: Invocation) -> dict[str, dict[str, str]]:
     """``$input.params()``: path, querystring and header values (last of repeats)."""
     headers: dict[str, str] = {}
-    for name, value in inv.request.header_items:
+    for name, value in method_request_headers(inv.request.header_items):
         headers[name] = value
     return {"path": dict(inv.path_params),
             "querystring": {k: v[-1] for k, v in inv.request.query.items() if v},
@@ -43,7 +45,7 @@ def render_request_template(inv: Invocation, template: str, body: bytes) -> str:
                            log=f"Execution failed due to configuration error: Unable to "
                                f"transform request: {exc}") from None
     inv.context = {**rendered.context, "requestOverride": rendered.request_override}
-    return rendered.text
+    return jsonsafe.clean(rendered.text)  # a lone surrogate from the payload: no UTF-8
 
 
 def render_response_template(inv: Invocation, template: str, body: bytes) -> str:
@@ -60,7 +62,7 @@ def render_response_template(inv: Invocation, template: str, body: bytes) -> str
     if rendered.response_status is not None:
         override["status"] = rendered.response_status
     override.setdefault("header", {}).update(rendered.response_headers)
-    return rendered.text
+    return jsonsafe.clean(rendered.text)
 
 
 def render_gateway_template(inv: Invocation, template: str) -> str:
@@ -82,4 +84,4 @@ def render_gateway_template(inv: Invocation, template: str) -> str:
             return json.dumps(found, separators=(",", ":"))
         return str(found)
 
-    return _SUBSTITUTION.sub(value, template)
+    return jsonsafe.clean(_SUBSTITUTION.sub(value, template))

@@ -25,7 +25,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator, ValidationError
 
-from mockgw import model_schemas
+from mockgw import jsonsafe, model_schemas
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 
@@ -93,16 +93,19 @@ def request_model(inv: Invocation) -> str | None:
 def body_problems(inv: Invocation, model: str) -> list[str] | None:
     """What is wrong with the body for ``model`` (``None``: nothing)."""
     try:
-        document = json.loads(inv.request.body or b"{}")
-    except ValueError as error:
+        document = jsonsafe.loads(inv.request.body or b"{}")
+    except ValueError as error:  # TooDeep included
         return [f"Invalid JSON: {error}"]
     validator = inv.instance.service("execute.validators", ValidatorCache).get(inv, model)
     if validator is None:  # a model that is gone: AWS keeps deployed models; be lenient
         return None
     problems: dict[tuple, str] = {}  # one entry per failing keyword (jsonschema reports
-    for error in validator.iter_errors(document):  # each missing property on its own)
-        where = (tuple(error.absolute_path), tuple(error.absolute_schema_path))
-        problems.setdefault(where, describe(error, validator))
+    try:                                 # each missing property on its own)
+        for error in validator.iter_errors(document):
+            where = (tuple(error.absolute_path), tuple(error.absolute_schema_path))
+            problems.setdefault(where, describe(error, validator))
+    except RecursionError:  # a body nested deeper than the validator can walk
+        return ["Invalid JSON: nested too deeply to validate"]
     return list(problems.values()) or None
 
 

@@ -20,13 +20,13 @@ import base64
 import binascii
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from botocore.model import OperationModel, Shape
 
+from mockgw import jsonsafe
 from mockgw.errors import ServiceError
 from mockgw.protocol.models import service_model
 from mockgw.protocol.wire import WireRequest
@@ -194,8 +194,8 @@ def _parser(service: str, operation: str) -> Callable[[WireRequest, dict[str, st
 
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return jsonsafe.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:  # TooDeep is a ValueError
         raise _Invalid(f"Could not parse request body into json: {exc}") from None
 
 
@@ -228,11 +228,12 @@ def _read(value: Any, shape: Shape) -> Any:
     if kind == "map":
         if not isinstance(value, dict):
             raise _mismatch(value, shape)
-        return {k: (None if v is None else _read(v, shape.value)) for k, v in value.items()}
+        return {jsonsafe.clean(k): (None if v is None else _read(v, shape.value))
+                for k, v in value.items()}
     if kind == "string":
         if not isinstance(value, str):
             raise _mismatch(value, shape)
-        return value
+        return jsonsafe.clean(value)  # no lone surrogate ever reaches a handler
     if kind in ("integer", "long"):
         if isinstance(value, float) and value.is_integer():
             return int(value)
@@ -282,7 +283,7 @@ def _scalar(text: str, shape: Shape) -> Any:
 def _header(text: str, shape: Shape) -> Any:
     if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
         try:
-            return json.loads(base64.b64decode(text))
+            return jsonsafe.loads(base64.b64decode(text))
         except (ValueError, binascii.Error):
             raise _Invalid(f"Header value is not base64-encoded JSON: {text}") from None
     return _scalar(text, shape)

@@ -6,6 +6,8 @@ import base64
 import json
 from typing import Any
 
+from mockgw import jsonsafe
+
 _BYTES = "__bytes__"
 
 
@@ -15,8 +17,9 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    """The value :func:`dumps` wrote (bytes come back as bytes)."""
-    return json.loads(text, object_hook=_object_hook)
+    """The value :func:`dumps` wrote (bytes come back as bytes), with any lone surrogate
+    an older mockgw let in replaced (it could never be answered)."""
+    return jsonsafe.clean_tree(jsonsafe.loads(text, object_hook=_object_hook))
 
 
 def _default(value: Any) -> Any:

@@ -16,6 +16,7 @@ A lock file keeps two processes from using one directory.
 
 from __future__ import annotations
 
+import binascii
 import logging
 import os
 import sqlite3
@@ -68,28 +69,47 @@ class StateFile:
 
     def __init__(self, directory: str, *, snapshot_every: int = 1000) -> None:
         self.directory = os.path.abspath(directory)
+        self._lock_file: Any = None
         self.snapshot_every = snapshot_every
         try:
             os.makedirs(self.directory, exist_ok=True)
             self._lock_file = _exclusive_lock(os.path.join(self.directory, "state.lock"))
-            self._db = sqlite3.connect(os.path.join(self.directory, DATABASE),
-                                       isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(self.path, isolation_level=None,
+                                       check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
             found = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-        except (OSError, sqlite3.Error) as exc:
+            if found is None:
+                self._db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            elif found[0] != FORMAT:
+                raise StateDirError(f"state directory {self.directory} holds format "
+                                    f"{found[0]}; this mockgw reads format {FORMAT}")
+            self._last_seq = self._db.execute(  # AUTOINCREMENT: never below a snapshot's seq
+                "SELECT max(seq) FROM (SELECT seq FROM journal UNION ALL "
+                "SELECT seq FROM snapshots)").fetchone()[0] or 0
+        except StateDirError:
+            self._release()
+            raise
+        except sqlite3.OperationalError as exc:  # locked, unreadable, no room...
+            self._release()
             raise StateDirError(f"cannot use state directory {self.directory}: {exc}") from None
-        if found is None:
-            self._db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif found[0] != FORMAT:
-            raise StateDirError(f"state directory {self.directory} holds format {found[0]}; "
-                                f"this mockgw reads format {FORMAT}")
+        except sqlite3.DatabaseError as exc:  # not a database, truncated, a damaged page
+            self._release()
+            raise self.damaged(str(exc)) from None
+        except (OSError, sqlite3.Error) as exc:
+            self._release()
+            raise StateDirError(f"cannot use state directory {self.directory}: {exc}") from None
         self._lock = threading.Lock()
-        self._last_seq = self._db.execute(  # AUTOINCREMENT: never below a snapshot's seq
-            "SELECT max(seq) FROM (SELECT seq FROM journal UNION ALL SELECT seq FROM snapshots)"
-        ).fetchone()[0] or 0
         self._pending: dict[tuple[str, str], int] = {}  # journal rows since a store's snapshot
+
+    def _release(self) -> None:
+        """Let go of what a failed open took (the database, the directory's lock)."""
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
 
     # -- writing ---------------------------------------------------------------------------
     def append(self, store: RegionStore, service: str, operation: str, request_id: str,
@@ -161,24 +181,58 @@ class StateFile:
             self._pending.clear()
 
     # -- reading ---------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        return os.path.join(self.directory, DATABASE)
+
+    def damaged(self, why: str) -> StateDirError:
+        """The one-line refusal of a damaged state file: which file, why, what to do."""
+        return StateDirError(f"state file {self.path} is damaged ({why}); move the state "
+                             "directory away (or delete it) to start with empty state")
+
     def snapshots(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """``(account, region, tables)`` of every snapshotted store."""
-        with self._lock:
-            rows = self._db.execute("SELECT account, region, tables FROM snapshots").fetchall()
+        """``(account, region, tables)`` of every snapshotted store; a snapshot that cannot
+        be read raises :class:`StateDirError` (starting without it would lose state)."""
+        rows = self._read("SELECT account, region, tables FROM snapshots")
         for account, region, tables in rows:
-            yield account, region, codec.loads(tables)
+            try:
+                loaded = codec.loads(tables)
+            except (ValueError, TypeError, binascii.Error) as exc:
+                raise self.damaged(f"the snapshot of {account}/{region} is not valid JSON: "
+                                   f"{exc}") from None
+            if not isinstance(loaded, dict) or not all(
+                    isinstance(table, dict) for table in loaded.values()):
+                raise self.damaged(f"the snapshot of {account}/{region} holds no tables")
+            yield account, region, loaded
 
     def entries(self) -> Iterator[JournalEntry]:
-        """The journal rows newer than their store's snapshot, in the order they ran."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT j.seq, j.account, j.region, j.service, j.operation, j.request_id,"
-                " j.params, j.generated FROM journal j LEFT JOIN snapshots s"
-                " ON j.account = s.account AND j.region = s.region"
-                " WHERE s.seq IS NULL OR j.seq > s.seq ORDER BY j.seq").fetchall()
+        """The journal rows newer than their store's snapshot, in the order they ran; a row
+        that cannot be read is logged and skipped (one bad row never stops a start)."""
+        rows = self._read(
+            "SELECT j.seq, j.account, j.region, j.service, j.operation, j.request_id,"
+            " j.params, j.generated FROM journal j LEFT JOIN snapshots s"
+            " ON j.account = s.account AND j.region = s.region"
+            " WHERE s.seq IS NULL OR j.seq > s.seq ORDER BY j.seq")
         for seq, account, region, service, operation, request_id, params, generated in rows:
-            yield JournalEntry(seq, account, region, service, operation, request_id,
-                               codec.loads(params), codec.loads(generated))
+            try:
+                entry = JournalEntry(seq, account, region, service, operation, request_id,
+                                     codec.loads(params), codec.loads(generated))
+            except (ValueError, TypeError, binascii.Error) as exc:
+                log.warning("state: skipping journal row %s of %s (%s.%s): %s", seq, self.path,
+                            service, operation, exc)
+                continue
+            if not isinstance(entry.params, dict) or not isinstance(entry.generated, list):
+                log.warning("state: skipping journal row %s of %s (%s.%s): not a recorded "
+                            "call", seq, self.path, service, operation)
+                continue
+            yield entry
+
+    def _read(self, query: str) -> list[tuple]:
+        try:
+            with self._lock:
+                return self._db.execute(query).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(str(exc)) from None
 
     def close(self) -> None:
         with self._lock:

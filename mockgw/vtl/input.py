@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.vtl import jsonpath
-from mockgw.vtl.java import from_json, json_text
+from mockgw.vtl.java import EmptyPayload, from_json, json_text
 
 PARAMETER_TYPES = ("path", "querystring", "header")
 
@@ -41,7 +41,7 @@ class Input:
 
     def _find(self, path: Any) -> Any:
         if not self._parsed:
-            self._document = json.loads(self._text.strip() or "{}")
+            self._document = jsonsafe.loads(self._text.strip() or "{}")
             self._parsed = True
         return jsonpath.find(self._document, str(path))
 
@@ -51,10 +51,13 @@ class Input:
         return "" if value is jsonpath.MISSING else json_text(value)
 
     def path(self, path: Any = "$") -> Any:
-        """The match as a new template value (maps, lists, strings, numbers); ``""`` if none.
+        """The match as a new template value (maps, lists, strings, numbers, ``null`` for a
+        JSON null); ``""`` if none; :class:`EmptyPayload` when there is no payload at all.
 
         Each call gives its own copy, so changing one result never changes another.
         """
+        if not self._text.strip():
+            return EmptyPayload()
         value = self._find(path)
         return "" if value is jsonpath.MISSING else from_json(value)
 

@@ -46,6 +46,12 @@ class Entry:
         return f"{java_str(self.key)}={java_str(self.value)}"
 
 
+class EmptyPayload(dict):
+    """``$input.path(...)`` of an empty payload, as AWS's engine gives it: an empty object
+    (``.size()`` is 0) that prints as, and compares equal to, an empty string (never to
+    ``$null``, which only a JSON ``null`` equals)."""
+
+
 def from_json(value: Any) -> Any:
     """Turn a ``json.loads`` result into template values (arrays become :class:`JsonArray`)."""
     if isinstance(value, dict):
@@ -71,6 +77,8 @@ def java_str(value: Any) -> str:
         return java_double(value)
     if isinstance(value, JsonArray):
         return json_text(value)
+    if isinstance(value, EmptyPayload):
+        return ""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{java_str(k)}={java_str(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple | range):

@@ -11,11 +11,11 @@ is left unset.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.vtl import jsonpath
 from mockgw.vtl.input import body_text
 from mockgw.vtl.java import java_str, json_text
@@ -68,8 +68,8 @@ def body_value(body: bytes | str | None, path: str | None = None) -> str | None:
     document: Any = {}
     if text.startswith(_JSON_STARTS):
         try:
-            document = json.loads(text)
-        except ValueError as error:
+            document = jsonsafe.loads(text)
+        except ValueError as error:  # TooDeep included
             raise InvalidJsonBody(str(error)) from None
     if path is None:
         return text

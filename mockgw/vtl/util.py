@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
+from mockgw import jsonsafe
 from mockgw.vtl.java import from_json, java_str
 
 _SHORT_ESCAPES = {"\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f", "\r": "\\r",
@@ -39,7 +39,7 @@ class Util:
         return None if value is None else escape_javascript(java_str(value))
 
     def parseJson(self, value: Any) -> Any:  # noqa: N802 - AWS's name
-        return from_json(json.loads(java_str(value)))
+        return from_json(jsonsafe.loads(java_str(value)))
 
     def urlEncode(self, value: Any) -> str:  # noqa: N802 - AWS's name
         """``URLEncoder.encode(value, "UTF-8")``: spaces as ``+``; only ``.-*_`` kept."""

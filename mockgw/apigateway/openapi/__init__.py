@@ -15,6 +15,7 @@ from typing import Any
 from mockgw.apigateway.common import copy_out, rest_api, rest_apis
 from mockgw.apigateway.openapi import document, importer
 from mockgw.apigateway.openapi.exporter import export_document
+from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
 __all__ = ["export_document", "import_api", "import_document", "put_api"]
@@ -27,7 +28,7 @@ def import_api(call: Call, body: bytes, *, parameters: dict[str, str] | None = N
     options = importer.Options.of(parameters, mode="import",
                                   fail_on_warnings=fail_on_warnings)
     doc = document.parse(body, account=call.account, region=call.region)
-    record, warnings = importer.build(call, doc, options, None)
+    record, warnings = _build(call, doc, options, None)
     rest_apis(call)[record["api"]["id"]] = record
     return _output(record["api"], warnings)
 
@@ -37,10 +38,10 @@ def put_api(call: Call, api_id: str, body: bytes, *, mode: str = "merge",
             fail_on_warnings: bool = False) -> dict[str, Any]:
     """PutRestApi: merge an OpenAPI definition into REST API ``api_id``, or overwrite the
     API with it; the updated RestApi.  Raises AWS's errors and changes nothing then."""
+    doc = document.parse(body, account=call.account, region=call.region)  # before the id
     current = rest_api(call, api_id)
     options = importer.Options.of(parameters, mode=mode, fail_on_warnings=fail_on_warnings)
-    doc = document.parse(body, account=call.account, region=call.region)
-    record, warnings = importer.build(call, doc, options, current)
+    record, warnings = _build(call, doc, options, current)
     rest_apis(call)[api_id] = record
     return {"tags": {}, **_output(record["api"], warnings)}
 
@@ -62,6 +63,16 @@ def import_document(instance: Any, body: bytes, *, api_id: str | None = None,
         if api_id is None:
             return import_api(call, body, parameters=parameters)["id"]
         return put_api(call, api_id, body, mode=mode, parameters=parameters)["id"]
+
+
+def _build(call: Call, doc: document.Document, options: importer.Options,
+           current: dict | None) -> tuple[dict, list[str]]:
+    """:func:`importer.build`; a definition nested too deeply to walk is AWS's invalid
+    input, never a crash."""
+    try:
+        return importer.build(call, doc, options, current)
+    except RecursionError:
+        raise BadRequestException(document.INVALID) from None
 
 
 def _output(api: dict, warnings: list[str]) -> dict[str, Any]:

@@ -90,8 +90,9 @@ class Document:
                 if isinstance(self.resolve(scheme), dict)}
 
     def base_path(self) -> str:
-        """The path the definition puts before its paths: Swagger's ``basePath``, the
-        path of OpenAPI 3's first server URL (with its variables' defaults)."""
+        """The path the definition puts before its paths: Swagger's ``basePath``; in
+        OpenAPI 3, the first server's ``basePath`` variable (its default) when it has one,
+        else the path of its URL (with its variables' defaults)."""
         if self.is_swagger:
             value = self.root.get("basePath")
             return value if isinstance(value, str) else ""
@@ -99,8 +100,12 @@ class Document:
         if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
             return ""
         server = servers[0]
+        variables = mapping(server.get("variables"))
+        base = mapping(variables.get("basePath")).get("default")
+        if isinstance(base, str):
+            return base
         url = server.get("url") if isinstance(server.get("url"), str) else ""
-        for name, variable in mapping(server.get("variables")).items():
+        for name, variable in variables.items():
             default = mapping(variable).get("default")
             url = url.replace("{" + name + "}", str(default if default is not None else ""))
         return urlsplit(url).path if "://" in url else url
@@ -117,7 +122,7 @@ def parse(body: bytes, *, account: str, region: str, partition: str = "aws") -> 
     try:
         root = json.loads(text) if text.lstrip().startswith(("{", "[")) else \
             yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, yaml.YAMLError, RecursionError):  # nested too deeply to read too
         raise BadRequestException(UNPARSABLE) from None
     if not isinstance(root, dict):
         raise BadRequestException(INVALID)

@@ -34,7 +34,7 @@ from mockgw.apigateway.common import SECTIONS
 from mockgw.apigateway.openapi import apifields, schemas
 from mockgw.apigateway.openapi.document import Document, mapping
 from mockgw.errors import BadRequestException, ServiceError
-from mockgw.gateway_responses import DEFAULT_STATUS, DEFAULT_TEMPLATES
+from mockgw.gateway_responses import DEFAULT_STATUS, DEFAULT_TEMPLATES, STATUS_NOT_GIVEN
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
 
@@ -290,6 +290,8 @@ class _Builder:
             status = spec.get("statusCode", DEFAULT_STATUS[kind])
             if status is not None:
                 response["statusCode"] = str(status)
+            if spec.get("statusCode") is None:
+                response[STATUS_NOT_GIVEN] = True  # answers with the error's own status
             self.record["gatewayResponses"][kind] = response
 
     # -- resources and methods -------------------------------------------------------------
@@ -493,8 +495,6 @@ class _Builder:
                             where: str) -> dict[str, Any]:
         """The extension as PutIntegration's input."""
         params: dict[str, Any] = {"resourceId": resource["id"], "type": kind}
-        if self.options.mode == "overwrite" and resource["id"] in self.previous_ids.values():
-            params["cacheNamespace"] = self.call.new_id(6)  # AWS: a fresh namespace
         for key in ("uri", "credentials", "connectionId", "cacheNamespace", "tlsConfig"):
             if extension.get(key) is not None:
                 params[key] = extension[key]

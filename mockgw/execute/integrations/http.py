@@ -9,12 +9,11 @@ import requests
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_endpoint_request
+from mockgw.execute.headers import DROPPED_FROM_HTTP_REQUEST, method_request_headers
 from mockgw.execute.variables import trace_id
 from mockgw.instance import Instance
 from mockgw.lambda_url import local as function_urls
 
-_NEVER_FORWARDED = {"host", "expect", "proxy-authenticate", "te", "via", "content-length",
-                    "connection", "transfer-encoding"}
 _BODYLESS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -52,6 +51,14 @@ def call(inv: Invocation) -> IntegrationResult:
             requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
         raise GatewayError("INTEGRATION_FAILURE",
                            log=f"Execution failed due to configuration error: {exc}") from None
+    except requests.RequestException as exc:  # an answer that is no valid HTTP answer
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log=f"Execution failed due to an invalid response from the "
+                               f"endpoint: {exc}") from None
+    if not 100 <= response.status_code <= 599:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to an invalid response from the endpoint: "
+                               f"status {response.status_code}")
     raw = response.raw.headers if response.raw is not None else None
     items = list(raw.iteritems()) if raw is not None and hasattr(raw, "iteritems") \
         else list(response.headers.items())
@@ -76,9 +83,9 @@ def _headers(inv: Invocation, proxy: bool) -> dict[str, str]:
     request = inv.integration_request
     assert request is not None
     headers: dict[str, str] = {}
-    if proxy:
-        for name, value in inv.request.header_items:
-            if name.lower() not in _NEVER_FORWARDED:
+    if proxy:  # the client's headers, but those AWS never sends to an HTTP endpoint
+        for name, value in method_request_headers(inv.request.header_items):
+            if name.lower() not in DROPPED_FROM_HTTP_REQUEST:
                 headers[name] = value
     elif inv.request.method not in _BODYLESS and inv.request.headers.get("content-type"):
         headers["Content-Type"] = inv.request.headers["content-type"]
@@ -90,6 +97,4 @@ def _headers(inv: Invocation, proxy: bool) -> dict[str, str]:
             headers[name] = value
     headers["X-Amzn-Trace-Id"] = inv.context.get("xrayTraceId") or trace_id(inv)
     headers["X-Amzn-Apigateway-Api-Id"] = inv.api_id
-    if proxy:
-        headers["X-Forwarded-For"] = inv.context["identity"]["sourceIp"]
     return headers

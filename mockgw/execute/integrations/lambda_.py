@@ -10,18 +10,20 @@ import json
 import re
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.errors import ServiceError
 from mockgw.execute.binary import accepts_binary, is_binary
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.execute.headers import method_request_headers
 from mockgw.execute.variables import trace_id
 from mockgw.runtime import invoke, may_invoke
 
 _FUNCTION_URI = re.compile(
     r"^arn:aws[a-zA-Z-]*:apigateway:([^:]+):lambda:path/2015-03-31/functions/(.+)/invocations$")
 _FUNCTION_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:([^:]+):(\d{12}):function:(.+)$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _PROXY_KEYS = {"body", "statusCode", "headers", "isBase64Encoded", "multiValueHeaders"}
-_EVENT_DROPPED_HEADERS = {"content-length", "connection"}
 _CLOUDFRONT_CASED = {"authorization": "Authorization", "user-agent": "User-Agent"}
 
 
@@ -104,7 +106,7 @@ def _pool_factory(instance: Any) -> _Pool:
 
 def error_message(payload: bytes) -> str:
     try:
-        doc = json.loads(payload or b"null")
+        doc = jsonsafe.loads(payload or b"null")
     except ValueError:
         return ""
     message = doc.get("errorMessage") if isinstance(doc, dict) else None
@@ -157,12 +159,8 @@ def request_fields(inv: Invocation, *, empty: dict | None = None) -> dict[str, A
 
 
 def _event_headers(inv: Invocation) -> list[tuple[str, str]]:
-    items = []
-    for name, value in inv.request.header_items:
-        lower = name.lower()
-        if lower in _EVENT_DROPPED_HEADERS:
-            continue
-        items.append((_CLOUDFRONT_CASED.get(lower, name), value))
+    items = [(_CLOUDFRONT_CASED.get(name.lower(), name), value)
+             for name, value in method_request_headers(inv.request.header_items)]
     present = {k.lower() for k, _ in items}
     extra = [("X-Amzn-Trace-Id", inv.context.get("xrayTraceId") or trace_id(inv)),
              ("X-Forwarded-For", inv.context["identity"]["sourceIp"]),
@@ -199,8 +197,8 @@ def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
                                 f"Lambda proxy response ({why})")
 
     try:
-        doc = json.loads(payload or b"")
-    except ValueError:
+        doc = jsonsafe.loads(payload or b"")
+    except ValueError:  # TooDeep included
         raise malformed("not JSON") from None
     if not isinstance(doc, dict):
         raise malformed("not an object")
@@ -209,8 +207,10 @@ def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
         raise malformed(f"unexpected keys {sorted(unknown)}")
     try:
         status = int(doc.get("statusCode") or 200)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise malformed("statusCode is not a number") from None
+    if not 100 <= status <= 599:
+        raise malformed(f"statusCode {status} is no HTTP status")
     single = doc.get("headers") or {}
     multi = doc.get("multiValueHeaders") or {}
     if not isinstance(single, dict) or not all(
@@ -218,6 +218,8 @@ def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
         raise malformed("headers must map names to strings")
     if not isinstance(multi, dict) or not all(isinstance(v, list) for v in multi.values()):
         raise malformed("multiValueHeaders must map names to lists")
+    if not all(_HEADER_NAME.match(name) for name in (*single, *multi)):
+        raise malformed("a header name is no HTTP token")
     merged: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for name, values in multi.items():
