@@ -188,9 +188,18 @@ def authenticate_iam(inv: Invocation) -> None:
     assert inv.method is not None and inv.store is not None
     if inv.method.get("authorizationType") != "AWS_IAM":
         return
-    header = inv.request.headers.get("authorization")
-    if not header:
+    if not inv.request.headers.get("authorization"):
         raise GatewayError("MISSING_AUTHENTICATION_TOKEN", log="No Authorization header")
+    inv.context["identity"].update(verify_caller(inv))
+
+
+def verify_caller(inv: Invocation) -> dict[str, str]:
+    """The caller of a request signed with SigV4 for ``execute-api`` in the API's region
+    (``accessKey``, ``accountId``, ``caller``, ``user``, ``userArn``); raises AWS's
+    signature errors (``INVALID_SIGNATURE``) when the signature does not hold.  The
+    request must carry an ``Authorization`` header."""
+    assert inv.store is not None
+    header = inv.request.headers["authorization"]
     auth = parse_authorization(header, inv.request.headers)
     if auth.service != SERVICE:
         raise _invalid(f"Credential should be scoped to correct service: '{SERVICE}'. ")
@@ -212,10 +221,10 @@ def authenticate_iam(inv: Invocation) -> None:
     if not matches:
         raise _invalid(_MISMATCH.format(canonical=canonical, to_sign=to_sign))
     account = auth.access_key if _ACCOUNT_KEY.match(auth.access_key) else settings.account
-    inv.context["identity"].update({
+    return {
         "accessKey": auth.access_key,
         "accountId": account,
         "caller": auth.access_key,
         "user": auth.access_key,
         "userArn": (known and known.arn) or f"arn:aws:iam::{account}:user/{auth.access_key}",
-    })
+    }
