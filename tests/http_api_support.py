@@ -82,3 +82,37 @@ def expect_message(response: requests.Response, status: int, message: str) -> No
     assert response.content == json.dumps({"message": message},
                                           separators=(",", ":")).encode()
     assert response.headers["apigw-requestid"]
+
+
+def send_raw(gw: Any, method: str, api_id: str, stage: str, path: str,
+             headers: list[tuple[str, str]], body: bytes = b"") -> tuple[int, dict, bytes]:
+    """A request with headers exactly as listed (repeated names too): ``(status, headers
+    with lower-case names, body)``.  In-process it reaches the application directly; on the server it goes over
+    ``http.client``."""
+    url = gw.http_api_url(api_id, stage, path)
+    if gw.mode == "inprocess":
+        from urllib.parse import urlsplit
+
+        from mockgw.mock import _wire, active_application
+
+        parts = urlsplit(url)
+        items = [("Host", parts.netloc), *headers]
+        wire = active_application().handle(_wire(method, parts, items, body, "127.0.0.1"))
+        return wire.status, {k.lower(): v for k, v in wire.headers}, wire.body
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.putrequest(method, target)
+        for name, value in headers:
+            connection.putheader(name, value)
+        if body:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body or None)
+        answer = connection.getresponse()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+    finally:
+        connection.close()

@@ -62,11 +62,13 @@ def joined_query(inv: HttpApiInvocation) -> dict[str, str]:
 
 
 def cookies(inv: HttpApiInvocation) -> list[str]:
-    """Every cookie of the request's ``Cookie`` headers, in order."""
+    """Every cookie of the request's ``Cookie`` headers, in order (a WSGI server joins
+    repeated ``Cookie`` headers with commas, which no cookie holds)."""
     found: list[str] = []
     for name, value in inv.request.header_items:
         if name.lower() == "cookie":
-            found.extend(part.strip() for part in value.split(";") if part.strip())
+            found.extend(part.strip() for part in value.replace(",", ";").split(";")
+                         if part.strip())
     return found
 
 
