@@ -87,8 +87,8 @@ def expect_message(response: requests.Response, status: int, message: str) -> No
 def send_raw(gw: Any, method: str, api_id: str, stage: str, path: str,
              headers: list[tuple[str, str]], body: bytes = b"") -> tuple[int, dict, bytes]:
     """A request with headers exactly as listed (repeated names too): ``(status, headers
-    with lower-case names, body)``.  In-process it reaches the application directly; on the server it goes over
-    ``http.client``."""
+    with lower-case names, body)``.  In-process it reaches the application directly; on
+    the server it goes over ``http.client``."""
     url = gw.http_api_url(api_id, stage, path)
     if gw.mode == "inprocess":
         from urllib.parse import urlsplit
