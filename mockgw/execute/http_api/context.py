@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mockgw.execute.context import Invocation
@@ -28,8 +28,8 @@ class HttpApiInvocation(Invocation):
     #: ``iam``) and as payload 1.0 does; ``None`` for routes without authorization.
     authorizer_v2: dict[str, Any] | None = None
     authorizer_v1: dict[str, Any] | None = None
-    #: The headers CORS adds to (or, for a preflight, makes up) the answer.
-    cors_headers: list[tuple[str, str]] = field(default_factory=list)
+    #: A CORS preflight's answer headers (``None`` for requests that are no preflight).
+    preflight_headers: list[tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         Invocation.__post_init__(self)

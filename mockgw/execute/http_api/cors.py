@@ -47,6 +47,7 @@ def answer_preflight(inv: HttpApiInvocation) -> None:
     origin = allowed_origin(cors, headers["origin"])
     method = headers["access-control-request-method"].strip().upper()
     methods = [m.upper() for m in cors.get("AllowMethods") or []]
+    inv.preflight_headers = []
     if origin is not None and ("*" in methods or method in methods):
         found = [("access-control-allow-origin", origin)]
         if cors.get("AllowCredentials"):
@@ -58,7 +59,7 @@ def answer_preflight(inv: HttpApiInvocation) -> None:
             found.append(("access-control-expose-headers", _listed(cors["ExposeHeaders"])))
         if cors.get("MaxAge") is not None:
             found.append(("access-control-max-age", str(cors["MaxAge"])))
-        inv.cors_headers = found
+        inv.preflight_headers = found
     inv.response = WireResponse(204, [], b"")
     inv.answered = True
 
@@ -70,8 +71,8 @@ def apply(inv: HttpApiInvocation, response: WireResponse) -> None:
         return
     response.headers = [(k, v) for k, v in response.headers
                         if not k.lower().startswith("access-control-")]
-    if inv.cors_headers:  # a preflight's
-        response.headers.extend(inv.cors_headers)
+    if inv.preflight_headers is not None:
+        response.headers.extend(inv.preflight_headers)
         return
     origin_header = inv.request.headers.get("origin")
     origin = allowed_origin(cors, origin_header) if origin_header else None
