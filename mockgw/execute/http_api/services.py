@@ -80,11 +80,15 @@ def _parameters(subtype: str, operation: OperationModel,
 
 
 def _typed(shape: Any, values: dict[str, str]) -> dict[str, Any]:
+    """``values`` under the shape's member names (matched case-insensitively: Step
+    Functions names its members ``stateMachineArn``), converted to the member types."""
+    members = {name.lower(): name for name in shape.members}
     out: dict[str, Any] = {}
-    for name, text in values.items():
-        member = shape.members.get(name)
-        if member is None or text == "":
+    for given, text in values.items():
+        name = members.get(given.lower())
+        if name is None or text == "":
             continue
+        member = shape.members[name]
         try:
             out[name] = _convert(member, text)
         except (ValueError, TypeError) as exc:
