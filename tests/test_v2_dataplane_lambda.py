@@ -37,6 +37,9 @@ ANSWERS = """
         "/binary": {"statusCode": 200, "headers": {"content-type": "image/png"},
                     "body": "iVBORw==", "isBase64Encoded": True},
         "/json-body": {"statusCode": 202, "body": {"not": "a string"}},
+        "/gateway-headers": {"statusCode": 200, "body": "ok", "headers": {
+            "Content-Length": "999", "Connection": "close", "Date": "yesterday",
+            "x-ok": "1"}},
         "/bad-status": {"statusCode": "abc"},
         "/huge-status": {"statusCode": 700},
         "/bad-headers": {"statusCode": 200, "headers": ["x"]},
@@ -176,6 +179,10 @@ def test_payload_2_answers_become_responses(gw):
     binary = answer("/binary")
     assert (binary.content, binary.headers["Content-Type"]) == (b"\x89PNG", "image/png")
     assert answer("/json-body").content == b'{"not": "a string"}'
+    own = answer("/gateway-headers")  # headers only the gateway sets are its own
+    assert (own.content, own.headers["x-ok"]) == (b"ok", "1")
+    assert own.headers.get("Content-Length") in (None, "2")  # the server's, when it sets one
+    assert own.headers["date"].endswith(" GMT")
 
     for path in ("/bad-status", "/huge-status", "/bad-headers", "/bad-cookies",
                  "/bad-base64", "/raise"):

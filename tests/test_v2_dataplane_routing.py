@@ -176,3 +176,31 @@ def test_smoke_quick_create_against_the_server(server: ServerProcess):
                             headers={"Host": f"{api}.execute-api.localhost:{port}"})
     assert response.status_code == 200
     assert response.json()["status"] == "running"
+
+
+@pytest.mark.parametrize("gw", ["inprocess"], indirect=True)
+def test_custom_domain_targets_name_the_api_stage_and_rest_of_the_path(gw):
+    """What custom domain routing hands the data plane (API mapping resolution is the
+    domain names' concern): the API, the mapped stage and the path after the mapping key."""
+    from mockgw import execute
+    from mockgw.execute.context import ExecuteTarget
+    from mockgw.protocol.wire import WireRequest
+
+    gw.mock.register_function("echo", lambda event, context: event)
+    api = HttpApi(gw, DisableExecuteApiEndpoint=True)
+    api.route("GET /orders/{id}", api.function(
+        "arn:aws:lambda:us-east-1:123456789012:function:echo"))
+    api.stage("live")
+    target = ExecuteTarget(api.id, "live", "/orders/7", "us-east-1", "api.example.com",
+                           via_custom_domain=True)
+    request = WireRequest("GET", "/v1/orders/7", {}, {"host": "api.example.com"},
+                          header_items=[("Host", "api.example.com")])
+    response = execute.handle(gw.mock.instance, target, request)
+    assert response.status == 200, response.body
+    event = response.json()
+    assert (event["rawPath"], event["pathParameters"]) == ("/v1/orders/7", {"id": "7"})
+    context = event["requestContext"]
+    assert (context["domainName"], context["domainPrefix"], context["stage"]) == (
+        "api.example.com", "api", "live")
+    # the execute-api endpoint itself is disabled
+    expect_message(api.call("GET", "/orders/7", stage="live"), 403, "Forbidden")

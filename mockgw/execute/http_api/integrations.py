@@ -37,8 +37,10 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate",
 _ADDED = frozenset({"x-forwarded-for", "x-forwarded-port", "x-forwarded-proto", "forwarded",
                     "x-amzn-trace-id"})
 _BODYLESS = ("GET", "HEAD")
-#: Response headers the gateway sets itself or that no longer hold (the body is decoded).
-_ANSWER_DROPPED = HOP_BY_HOP | {"date", "content-encoding"}
+#: Answer headers only the gateway sets (whatever an integration says).
+GATEWAY_HEADERS = HOP_BY_HOP | {"date", "apigw-requestid"}
+#: ... and, from HTTP backends, the encoding their body no longer has (it is decoded).
+_ANSWER_DROPPED = GATEWAY_HEADERS | {"content-encoding"}
 
 
 def call_integration(inv: HttpApiInvocation) -> None:

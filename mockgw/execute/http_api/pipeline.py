@@ -16,7 +16,7 @@ from mockgw.execute.errors import GatewayError
 from mockgw.execute.http_api import cors, errors
 from mockgw.execute.http_api.authorizers import authorize
 from mockgw.execute.http_api.context import HttpApiInvocation
-from mockgw.execute.http_api.integrations import call_integration
+from mockgw.execute.http_api.integrations import GATEWAY_HEADERS, call_integration
 from mockgw.execute.http_api.mapping import map_response
 from mockgw.execute.http_api.routing import check_endpoint_enabled, match_route, select_stage
 from mockgw.execute.http_api.throttling import throttle_route
@@ -29,10 +29,13 @@ Step = Callable[[HttpApiInvocation], None]
 
 
 def respond(inv: HttpApiInvocation) -> None:
-    """The integration's answer, after the response parameter mappings for its status."""
+    """The integration's answer, after the response parameter mappings for its status,
+    without the headers only the gateway sets (hop-by-hop ones, ``Content-Length``,
+    ``Date``)."""
     assert inv.integration_result is not None
     result = map_response(inv, inv.integration_result)
-    inv.response = WireResponse(result.status, list(result.headers), result.body)
+    headers = [(k, v) for k, v in result.headers if k.lower() not in GATEWAY_HEADERS]
+    inv.response = WireResponse(result.status, headers, result.body)
 
 
 #: The API's stage, its deployment and the route; a CORS preflight is answered here.
