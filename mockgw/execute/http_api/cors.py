@@ -42,8 +42,6 @@ def answer_preflight(inv: HttpApiInvocation) -> None:
     if cors is None or inv.request.method != "OPTIONS" or "origin" not in headers or \
             "access-control-request-method" not in headers:
         return
-    inv.route_key = "OPTIONS"
-    inv.context["routeKey"] = inv.route_key
     origin = allowed_origin(cors, headers["origin"])
     method = headers["access-control-request-method"].strip().upper()
     methods = [m.upper() for m in cors.get("AllowMethods") or []]
