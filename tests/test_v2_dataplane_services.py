@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.http_api_support import HttpApi, expect_message
 from tests.test_aws_integrations import (  # noqa: F401  (fixtures: a moto server, gw)
     ACCOUNT,
@@ -109,3 +111,31 @@ def test_eventbridge_put_events(gw):  # noqa: F811
     doc = answer.json()
     assert doc["FailedEntryCount"] == 0
     assert len(doc["Entries"]) == 1 and doc["Entries"][0]["EventId"]
+
+
+@pytest.mark.parametrize("gw", ["inprocess"], indirect=True)
+def test_sync_executions_and_appconfig_reach_their_endpoints_signed(gw, backend,  # noqa: F811
+                                                                     monkeypatch):
+    """moto implements neither: a local endpoint shows what is sent (no ``sync-`` host
+    prefix on an emulator's host, the REST path of AppConfig, SigV4 for the service)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SFN", backend.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_APPCONFIG", backend.url)
+    machine = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:express"
+    api = service_api(gw, {
+        "POST /sync": ("StepFunctions-StartSyncExecution", {
+            "StateMachineArn": machine, "Input": "$request.body"}),
+        "GET /config": ("AppConfig-GetConfiguration", {
+            "Application": "shop", "Environment": "prod", "Configuration": "flags",
+            "ClientId": "$request.querystring.client"}),
+    })
+    assert api.call("POST", "/sync", data='{"n": 1}').status_code == 200
+    sync = backend.seen[-1]
+    assert (sync.method, sync.path) == ("POST", "/")
+    assert sync.headers["X-Amz-Target"] == "AWSStepFunctions.StartSyncExecution"
+    assert json.loads(sync.body) == {"stateMachineArn": machine, "input": '{"n": 1}'}
+    assert "/us-east-1/states/aws4_request" in sync.headers["Authorization"]
+    assert api.call("GET", "/config?client=c1").status_code == 200
+    config = backend.seen[-1]
+    assert (config.method, config.path) == (
+        "GET", "/applications/shop/environments/prod/configurations/flags?client_id=c1")
+    assert "/us-east-1/appconfig/aws4_request" in config.headers["Authorization"]
