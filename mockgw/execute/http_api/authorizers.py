@@ -121,8 +121,9 @@ def _authorize_jwt(inv: HttpApiInvocation, authorizer: dict[str, Any],
 
     if not values:
         raise _failure(inv, "the JWT authorizer has no identity source")
-    claims, scopes = verify(inv, authorizer, values[0], inv.route.get("AuthorizationScopes")
-                            or [])  # type: ignore[union-attr]
+    assert inv.route is not None
+    claims, scopes = verify(inv, authorizer, values[0],
+                            inv.route.get("AuthorizationScopes") or [])
     inv.authorizer_v2 = {"jwt": {"claims": claims, "scopes": scopes}}
     inv.authorizer_v1 = {"claims": claims, "scopes": scopes}
     inv.context["authorizer"] = {"claims": claims, "scopes": scopes}

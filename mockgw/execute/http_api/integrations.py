@@ -25,7 +25,7 @@ from mockgw.execute.http_api.events import event_v1, event_v2, parse_v1, parse_v
 from mockgw.execute.http_api.mapping import map_request
 from mockgw.execute.http_api.variables import amzn_trace_id, forwarded_for, forwarded_port
 from mockgw.execute.integrations import http
-from mockgw.execute.integrations.lambda_ import function_of, invoke_function
+from mockgw.execute.integrations.lambda_ import error_message, function_of, invoke_function
 from mockgw.execute.request import substitute_stage_variables
 from mockgw.runtime import may_invoke
 
@@ -108,8 +108,6 @@ def call_lambda(inv: HttpApiInvocation) -> IntegrationResult:
     result = invoke_function(inv, account, region, function, json.dumps(event).encode(),
                              timeout=timeout_of(inv))
     if result.function_error:
-        from mockgw.execute.integrations.lambda_ import error_message
-
         raise GatewayError("INTEGRATION_FAILURE",
                            log=f"Lambda execution failed with status 200 due to customer "
                                f"function error: {error_message(result.payload)}")
