@@ -115,6 +115,10 @@ def control_on_servers(report: Report, peers: dict[str, Callable[[], servers.Ser
                mockgw=durable)
 
 
+#: The HTTP API rows' name (a quick-created API: ``$default`` route, HTTP_PROXY).
+HTTP_API = "HTTP API HTTP_PROXY"
+
+
 def data_plane(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> None:
     seconds = report.seconds(4)
     with servers.hello() as backend:
@@ -132,7 +136,16 @@ def data_plane(report: Report, peers: dict[str, Callable[[], servers.Server]]) -
                         urls[(integration, name)] = url
                     else:
                         report.notes.append(f"{name} does not answer {integration}: skipped")
-            for integration in ("MOCK", "HTTP_PROXY"):
+                try:
+                    url = workloads.http_api_url(
+                        server.url, workloads.deploy_http_api(server.url, backend.url + "/"))
+                    if requests.get(url, timeout=10).status_code != 200:
+                        raise RuntimeError("no 200")
+                    urls[(HTTP_API, name)] = url
+                except Exception as exc:  # not served: say so, go on
+                    report.notes.append(f"{name} does not answer an {HTTP_API}: skipped "
+                                        f"({str(exc)[:80]})")
+            for integration in ("MOCK", "HTTP_PROXY", HTTP_API):
                 urls[(integration, "floor")] = backend.url + "/"
             for connections in (1, 8):
                 best: dict[tuple[str, str], loadgen.Load] = {}
@@ -144,6 +157,7 @@ def data_plane(report: Report, peers: dict[str, Callable[[], servers.Server]]) -
                         if key not in best or load.rps > best[key].rps:
                             best[key] = load
                 best[("HTTP_PROXY", "floor")] = best[("MOCK", "floor")]
+                best[(HTTP_API, "floor")] = best[("MOCK", "floor")]
                 for (integration, name), load in best.items():
                     _load_row(report, integration, connections, name, load)
         finally:
@@ -184,8 +198,19 @@ def lambda_proxy(report: Report, peers: dict[str, Callable[[], servers.Server]])
             except Exception as exc:  # not served (yet): say so, go on
                 report.notes.append(f"Lambda proxy on {name} skipped: {str(exc)[:160]}")
                 continue
+            try:  # the same function behind a quick-created HTTP API (payload 2.0)
+                http_api = workloads.deploy_http_api(server.url, workloads.LAMBDA_ARN)
+                v2_p50 = workloads.latency_ms(workloads.http_status(
+                    session, workloads.http_api_url(server.url, http_api)))
+            except Exception as exc:
+                report.notes.append(f"HTTP API Lambda proxy on {name} skipped: "
+                                    f"{str(exc)[:160]}")
+                v2_p50 = None
         report.row("Lambda proxy invoke, warm, p50 (Python client)", "ms", higher=False,
                    **{name: p50})
+        if v2_p50 is not None:
+            report.row("HTTP API Lambda proxy invoke, warm, p50 (Python client)", "ms",
+                       higher=False, **{name: v2_p50})
 
 
 def scaling(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> None:

@@ -183,6 +183,9 @@ def handler(event, context):
 """
 
 
+LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:bench-hello"
+
+
 def lambda_api(endpoint_url: str | None) -> tuple[str, str]:
     """A function (Python, warm after the first call) behind an AWS_PROXY method."""
     buffer = io.BytesIO()
@@ -202,6 +205,18 @@ def lambda_api(endpoint_url: str | None) -> tuple[str, str]:
                       integrationHttpMethod="POST", uri=uri)
     c.create_deployment(restApiId=api_id, stageName="dev")
     return api_id, "/"
+
+
+def deploy_http_api(endpoint_url: str | None, backend_url: str) -> str:
+    """A quick-created HTTP API (``$default`` route, HTTP_PROXY to ``backend_url``); its id."""
+    v2 = client("apigatewayv2", endpoint_url)
+    return v2.create_api(Name="bench-http-api", ProtocolType="HTTP",
+                         Target=backend_url)["ApiId"]
+
+
+def http_api_url(base: str, api_id: str, path: str = "/") -> str:
+    """The path form of an HTTP API URL (``$default`` stage)."""
+    return f"{base}/_aws/execute-api/{api_id}/$default{path}"
 
 
 def user_request_url(base: str, api_id: str, path: str) -> str:

@@ -47,6 +47,33 @@ class Harness:
             return f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}{path}"
         return f"{self.endpoint_url}/restapis/{api_id}/{stage}/_user_request_{path}"
 
+    def http_api_url(self, api_id: str, stage: str = "$default", path: str = "/", *,
+                     region: str = "us-east-1") -> str:
+        """An HTTP API URL: AWS's host in-process (``$default`` at the root, other stages
+        under ``/{stage}``), ``/_aws/execute-api/{id}/{stage}`` on the server."""
+        path = path if path.startswith("/") else "/" + path
+        if self.mode == "inprocess":
+            prefix = "" if stage == "$default" else f"/{stage}"
+            return f"https://{api_id}.execute-api.{region}.amazonaws.com{prefix}{path}"
+        return f"{self.endpoint_url}/_aws/execute-api/{api_id}/{stage}{path}"
+
+    def http_api(self, method: str, api_id: str, stage: str = "$default", path: str = "/", *,
+                 host_form: bool = False, region: str = "us-east-1",
+                 **kwargs: Any) -> requests.Response:
+        """A request to an HTTP API; ``host_form`` sends it on the server with Host
+        ``{api_id}.execute-api.localhost:{port}`` (the stage as the first path segment)."""
+        kwargs.setdefault("timeout", 30)
+        if host_form and self.mode == "server":
+            path = path if path.startswith("/") else "/" + path
+            prefix = "" if stage == "$default" else f"/{stage}"
+            port = self.endpoint_url.rsplit(":", 1)[1]
+            headers = {**kwargs.pop("headers", {}),
+                       "Host": f"{api_id}.execute-api.localhost:{port}"}
+            return self.http.request(method, f"{self.endpoint_url}{prefix}{path}",
+                                     headers=headers, **kwargs)
+        return self.http.request(method, self.http_api_url(api_id, stage, path, region=region),
+                                 **kwargs)
+
     def raw(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A raw HTTP request to the control-plane endpoint (no botocore)."""
         base = self.endpoint_url or "https://apigateway.us-east-1.amazonaws.com"

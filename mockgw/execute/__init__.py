@@ -1,7 +1,9 @@
-"""The data plane: invoking deployed REST APIs as API Gateway does.
+"""The data plane: invoking deployed REST APIs and HTTP APIs as API Gateway does.
 
-``handle`` runs the pipeline of :mod:`mockgw.execute.pipeline` over a deployment snapshot;
-``execute/`` reads state and never calls control-plane handlers.
+``handle`` tells by the API id which kind of API a request is for (REST's
+``apigateway.restapis`` or the HTTP APIs of ``apigatewayv2.apis``) and runs its pipeline
+(:mod:`mockgw.execute.pipeline`, :mod:`mockgw.execute.http_api.pipeline`) over a
+deployment snapshot; ``execute/`` reads state and never calls control-plane handlers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def handle(instance: Instance, target: ExecuteTarget, request: WireRequest) -> WireResponse:
     """Answer one data-plane request."""
+    from mockgw.execute import http_api
+
+    store = http_api.find_store(instance, target)
+    if store is not None:
+        return http_api.handle(instance, store, target, request)
     from mockgw.execute.context import Invocation
     from mockgw.execute.pipeline import run
 

@@ -1,4 +1,5 @@
-"""Access logs: one line per request in the stage's ``accessLogSettings.format``.
+"""Access logs: one line per request in the stage's access-log format (REST APIs' and
+HTTP APIs' alike: :attr:`Invocation.access_log_format`).
 
 Lines go to the ``mockgw.access`` logger (stdout under ``mockgw serve``) and are kept per
 stage for ``GET /_mockgw/logs/{api_id}/{stage}``.
@@ -48,10 +49,12 @@ def log_context(inv: Invocation) -> dict[str, Any]:
         "responseLatency": inv.elapsed_ms(),
         "integrationLatency": inv.integration_latency_ms,
         "integrationStatus": inv.integration_result.status if inv.integration_result else None,
+        "integrationErrorMessage": inv.integration_error,
         "integration": {
             "status": inv.integration_result.status if inv.integration_result else None,
             "latency": inv.integration_latency_ms,
             "requestId": inv.request_id,
+            "error": inv.integration_error,
         },
     }
     return {**inv.context, **extra}
@@ -59,14 +62,13 @@ def log_context(inv: Invocation) -> dict[str, Any]:
 
 def write(inv: Invocation) -> None:
     """Write the request's access-log line, if its stage logs access."""
-    settings = (inv.stage or {}).get("accessLogSettings") or {}
-    fmt = settings.get("format")
-    if not fmt or inv.response is None:
+    fmt = inv.access_log_format
+    if not fmt or inv.response is None or inv.stage_name is None:
         return
     context = log_context(inv)
     line = _VARIABLE.sub(lambda m: _text(lookup(context, m.group(1))), fmt)
     logs = inv.instance.service("execute.accesslogs", AccessLogs)
-    logs.add(inv.api_id, inv.stage["stageName"], line)
+    logs.add(inv.api_id, inv.stage_name, line)
     log.info(line)
 
 

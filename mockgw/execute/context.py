@@ -100,6 +100,7 @@ class Invocation:
     integration_request: IntegrationRequest | None = None
     integration_result: IntegrationResult | None = None
     integration_latency_ms: int | None = None
+    integration_error: str | None = None  # ``$context.integrationErrorMessage``
     cache_status: str | None = None  # "hit" or "miss" when the stage cache was consulted
     response: WireResponse | None = None
     answered: bool = False  # a step answered by itself (a cache hit): the pipeline stops
@@ -116,6 +117,20 @@ class Invocation:
     def integration(self) -> dict[str, Any]:
         assert self.method is not None
         return self.method.get("methodIntegration") or {}
+
+    @property
+    def stage_name(self) -> str | None:
+        """The stage's name (``None`` before a stage is selected)."""
+        return self.stage["stageName"] if self.stage is not None else None
+
+    @property
+    def api_name(self) -> str | None:
+        return ((self.snapshot or {}).get("api") or {}).get("name")
+
+    @property
+    def access_log_format(self) -> str | None:
+        """The stage's access-log format, if it logs access."""
+        return ((self.stage or {}).get("accessLogSettings") or {}).get("format")
 
     @property
     def request_time(self) -> str:

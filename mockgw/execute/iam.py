@@ -164,12 +164,6 @@ class _Signer(SigV4Auth):
         return self._signed
 
 
-def expected_signature(inv: Invocation, auth: Authorization,
-                       secret: str) -> tuple[str, str, str]:
-    """``(canonical request, string to sign, signature)`` of the request as received."""
-    return signature_of(inv.request, auth, secret)
-
-
 def signature_of(request: WireRequest, auth: Authorization,
                  secret: str) -> tuple[str, str, str]:
     """``(canonical request, string to sign, signature)`` of ``request`` signed by ``auth``'s
@@ -237,12 +231,16 @@ def authenticate_iam(inv: Invocation) -> None:
     assert inv.method is not None and inv.store is not None
     if inv.method.get("authorizationType") != "AWS_IAM":
         return
+    inv.context["identity"].update(verify_caller(inv))
+
+
+def verify_caller(inv: Invocation) -> dict[str, str]:
+    """The ``$context.identity`` fields of the caller of a request signed with SigV4 for
+    ``execute-api`` in the API's region (``accessKey``, ``accountId``, ``caller``,
+    ``user``, ``userArn``); raises AWS's errors when it is unsigned or does not hold."""
+    assert inv.store is not None
     caller = verify(inv.request, service=SERVICE, region=inv.store.region,
                     settings=inv.instance.settings, now=inv.instance.clock())
-    inv.context["identity"].update({
-        "accessKey": caller.access_key,
-        "accountId": caller.account,
-        "caller": caller.access_key,
-        "user": caller.access_key,
-        "userArn": caller.user_arn,
-    })
+    return {"accessKey": caller.access_key, "accountId": caller.account,
+            "caller": caller.access_key, "user": caller.access_key,
+            "userArn": caller.user_arn}

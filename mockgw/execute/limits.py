@@ -61,7 +61,9 @@ class Buckets:
             return bucket.take(now)
 
 
-def _take(inv: Invocation, key: tuple, rate: float | None, burst: int | None) -> None:
+def take(inv: Invocation, key: tuple, rate: float | None, burst: int | None) -> None:
+    """Take a token from the bucket ``key`` (``rate`` per second up to ``burst``); an empty
+    bucket answers 429 ``THROTTLED``.  No limit at all (both ``None``) takes nothing."""
     if rate is None and burst is None:
         return
     buckets = inv.instance.service("execute.buckets", Buckets)
@@ -104,11 +106,11 @@ def throttle_usage_plan(inv: Invocation) -> None:
                        {})
     per_method = (stage_entry.get("throttle") or {}).get(method_key)
     if per_method is not None:
-        _take(inv, ("plan-method", plan["id"], key_id, inv.api_id, inv.stage["stageName"],
-                    method_key), per_method.get("rateLimit"), per_method.get("burstLimit"))
+        take(inv, ("plan-method", plan["id"], key_id, inv.api_id, inv.stage["stageName"],
+                   method_key), per_method.get("rateLimit"), per_method.get("burstLimit"))
     elif plan.get("throttle"):
-        _take(inv, ("plan", plan["id"], key_id), plan["throttle"].get("rateLimit"),
-              plan["throttle"].get("burstLimit"))
+        take(inv, ("plan", plan["id"], key_id), plan["throttle"].get("rateLimit"),
+             plan["throttle"].get("burstLimit"))
 
 
 def throttle_stage(inv: Invocation) -> None:
@@ -120,13 +122,20 @@ def throttle_stage(inv: Invocation) -> None:
     chosen = settings.get(setting_key(inv.resource["path"], inv.method["httpMethod"])) \
         or settings.get("*/*")
     if chosen is not None:
-        _take(inv, ("stage", inv.api_id, inv.stage["stageName"], inv.resource["path"],
-                    inv.method["httpMethod"]),
-              chosen.get("throttlingRateLimit"), chosen.get("throttlingBurstLimit"))
+        take(inv, ("stage", inv.api_id, inv.stage["stageName"], inv.resource["path"],
+                   inv.method["httpMethod"]),
+             chosen.get("throttlingRateLimit"), chosen.get("throttlingBurstLimit"))
+    throttle_account(inv)
+
+
+def throttle_account(inv: Invocation) -> None:
+    """The account's limits, shared by every API (REST and HTTP) of the account in the
+    region: GetAccount's ``throttleSettings``, else AWS's defaults."""
+    assert inv.store is not None
     limits = (inv.store.tables.get(ACCOUNT, {}).get("settings") or {}).get(
         "throttleSettings") or {}
-    _take(inv, ("account", inv.store.account, inv.store.region),
-          limits.get("rateLimit", ACCOUNT_RATE), limits.get("burstLimit", ACCOUNT_BURST))
+    take(inv, ("account", inv.store.account, inv.store.region),
+         limits.get("rateLimit", ACCOUNT_RATE), limits.get("burstLimit", ACCOUNT_BURST))
 
 
 def count_quota(inv: Invocation) -> None:

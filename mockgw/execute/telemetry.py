@@ -89,16 +89,15 @@ class Telemetry:
         assert response is not None
         latency = (time.perf_counter() - inv.started) * 1000
         row = _request_row(inv, latency)
-        stage = inv.stage
+        stage_name = inv.stage_name
         with self._lock:
             self._recent.append(row)
-            if stage is None or inv.store is None:
+            if stage_name is None or inv.store is None:
                 return
-            key = (inv.store.account, inv.store.region, inv.api_id, stage["stageName"])
+            key = (inv.store.account, inv.store.region, inv.api_id, stage_name)
             found = self._stages.get(key)
             if found is None:
-                name = ((inv.snapshot or {}).get("api") or {}).get("name")
-                found = self._stages[key] = {"apiName": name, "production": _Series(),
+                found = self._stages[key] = {"apiName": inv.api_name, "production": _Series(),
                                              "canary": _Series()}
             series: _Series = found["canary" if inv.is_canary else "production"]
             series.count += 1
@@ -143,7 +142,7 @@ class Telemetry:
 FIELDS = ("requestId", "extendedRequestId", "requestTimeEpoch", "accountId", "apiId", "stage",
           "isCanaryRequest", "domainName", "httpMethod", "path", "resourcePath", "ip",
           "userAgent", "status", "responseLength", "responseLatency", "integrationLatency",
-          "integrationStatus", "errorMessage", "cacheStatus")
+          "integrationStatus", "errorMessage", "cacheStatus", "routeKey")
 
 
 def _request_row(inv: Invocation, latency_ms: float) -> tuple[Any, ...]:
@@ -155,14 +154,14 @@ def _request_row(inv: Invocation, latency_ms: float) -> tuple[Any, ...]:
     error = context.get("error")
     return (inv.request_id, inv.extended_request_id, inv.epoch_ms,
             inv.store.account if inv.store else None, inv.api_id or inv.target.api_id,
-            inv.stage["stageName"] if inv.stage else inv.target.stage, inv.is_canary,
+            inv.stage_name if inv.stage else inv.target.stage, inv.is_canary,
             context.get("domainName") or inv.target.domain_name or None, request.method,
             context.get("path") or request.path, context.get("resourcePath"),
             (context.get("identity") or {}).get("sourceIp") or request.remote_addr,
             request.headers.get("user-agent"), response.status, len(response.body),
             round(latency_ms, 3), inv.integration_latency_ms,
             result.status if result else None, error.get("message") if error else None,
-            inv.cache_status)
+            inv.cache_status, context.get("routeKey"))
 
 
 def _request_fields(row: tuple[Any, ...]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -73,7 +74,7 @@ def call(inv: Invocation) -> IntegrationResult:
     uri = parse_uri(inv.integration_request.uri)
     if uri is None:
         raise _configuration_error(f"Invalid AWS integration URI: {inv.integration_request.uri}")
-    services: AwsServices = inv.instance.service("execute.aws", lambda _: AwsServices())
+    services = aws_services(inv)
     found = services.find(uri.host)
     if found is None:
         raise _configuration_error(f"AWS service {uri.host!r} of integration URI "
@@ -83,15 +84,31 @@ def call(inv: Invocation) -> IntegrationResult:
     client = services.client(model.service_name, region)
     request = _service_request(inv, uri, model, _base_url(client.meta.endpoint_url, subdomain,
                                                           model))
-    _signer(model, services, region).add_auth(request)
+    return sign_and_send(inv, request, model, client, region,
+                         operation=uri.action if uri.kind == "action" else None,
+                         timeout=inv.integration.get("timeoutInMillis", 29000) / 1000)
+
+
+def aws_services(inv: Invocation) -> AwsServices:
+    """The instance's botocore session and clients for AWS integrations."""
+    return inv.instance.service("execute.aws", lambda _: AwsServices())
+
+
+def sign_and_send(inv: Invocation, request: AWSRequest, model: ServiceModel, client: Any,
+                  region: str, *, operation: str | None, timeout: float) -> IntegrationResult:
+    """Sign ``request`` for ``model``'s service in ``region`` and send it: first offered to
+    the botocore client's ``before-send`` handlers (moto's ``mock_aws`` answers there),
+    else over HTTP to the endpoint in its URL.  The service's answer as it is (REST and
+    HTTP API service integrations alike)."""
+    _signer(model, aws_services(inv), region).add_auth(request)
     prepared = request.prepare()
     log_endpoint_request(inv, prepared.url, prepared.headers, prepared.body)
     event = f"before-send.{model.service_id.hyphenize()}"
-    if uri.kind == "action":
-        event += "." + uri.action
+    if operation:
+        event += "." + operation
     answered = first_non_none_response(client.meta.events.emit(event, request=prepared))
     if answered is None:
-        return _send(inv, prepared, model)
+        return _send(inv, prepared, model, timeout)
     return IntegrationResult(status=answered.status_code, headers=list(answered.headers.items()),
                              body=answered.content)
 
@@ -163,10 +180,10 @@ def _signer(model: ServiceModel, services: AwsServices, region: str) -> SigV4Aut
     return auth(services.credentials(), signing_name, region)
 
 
-def _send(inv: Invocation, prepared: AWSPreparedRequest, model: ServiceModel) -> IntegrationResult:
+def _send(inv: Invocation, prepared: AWSPreparedRequest, model: ServiceModel,
+          timeout: float) -> IntegrationResult:
     """Send the signed request over HTTP."""
     session = inv.instance.service("execute.http", http.session_factory)
-    timeout = inv.integration.get("timeoutInMillis", 29000) / 1000
     try:
         response = session.request(prepared.method, prepared.url,
                                    headers=dict(prepared.headers.items()), data=prepared.body,

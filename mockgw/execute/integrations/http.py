@@ -37,13 +37,21 @@ def call(inv: Invocation) -> IntegrationResult:
     body = None if request.method.upper() in _BODYLESS else request.body
     timeout = integration.get("timeoutInMillis", 29000) / 1000
     verify = not (integration.get("tlsConfig") or {}).get("insecureSkipVerification", False)
-    session = inv.instance.service("execute.http", session_factory)
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urlencode(query, doseq=True)}"
     log_endpoint_request(inv, url, headers, body)
+    return send(inv, request.method.upper(), url, headers, body, timeout=timeout, verify=verify)
+
+
+def send(inv: Invocation, method: str, url: str, headers: dict[str, str], body: bytes | None,
+         *, timeout: float, verify: bool = True) -> IntegrationResult:
+    """Send one request with the instance's HTTP session (no redirects followed): the
+    backend's answer, headers in order; a timeout is ``INTEGRATION_TIMEOUT``, an endpoint
+    that cannot be reached ``INTEGRATION_FAILURE`` (REST and HTTP APIs alike)."""
+    session = inv.instance.service("execute.http", session_factory)
     try:
-        response = session.request(request.method.upper(), url, headers=headers, data=body,
-                                    timeout=timeout, allow_redirects=False, verify=verify)
+        response = session.request(method, url, headers=headers, data=body, timeout=timeout,
+                                   allow_redirects=False, verify=verify)
     except requests.Timeout:
         raise GatewayError("INTEGRATION_TIMEOUT",
                            log="Execution failed due to a timeout error") from None

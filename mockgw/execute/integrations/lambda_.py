@@ -17,7 +17,7 @@ from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.headers import method_request_headers
 from mockgw.execute.variables import trace_id
-from mockgw.runtime import invoke, may_invoke
+from mockgw.runtime import InvokeResult, invoke, may_invoke
 
 _FUNCTION_URI = re.compile(
     r"^arn:aws[a-zA-Z-]*:apigateway:([^:]+):lambda:path/2015-03-31/functions/(.+)/invocations$")
@@ -53,7 +53,8 @@ def call(inv: Invocation) -> IntegrationResult:
                            log="Execution failed due to configuration error: Invalid "
                                "permissions on Lambda function")
     payload = json.dumps(proxy_event(inv)).encode() if proxy else inv.integration_request.body
-    result = _invoke(inv, account, region, function, payload)
+    result = invoke_function(inv, account, region, function, payload,
+                             timeout=integration.get("timeoutInMillis", 29000) / 1000)
     if proxy:
         if result.function_error:
             raise GatewayError("INTEGRATION_FAILURE", status=502,
@@ -80,8 +81,12 @@ def function_of(uri: str, account: str) -> tuple[str, str, str] | None:
     return account, region, function
 
 
-def _invoke(inv: Invocation, account: str, region: str, function: str, payload: bytes) -> Any:
-    timeout = inv.integration.get("timeoutInMillis", 29000) / 1000
+def invoke_function(inv: Invocation, account: str, region: str, function: str,
+                    payload: bytes, *, timeout: float) -> InvokeResult:
+    """Invoke a function for an integration, waiting at most ``timeout`` seconds: Lambda's
+    answer (REST and HTTP APIs alike); ``INTEGRATION_TIMEOUT`` when it is late,
+    ``INTEGRATION_FAILURE`` (status 502, or 500 for ``AccessDeniedException``) when
+    Lambda refuses the call."""
     pool = inv.instance.service("execute.lambda-calls", _pool_factory)
     future = pool.submit(invoke, inv.instance, account, region, function, payload)
     try:
@@ -189,8 +194,12 @@ def request_context(inv: Invocation) -> dict[str, Any]:
 
 # -- the proxy response ----------------------------------------------------------------------
 
-def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
-    """The function's proxy response; anything malformed is AWS's 502."""
+def parse_proxy_response(inv: Invocation, payload: bytes, *,
+                         decode_base64: bool | None = None) -> IntegrationResult:
+    """The function's proxy response (payload format 1.0); anything malformed is AWS's 502.
+
+    A body with ``isBase64Encoded`` is decoded when ``decode_base64`` says so (HTTP APIs
+    always decode it), by default when the client ``Accept``s a binary media type (REST)."""
     def malformed(why: str) -> GatewayError:
         return GatewayError("INTEGRATION_FAILURE", status=502,
                             log=f"Execution failed due to configuration error: Malformed "
@@ -233,7 +242,9 @@ def parse_proxy_response(inv: Invocation, payload: bytes) -> IntegrationResult:
         headers.append(("Content-Type", "application/json"))
     body = doc.get("body")
     raw = b"" if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
-    if doc.get("isBase64Encoded") and accepts_binary(inv):
+    if decode_base64 is None:
+        decode_base64 = accepts_binary(inv)
+    if doc.get("isBase64Encoded") and decode_base64:
         try:
             raw = base64.b64decode(raw)
         except ValueError:
