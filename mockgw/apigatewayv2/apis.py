@@ -16,6 +16,7 @@ from mockgw.apigatewayv2.common import (
     apis,
     check_tags,
     copy_in,
+    mapped_domains,
     paginate,
     render,
 )
@@ -136,8 +137,12 @@ def update_api(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteApi")
 def delete_api(call: Call, params: dict[str, Any]) -> dict:
-    api_record(call, params["ApiId"])
-    del apis(call)[params["ApiId"]]
+    api_id = params["ApiId"]
+    api_record(call, api_id)
+    if mapped_domains(call, api_id):
+        raise BadRequestException(f"Deleting API {api_id} failed. Please remove all API "
+                                  "mappings for the API from your custom domain names.")
+    del apis(call)[api_id]
     return {}
 
 

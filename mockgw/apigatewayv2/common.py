@@ -29,7 +29,7 @@ from typing import Any
 
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call
-from mockgw.state.domains import RESTAPIS, V2_APIS
+from mockgw.state.domains import DOMAINNAMES, RESTAPIS, V2_APIS
 from mockgw.state.tree import copy_tree
 
 APIS = V2_APIS
@@ -90,6 +90,13 @@ def find(record: dict, section: str, ident: str, what: str) -> dict:
     if found is None:
         raise NotFoundException(f"Invalid {what} identifier specified {ident}")
     return found
+
+
+def mapped_domains(call: Call, api_id: str) -> list[str]:
+    """The custom domain names with an API (base path) mapping to API ``api_id``."""
+    return [name for name, record in call.store.table(DOMAINNAMES).items()
+            if any(m.get("restApiId") == api_id
+                   for m in record.get("basePathMappings", {}).values())]
 
 
 def render(item: dict, *, drop: Iterable[str] = PRIVATE) -> dict:
