@@ -76,7 +76,7 @@ def create_api(call: Call, params: dict[str, Any]) -> dict:
             "RouteKey and CredentialsArn can only be specified with Target (quick create)")
     if quick and protocol != HTTP:
         raise BadRequestException("Quick create is supported only for HTTP APIs")
-    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
+    api_id = new_api_id(call, tags.get(CUSTOM_ID_TAG))
     api: dict[str, Any] = {
         "ApiId": api_id,
         "Name": name,
@@ -243,7 +243,7 @@ def check_cors(protocol: str, cors: dict[str, Any] | None) -> None:
             "allowed origins instead")
 
 
-def _new_api_id(call: Call, custom_id: str | None) -> str:
+def new_api_id(call: Call, custom_id: str | None) -> str:
     """A new API id, or the one the ``_custom_id_`` tag asks for."""
     taken = apis(call)
     if custom_id is not None:
