@@ -4,7 +4,9 @@ errors for documents that are no OpenAPI 3.0, and reimport keeping the API."""
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 from pathlib import Path
 
 import boto3
@@ -476,6 +478,21 @@ def test_documents_that_cannot_be_imported(v2, body, message):
     json.dumps({"openapi": "3.0.1", "info": {"title": "t" * 200, "version": "1"}}),
     json.dumps({"openapi": 3.0, "info": {"title": 5, "version": 1}}),
     "openapi: 3.0.1\ninfo: {title: t, version: 2024-01-01}\npaths: {/a: {get: {}}}\n",
+    "openapi: 3.0.1\ninfo: {title: t, version: 1}\npaths: {5: {get: {}}}\n"
+    "components: {7: {}}\n",
+    document({}, tags=5, servers=5, security=5, components={"securitySchemes": 5}),
+    document({}, **{"x-amazon-apigateway-cors": 5}),
+    document({}, servers=[{"url": 5}, {"url": "https://x/{a}", "variables": 5}]),
+    document({"/x": {"get": {"x-amazon-apigateway-integration": {
+        "type": "http_proxy", "uri": "https://x.example.com", "tlsConfig": 5,
+        "payloadFormatVersion": [1], "timeoutInMillis": "soon"}}}}),
+    document({}, components={"securitySchemes": {
+        "a": {"type": "openIdConnect", "openIdConnectUrl": 5},
+        "b": {"type": "apiKey", "x-amazon-apigateway-authorizer": {
+            "type": "request", "identitySource": 5, "authorizerResultTtlInSeconds": "x"}},
+        "c": {"type": "oauth2", "x-amazon-apigateway-authorizer": {
+            "type": "jwt", "jwtConfiguration": {"issuer": "https://i.example.com",
+                                                "audience": "x"}}}}}),
 ])
 def test_odd_documents_answer_an_api_or_a_bad_request_never_a_500(v2, body):
     try:
@@ -604,3 +621,40 @@ def test_replayed_journal_rebuilds_imported_apis(tmp_path):
     with mock_apigateway() as second:
         control.open_state(second.instance, str(tmp_path))
         assert second.instance.dump() == expected
+
+
+def test_mutated_guide_examples_never_answer_a_500(v2):
+    """The guide's examples with parts swapped for values of other types (seeded): every
+    import, reimport and export answers 2xx or 400."""
+    examples = [yaml.safe_load(data(name)) for name in (
+        "petstore_http_proxy.json", "lambda_proxy_integrations.json", "authorizers.yaml")]
+    values = [None, 5, 1.5, True, "x", "", [], {}, [1], {"a": 1}, {"$ref": "#/x"},
+              "https://a.example.com", "$request.header.A"]
+
+    def places(node, path=()):
+        if path:
+            yield path
+        children = node.items() if isinstance(node, dict) else \
+            enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            yield from places(child, (*path, key))
+
+    rnd = random.Random(12)
+    api_id = v2.create_api(Name="target", ProtocolType="HTTP")["ApiId"]
+    for _ in range(60):
+        doc = copy.deepcopy(rnd.choice(examples))
+        for _ in range(rnd.randint(1, 3)):
+            *parents, last = rnd.choice(list(places(doc)))
+            node = doc
+            for key in parents:
+                node = node[key]
+            node[last] = copy.deepcopy(rnd.choice(values))
+        body = json.dumps(doc)
+        for operation, kwargs in ((v2.import_api, {"Body": body}),
+                                  (v2.reimport_api, {"ApiId": api_id, "Body": body}),
+                                  (v2.export_api, {"ApiId": api_id, "Specification": "OAS30",
+                                                   "OutputType": "YAML"})):
+            try:
+                operation(**kwargs)
+            except ClientError as error:
+                assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400, body

@@ -132,6 +132,9 @@ class _Builder:
         self.security: dict[str, tuple[str, str | None]] = {}
         #: integration component name -> integration id (None: it could not be made)
         self.shared: dict[str, str | None] = {}
+        #: ReimportApi: the ids of the current routes by key, authorizers by name (kept)
+        self.previous_routes: dict[str, str] = {}
+        self.previous_authorizers: dict[str, str] = {}
 
     def warn(self, message: str) -> None:
         self.result.warnings.append(message)
@@ -223,9 +226,9 @@ class _Builder:
             self.warn(f"Unable to create authorizer '{name}': {_sentence(error.message)} "
                       "Ignoring.")
             return
-        previous = getattr(self, "previous_authorizers", {}).get(name)
-        authorizer_id = previous or self.call.new_id(SHORT_ID_LENGTH,
-                                                     avoid=self.record["authorizers"])
+        authorizer_id = self.previous_authorizers.get(name) or self.call.new_id(
+            SHORT_ID_LENGTH, avoid={*self.record["authorizers"],
+                                    *self.previous_authorizers.values()})
         self.record["authorizers"][authorizer_id] = {"AuthorizerId": authorizer_id,
                                                      **authorizer}
         self.security[name] = ("authorizer", authorizer_id)
@@ -322,8 +325,8 @@ class _Builder:
             integration_id = self._integration(key, operation[INTEGRATION])
             if integration_id is not None:
                 route["Target"] = f"integrations/{integration_id}"
-        previous = getattr(self, "previous_routes", {}).get(key)
-        route_id = previous or self.call.new_id(ROUTE_ID_LENGTH, avoid=self.record["routes"])
+        route_id = self.previous_routes.get(key) or self.call.new_id(
+            ROUTE_ID_LENGTH, avoid={*self.record["routes"], *self.previous_routes.values()})
         self.record["routes"][route_id] = {"RouteId": route_id, **route, "routeResponses": {}}
 
     def _security(self, route: dict, operation: dict) -> None:

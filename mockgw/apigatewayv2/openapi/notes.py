@@ -84,16 +84,17 @@ def import_info(doc: Document) -> list[str]:
     return lines
 
 
-def java_order(keys: Iterable[Any]) -> list[str]:
-    """``keys`` (strings) in the order a ``java.util.HashMap`` they were put into in this
-    order iterates them: by bucket of the spread ``String.hashCode``, the table doubling
-    from 16 whenever it is more than three quarters full."""
-    keys = [str(key) for key in keys]
+def java_order(keys: Iterable[Any]) -> list[Any]:
+    """``keys`` in the order a ``java.util.HashMap`` they were put into in this order
+    iterates them (as strings): by bucket of the spread ``String.hashCode``, the table
+    doubling from 16 whenever it is more than three quarters full."""
+    keys = list(keys)
     capacity = 16
     while len(keys) > capacity * 3 // 4:
         capacity *= 2
-    spread = [_spread(_java_hash(key)) & (capacity - 1) for key in keys]
-    return [key for _, _, key in sorted(zip(spread, range(len(keys)), keys, strict=True))]
+    buckets = [_spread(_java_hash(str(key))) & (capacity - 1) for key in keys]
+    order = sorted(range(len(keys)), key=lambda i: (buckets[i], i))
+    return [keys[i] for i in order]
 
 
 def _java_hash(text: str) -> int:
