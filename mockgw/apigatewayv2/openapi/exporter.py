@@ -14,17 +14,16 @@ import re
 import time
 from typing import Any
 
-from mockgw.apigatewayv2.openapi.importer import (
+from mockgw.apigatewayv2.openapi.extensions import (
     ANY_METHOD,
     AUTHORIZER,
     AUTHTYPE,
     CORS,
-    DEFAULT_PATH,
     ENDPOINT_CONFIGURATION,
     IMPORTEXPORT_VERSION,
     INTEGRATION,
-    UNUSED,
 )
+from mockgw.apigatewayv2.openapi.importer import DEFAULT_PATH, UNUSED
 from mockgw.apigatewayv2.selection import DEFAULT_ROUTE_KEY
 
 OPENAPI_VERSION = "3.0.1"

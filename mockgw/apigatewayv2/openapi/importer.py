@@ -39,7 +39,15 @@ from mockgw.apigatewayv2.common import (
     SHORT_ID_LENGTH,
     check_tags,
 )
-from mockgw.apigatewayv2.openapi import notes
+from mockgw.apigatewayv2.openapi import extensions, notes
+from mockgw.apigatewayv2.openapi.extensions import (
+    ANY_METHOD,
+    AUTHORIZER,
+    AUTHTYPE,
+    CORS,
+    ENDPOINT_CONFIGURATION,
+    INTEGRATION,
+)
 from mockgw.apigatewayv2.selection import (
     DEFAULT_API_KEY_SELECTION,
     DEFAULT_ROUTE_KEY,
@@ -49,14 +57,6 @@ from mockgw.errors import BadRequestException, ServiceError
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
 
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
-INTEGRATIONS = "x-amazon-apigateway-integrations"
-AUTHORIZER = "x-amazon-apigateway-authorizer"
-AUTHTYPE = "x-amazon-apigateway-authtype"
-CORS = "x-amazon-apigateway-cors"
-ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
-IMPORTEXPORT_VERSION = "x-amazon-apigateway-importexport-version"
 DEFAULT_PATH = "/$default"
 BASEPATH_MODES = ("ignore", "prepend", "split")
 WELL_KNOWN = "/.well-known/openid-configuration"
@@ -69,8 +69,6 @@ UNUSED = "Unused"
 DEFINED_FIELDS = ("Name", "Description", "Version", "CorsConfiguration",
                   "DisableExecuteApiEndpoint", "IpAddressType")
 
-_CORS_LISTS = {"allowOrigins": "AllowOrigins", "allowMethods": "AllowMethods",
-               "allowHeaders": "AllowHeaders", "exposeHeaders": "ExposeHeaders"}
 _VERSION = re.compile(r"^3\.0(\.\d+)?$")
 
 
@@ -184,7 +182,7 @@ class _Builder:
         if info.get("version") not in (None, ""):
             api["Version"] = _limited(str(info["version"]), 64, "version")
         if self.root.get(CORS) is not None:
-            api["CorsConfiguration"] = _cors(self.root[CORS])
+            api["CorsConfiguration"] = extensions.cors(self.root[CORS])
         endpoint = self._endpoint_configuration()
         api["DisableExecuteApiEndpoint"] = endpoint.get("disableExecuteApiEndpoint") is True
         kept = self.current["api"].get("IpAddressType") if self.current else None
@@ -236,7 +234,7 @@ class _Builder:
     def _authorizer_fields(self, name: str, scheme: dict, extension: dict) -> dict:
         kind = str(extension.get("type") or ("jwt" if scheme.get("type") in (
             "oauth2", "openIdConnect") else "request")).lower()
-        sources = _identity_sources(extension.get("identitySource"))
+        sources = extensions.identity_sources(extension.get("identitySource"))
         if kind == "jwt":
             jwt = mapping(extension.get("jwtConfiguration"))
             issuer = jwt.get("issuer")
@@ -245,7 +243,7 @@ class _Builder:
                 issuer = url[:-len(WELL_KNOWN)] if url.endswith(WELL_KNOWN) else url
             config: dict[str, Any] = {}
             if jwt.get("audience") is not None:
-                config["Audience"] = _strings(jwt["audience"], "audience")
+                config["Audience"] = extensions.strings(jwt["audience"], "audience")
             if issuer is not None:
                 config["Issuer"] = str(issuer)
             return {"AuthorizerType": "JWT", "Name": name, "JwtConfiguration": config,
@@ -267,10 +265,10 @@ class _Builder:
                             ("authorizerPayloadFormatVersion",
                              "AuthorizerPayloadFormatVersion")):
             if extension.get(key) is not None:
-                authorizer[member] = version_text(extension[key]) \
+                authorizer[member] = extensions.version_text(extension[key]) \
                     if key == "authorizerPayloadFormatVersion" else str(extension[key])
         if extension.get("authorizerResultTtlInSeconds") is not None:
-            authorizer["AuthorizerResultTtlInSeconds"] = _integer(
+            authorizer["AuthorizerResultTtlInSeconds"] = extensions.integer(
                 extension["authorizerResultTtlInSeconds"], "authorizerResultTtlInSeconds")
         if extension.get("enableSimpleResponses") is not None:
             authorizer["EnableSimpleResponses"] = extension["enableSimpleResponses"] is True
@@ -369,140 +367,15 @@ class _Builder:
     def _new_integration(self, key: str, extension: Any) -> str | None:
         path = key.partition(" ")[2] or key
         try:
-            fields = integration_fields(extension, path)
+            fields = extensions.integration_fields(extension, path)
             integration = integrations.new_integration(self.call, self.record, fields)
-        except _Malformed:
+        except extensions.Malformed:
             raise
         except ServiceError as error:
             self.warn(f"Unable to create integration for resource at path '{key}': "
                       f"{_sentence(error.message)} Ignoring.")
             return None
         return integration["IntegrationId"]
-
-
-# -- converting extensions -------------------------------------------------------------------
-
-class _Malformed(BadRequestException):
-    """An integration extension that is not one (AWS stops the import at once)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__("Unable to parse API definition because of a malformed integration "
-                         f"at path {path}.")
-
-
-def integration_fields(extension: Any, path: str) -> dict[str, Any]:
-    """CreateIntegration's input for an ``x-amazon-apigateway-integration`` extension."""
-    if not isinstance(extension, dict) or any(
-            key in extension and not isinstance(extension[key], str)
-            for key in ("type", "uri", "httpMethod", "credentials", "connectionId",
-                        "connectionType", "integrationSubtype", "description")):
-        raise _Malformed(path)
-    if extension.get("payloadFormatVersion") is not None:
-        version = version_text(extension["payloadFormatVersion"])
-        if version not in integrations.PAYLOAD_VERSIONS:
-            raise BadRequestException(f"Unsupported PayloadFormatVersion: {version}")
-    kind = str(extension.get("type", "")).upper()
-    if kind not in integrations.HTTP_PROTOCOL_TYPES:
-        raise BadRequestException(
-            "Currently, an API with a protocol type of HTTP may only be associated with proxy "
-            "integrations (AWS_PROXY, HTTP_PROXY)")
-    fields: dict[str, Any] = {"IntegrationType": kind}
-    if extension.get("payloadFormatVersion") is not None:
-        fields["PayloadFormatVersion"] = version_text(extension["payloadFormatVersion"])
-    for key, member in (("uri", "IntegrationUri"), ("credentials", "CredentialsArn"),
-                        ("connectionId", "ConnectionId"), ("description", "Description"),
-                        ("integrationSubtype", "IntegrationSubtype")):
-        if extension.get(key) is not None:
-            fields[member] = extension[key]
-    for key, member in (("httpMethod", "IntegrationMethod"),
-                        ("connectionType", "ConnectionType")):
-        if extension.get(key) is not None:
-            fields[member] = extension[key].upper()
-    try:
-        if extension.get("timeoutInMillis") is not None:
-            fields["TimeoutInMillis"] = _integer(extension["timeoutInMillis"],
-                                                 "timeoutInMillis")
-        if extension.get("requestParameters") is not None:
-            fields["RequestParameters"] = _string_map(extension["requestParameters"])
-        if extension.get("responseParameters") is not None:
-            fields["ResponseParameters"] = {
-                str(status): _string_map(mapping_of(values))
-                for status, values in mapping_of(extension["responseParameters"]).items()}
-        if extension.get("tlsConfig") is not None:
-            server = mapping_of(extension["tlsConfig"]).get("serverNameToVerify")
-            if server is not None:
-                fields["TlsConfig"] = {"ServerNameToVerify": str(server)}
-    except (TypeError, ValueError):
-        raise _Malformed(path) from None
-    return fields
-
-
-def version_text(value: Any) -> str:
-    """A payload format version as AWS reads it: a number is its shortest text (a YAML or
-    JSON ``1.0`` is ``1``, which AWS does not support; ``"1.0"`` is)."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def mapping_of(value: Any) -> dict:
-    if not isinstance(value, dict):
-        raise TypeError("not a mapping")
-    return value
-
-
-def _string_map(value: Any) -> dict[str, str]:
-    return {str(k): v if isinstance(v, str) else _scalar(v)
-            for k, v in mapping_of(value).items()}
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, dict | list) or value is None:
-        raise TypeError("not a string")
-    return version_text(value)
-
-
-def _cors(value: Any) -> dict[str, Any]:
-    """``CorsConfiguration`` from ``x-amazon-apigateway-cors`` (checked as CreateApi
-    checks it)."""
-    cors: dict[str, Any] = {}
-    for key, member in _CORS_LISTS.items():
-        if mapping(value).get(key) is not None:
-            cors[member] = _strings(value[key], key)
-    if mapping(value).get("maxAge") is not None:
-        cors["MaxAge"] = _integer(value["maxAge"], "maxAge")
-    if mapping(value).get("allowCredentials") is not None:
-        cors["AllowCredentials"] = value["allowCredentials"] is True
-    apis.check_cors(HTTP, cors)
-    return cors
-
-
-def _identity_sources(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return []
-
-
-def _strings(value: Any, name: str) -> list[str]:
-    if not isinstance(value, list) or any(isinstance(v, dict | list) for v in value):
-        raise BadRequestException(f"Invalid value for {name}: a list of strings is expected")
-    return [str(v) for v in value]
-
-
-def _integer(value: Any, name: str) -> int:
-    if isinstance(value, bool):
-        raise BadRequestException(f"Invalid value for {name}: an integer is expected")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if not number.is_integer() or abs(number) > 2**31 - 1:
-        raise BadRequestException(f"Invalid value for {name}: an integer is expected")
-    return int(number)
 
 
 def _limited(text: str, limit: int, what: str) -> str:
