@@ -522,3 +522,21 @@ def test_websocket_apis_do_not_share_a_domain(gw):
                               ApiMappingKey="a/b")
     assert error_of(exc) == ("BadRequestException",
                              "API mappings with multiple levels can't map WebSocket APIs", 400)
+
+
+def test_delete_api_is_refused_while_mapped_to_a_domain(gw):
+    v2 = gw.client("apigatewayv2")
+    v2_domain(v2)
+    api_id = v2.create_api(Name="pets", ProtocolType="HTTP")["ApiId"]
+    v2.create_stage(ApiId=api_id, StageName="prod")
+    mapping_id = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id,
+                                       Stage="prod", ApiMappingKey="pets")["ApiMappingId"]
+    with pytest.raises(ClientError) as exc:
+        v2.delete_api(ApiId=api_id)
+    assert error_of(exc) == (
+        "BadRequestException", f"Deleting API {api_id} failed. Please remove all API "
+        "mappings for the API from your custom domain names.", 400)
+    assert v2.get_api(ApiId=api_id)["Name"] == "pets"
+    v2.delete_api_mapping(DomainName="api.example.com", ApiMappingId=mapping_id)
+    v2.delete_api(ApiId=api_id)
+    assert v2.get_apis()["Items"] == []

@@ -14,17 +14,17 @@ import hashlib
 import re
 from typing import Any
 
-from mockgw.apigatewayv2.domainnames import (
-    NEEDS_TLS_1_2,
-    regional_domain_record,
-)
-from mockgw.apigatewayv2.extras_common import (
+from mockgw.apigatewayv2.common import (
     HTTP,
     WEBSOCKET,
     api_not_found,
     copy_out,
     find_api,
     paginate,
+)
+from mockgw.apigatewayv2.domainnames import (
+    NEEDS_TLS_1_2,
+    regional_domain_record,
 )
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException

@@ -16,6 +16,7 @@ from mockgw.apigatewayv2.common import (
     apis,
     check_tags,
     copy_in,
+    mapped_domains,
     paginate,
     render,
 )
@@ -75,7 +76,7 @@ def create_api(call: Call, params: dict[str, Any]) -> dict:
             "RouteKey and CredentialsArn can only be specified with Target (quick create)")
     if quick and protocol != HTTP:
         raise BadRequestException("Quick create is supported only for HTTP APIs")
-    api_id = _new_api_id(call, tags.get(CUSTOM_ID_TAG))
+    api_id = new_api_id(call, tags.get(CUSTOM_ID_TAG))
     api: dict[str, Any] = {
         "ApiId": api_id,
         "Name": name,
@@ -136,8 +137,12 @@ def update_api(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteApi")
 def delete_api(call: Call, params: dict[str, Any]) -> dict:
-    api_record(call, params["ApiId"])
-    del apis(call)[params["ApiId"]]
+    api_id = params["ApiId"]
+    api_record(call, api_id)
+    if mapped_domains(call, api_id):
+        raise BadRequestException(f"Deleting API {api_id} failed. Please remove all API "
+                                  "mappings for the API from your custom domain names.")
+    del apis(call)[api_id]
     return {}
 
 
@@ -238,7 +243,7 @@ def check_cors(protocol: str, cors: dict[str, Any] | None) -> None:
             "allowed origins instead")
 
 
-def _new_api_id(call: Call, custom_id: str | None) -> str:
+def new_api_id(call: Call, custom_id: str | None) -> str:
     """A new API id, or the one the ``_custom_id_`` tag asks for."""
     taken = apis(call)
     if custom_id is not None:

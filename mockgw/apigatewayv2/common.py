@@ -1,4 +1,5 @@
-"""Lookups and helpers shared by the ``apigatewayv2`` handlers, and the state layout.
+"""Lookups and helpers shared by the ``apigatewayv2`` handlers (finding APIs of any kind,
+paging, rendering records), and the state layout.
 
 An HTTP or WebSocket API is one record in the ``apigatewayv2.apis`` table, keyed by ApiId::
 
@@ -14,6 +15,10 @@ An HTTP or WebSocket API is one record in the ``apigatewayv2.apis`` table, keyed
 Every record holds its fields under the botocore model's member names (PascalCase, as
 the output shapes name them), so handlers return them with :func:`render`.  Lowercase keys
 (``routeResponses``, ``integrationResponses``, ``snapshot``) are ours and never serialized.
+
+REST APIs live in ``apigateway.restapis``; custom domain names are shared with the REST
+control plane (:mod:`mockgw.state.domains`), and :func:`find_api` finds an API of either
+kind for the domain, mapping, tag and portal handlers.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from typing import Any
 
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call
+from mockgw.state.domains import DOMAINNAMES, RESTAPIS, V2_APIS
 from mockgw.state.tree import copy_tree
 
-APIS = "apigatewayv2.apis"
+APIS = V2_APIS
 
 #: The sections of an API record besides ``api`` (dicts keyed by id, or stage name).
 SECTIONS = ("routes", "integrations", "authorizers", "models", "stages", "deployments")
@@ -34,8 +40,7 @@ SECTIONS = ("routes", "integrations", "authorizers", "models", "stages", "deploy
 #: Keys of ours inside records (children and snapshots), never part of an output.
 PRIVATE = ("routeResponses", "integrationResponses", "snapshot")
 
-HTTP = "HTTP"
-WEBSOCKET = "WEBSOCKET"
+REST, HTTP, WEBSOCKET = "REST", "HTTP", "WEBSOCKET"
 
 #: Id lengths as AWS forms them (lowercase alphanumerics): APIs ``a1b2c3d4e5``, routes and
 #: integrations ``0abcdef``, the rest ``a1b2c3``.
@@ -51,12 +56,28 @@ def apis(call: Call) -> dict[str, dict]:
     return call.store.table(APIS)
 
 
+def api_not_found(call: Call, api_id: str) -> str:
+    """AWS's message for an unknown API id."""
+    return f"Invalid API identifier specified {call.account}:{api_id}"
+
+
 def api_record(call: Call, api_id: str) -> dict:
-    """The record of API ``api_id``, or AWS's ``NotFoundException``."""
+    """The record of HTTP or WebSocket API ``api_id``, or AWS's ``NotFoundException``."""
     record = apis(call).get(api_id)
     if record is None:
-        raise NotFoundException(f"Invalid API identifier specified {call.account}:{api_id}")
+        raise NotFoundException(api_not_found(call, api_id))
     return record
+
+
+def find_api(call: Call, api_id: str) -> tuple[str, dict] | None:
+    """``(kind, record)`` of the REST, HTTP or WebSocket API ``api_id``, or ``None``."""
+    record = call.store.table(RESTAPIS).get(api_id)
+    if record is not None:
+        return REST, record
+    record = apis(call).get(api_id)
+    if record is not None:
+        return record["api"].get("ProtocolType", HTTP), record
+    return None
 
 
 def is_http(record: dict) -> bool:
@@ -71,10 +92,22 @@ def find(record: dict, section: str, ident: str, what: str) -> dict:
     return found
 
 
+def mapped_domains(call: Call, api_id: str) -> list[str]:
+    """The custom domain names with an API (base path) mapping to API ``api_id``."""
+    return [name for name, record in call.store.table(DOMAINNAMES).items()
+            if any(m.get("restApiId") == api_id
+                   for m in record.get("basePathMappings", {}).values())]
+
+
 def render(item: dict, *, drop: Iterable[str] = PRIVATE) -> dict:
     """A response copy of a stored record, without our private keys."""
     skip = set(drop)
     return {key: copy_tree(value) for key, value in item.items() if key not in skip}
+
+
+def copy_out(value: Any) -> Any:
+    """A deep copy of stored data for a response (handlers never hand out live records)."""
+    return copy_tree(value)
 
 
 def copy_in(params: dict[str, Any], keys: Iterable[str], into: dict | None = None) -> dict:
@@ -86,19 +119,12 @@ def copy_in(params: dict[str, Any], keys: Iterable[str], into: dict | None = Non
     return target
 
 
-def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:
-    """v2 paging: ``MaxResults`` (a number sent as a string) and an opaque ``NextToken``.
-    Without ``MaxResults`` every item comes back."""
-    limit = None
-    text = params.get("MaxResults")
-    if text is not None:
-        try:
-            limit = int(text)
-        except ValueError:
-            raise BadRequestException(f"Invalid MaxResults: {text}") from None
-        if limit < 1 or limit > MAX_RESULTS:
-            raise BadRequestException(
-                f"Invalid MaxResults: {text}. Must be between 1 and {MAX_RESULTS}")
+def paginate(items: Sequence[Any], params: dict[str, Any], *,
+             items_key: str = "Items") -> dict[str, Any]:
+    """v2 paging over ``items`` (in a stable order): every item unless ``MaxResults`` (a
+    number, sent as a string by most operations) asks for fewer, then an opaque
+    ``NextToken`` for the rest."""
+    limit = _max_results(params.get("MaxResults"))
     start = 0
     token = params.get("NextToken")
     if token:
@@ -106,11 +132,26 @@ def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:
             start = int(base64.urlsafe_b64decode(token.encode()).decode())
         except (ValueError, UnicodeDecodeError):
             raise BadRequestException("Invalid NextToken specified") from None
+        if not 0 <= start <= len(items):
+            raise BadRequestException("Invalid NextToken specified")
     end = len(items) if limit is None else start + limit
-    out: dict[str, Any] = {"Items": list(items[start:end])}
+    out: dict[str, Any] = {items_key: list(items[start:end])}
     if end < len(items):
         out["NextToken"] = base64.urlsafe_b64encode(str(end).encode()).decode()
     return out
+
+
+def _max_results(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        raise BadRequestException(f"Invalid MaxResults: {value}") from None
+    if not 1 <= limit <= MAX_RESULTS:
+        raise BadRequestException(
+            f"Invalid MaxResults: {value}. Must be between 1 and {MAX_RESULTS}")
+    return limit
 
 
 def check_tags(tags: dict[str, str] | None) -> None:

@@ -22,7 +22,7 @@ from mockgw.apigateway.domains import (
     domain_key,
     domain_names,
 )
-from mockgw.apigatewayv2.extras_common import HTTP, copy_out, find_api, paginate
+from mockgw.apigatewayv2.common import HTTP, copy_out, find_api, paginate
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call

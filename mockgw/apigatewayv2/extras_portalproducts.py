@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from mockgw.apigateway.common import check_tags
-from mockgw.apigatewayv2.extras_common import REST, api_not_found, copy_out, find_api, paginate
+from mockgw.apigatewayv2.common import REST, api_not_found, copy_out, find_api, paginate
 from mockgw.apigatewayv2.portals import PORTALS, PRODUCTS
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException

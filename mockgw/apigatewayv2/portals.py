@@ -18,7 +18,7 @@ from typing import Any
 from mockgw.apigateway.arns import parse_arn
 from mockgw.apigateway.common import check_tags
 from mockgw.apigateway.domains import CLOUDFRONT_HOSTED_ZONE
-from mockgw.apigatewayv2.extras_common import copy_out, paginate
+from mockgw.apigatewayv2.common import copy_out, paginate
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call

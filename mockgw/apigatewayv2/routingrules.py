@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from mockgw.apigateway.domains import DOMAIN_NOT_FOUND, domain_key, domain_names
-from mockgw.apigatewayv2.extras_common import REST, api_not_found, copy_out, find_api, paginate
+from mockgw.apigatewayv2.common import REST, api_not_found, copy_out, find_api, paginate
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call

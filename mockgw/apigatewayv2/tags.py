@@ -16,7 +16,7 @@ from typing import Any
 from mockgw.apigateway.arns import parse_arn
 from mockgw.apigateway.common import check_tags
 from mockgw.apigateway.tags import INVALID_ARN, tagged_record
-from mockgw.apigatewayv2.extras_common import api_not_found, copy_out, v2_apis
+from mockgw.apigatewayv2.common import api_not_found, apis, copy_out
 from mockgw.apigatewayv2.extras_portalproducts import PRODUCT_NOT_FOUND
 from mockgw.apigatewayv2.portals import PORTAL_NOT_FOUND, PORTALS, PRODUCTS
 from mockgw.apigatewayv2.registry import operation
@@ -30,11 +30,11 @@ STAGE_NOT_FOUND = "Invalid stage identifier specified"
 _V2_TAGGABLE: list[tuple[re.Pattern[str], Callable[[Call, re.Match], dict | None],
                          Callable[[Call, re.Match], str]]] = [
     (re.compile(r"^/apis/([^/]+)$"),
-     lambda call, m: (v2_apis(call).get(m[1]) or {}).get("api"),
+     lambda call, m: (apis(call).get(m[1]) or {}).get("api"),
      lambda call, m: api_not_found(call, m[1])),
     (re.compile(r"^/apis/([^/]+)/stages/([^/]+)$"),
-     lambda call, m: (v2_apis(call).get(m[1]) or {}).get("stages", {}).get(m[2]),
-     lambda call, m: api_not_found(call, m[1]) if m[1] not in v2_apis(call)
+     lambda call, m: (apis(call).get(m[1]) or {}).get("stages", {}).get(m[2]),
+     lambda call, m: api_not_found(call, m[1]) if m[1] not in apis(call)
      else STAGE_NOT_FOUND),
     (re.compile(r"^/vpclinks/([^/]+)$"),
      lambda call, m: call.store.table(VPC_LINKS).get(m[1]),

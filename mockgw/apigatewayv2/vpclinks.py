@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockgw.apigateway.common import check_tags
-from mockgw.apigatewayv2.extras_common import copy_out, paginate
+from mockgw.apigatewayv2.common import copy_out, paginate
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call

@@ -61,7 +61,8 @@ def apply(api: dict, doc: Document, *, mode: str, endpoint_type: str | None) -> 
 def tags(doc: Document) -> dict[str, str]:
     """Root-level OpenAPI tags that carry ``x-amazon-apigateway-tag-value``."""
     found = {}
-    for tag in doc.root.get("tags") or []:
+    declared = doc.root.get("tags")
+    for tag in declared if isinstance(declared, list) else []:
         if isinstance(tag, dict) and TAG_VALUE in tag and isinstance(tag.get("name"), str):
             found[tag["name"]] = str(tag[TAG_VALUE])
     return found

@@ -1,6 +1,10 @@
 """Reading an OpenAPI definition as API Gateway reads it: JSON or YAML, Swagger 2.0 or
 OpenAPI 3.0.x (3.1 is refused as AWS refuses it), with local ``$ref`` pointers resolved
 on demand and the AWS variables of import (``${AWS::Region}`` ...) substituted.
+
+:func:`load` (reading the body) and :class:`Document` (pointers, schemas, security
+schemes, base path) serve the HTTP API importer too (:mod:`mockgw.apigatewayv2.openapi`);
+:func:`parse` adds the REST API importer's version rules.
 """
 
 from __future__ import annotations
@@ -111,19 +115,26 @@ class Document:
         return urlsplit(url).path if "://" in url else url
 
 
-def parse(body: bytes, *, account: str, region: str, partition: str = "aws") -> Document:
-    """Parse an import body as API Gateway does, or raise its ``BadRequestException``."""
+def load(body: bytes | str, *, account: str, region: str, partition: str = "aws") -> Any:
+    """An import body read as API Gateway reads it (REST and HTTP APIs alike): JSON or
+    YAML, with the AWS variables of import substituted; ``UNPARSABLE`` otherwise."""
     try:
-        text = body.decode("utf-8-sig")
+        text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
     except UnicodeDecodeError:
         raise BadRequestException(UNPARSABLE) from None
     values = {"AccountId": account, "Partition": partition, "Region": region}
     text = _AWS_VARIABLE.sub(lambda m: values[m.group(1)], text)
     try:
-        root = json.loads(text) if text.lstrip().startswith(("{", "[")) else \
+        return json.loads(text) if text.lstrip().startswith(("{", "[")) else \
             yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except (ValueError, yaml.YAMLError, RecursionError):  # nested too deeply to read too
         raise BadRequestException(UNPARSABLE) from None
+
+
+def parse(body: bytes, *, account: str, region: str, partition: str = "aws") -> Document:
+    """Parse a REST API import body as API Gateway does, or raise its
+    ``BadRequestException``."""
+    root = load(body, account=account, region=region, partition=partition)
     if not isinstance(root, dict):
         raise BadRequestException(INVALID)
     swagger, openapi = root.get("swagger"), root.get("openapi")
