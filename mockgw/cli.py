@@ -10,8 +10,7 @@ import argparse
 import logging
 import signal
 import sys
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import MISSING, fields
 
 from mockgw.settings import SettingError, Settings, env_name, kind_of
@@ -66,68 +65,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int:
-    """Serve until SIGINT or SIGTERM, then close cleanly (state is snapshotted)."""
-    from waitress.server import create_server
-
+    """Serve :func:`mockgw.create_app` until SIGINT or SIGTERM, then close cleanly (state
+    is snapshotted, Lambda workers stopped)."""
     from mockgw import control, startup
-    from mockgw.instance import Instance
-    from mockgw.server import Application
+    from mockgw.app import create_app, instance_of
+    from mockgw.serving import Server
     from mockgw.state.persistence import StateDirError
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    instance = Instance(settings)
+    app = create_app(settings)
+    instance = instance_of(app)
     try:
         if settings.state_dir:
             control.open_state(instance, settings.state_dir)
         for definition in definitions:
             startup.deploy(instance, definition)
-    except (StateDirError, startup.StartupError) as exc:
+        server = Server(app, settings.host, settings.port, threads=settings.threads,
+                        access_log=log.isEnabledFor(logging.INFO))
+    except (StateDirError, startup.StartupError, OSError) as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
         return 1
-    app = Application(instance)
-    wsgi = _AccessLog(app) if log.isEnabledFor(logging.INFO) else app
-    server = create_server(wsgi, host=settings.host, port=settings.port,
-                           threads=settings.threads, ident="mockgw",
-                           clear_untrusted_proxy_headers=False, channel_timeout=300)
 
     def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        server.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
-    print(f"mockgw serving on http://{settings.host}:{server.effective_port}", flush=True)
+    print(f"mockgw serving on {server.url}", flush=True)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        server.serve_forever()
     finally:
-        server.close()
         instance.close()
         print("mockgw stopped", flush=True)
     return 0
-
-
-class _AccessLog:
-    """WSGI middleware writing one line per request: method, path, status, time."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        started = time.perf_counter()
-        status_holder: list[str] = []
-
-        def capture(status: str, headers: list, exc_info=None):
-            status_holder.append(status)
-            return start_response(status, headers, exc_info)
-
-        try:
-            return self.app(environ, capture)
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            path = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
-            status = status_holder[0].split(" ", 1)[0] if status_holder else "-"
-            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status, elapsed)
