@@ -32,9 +32,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from mockgw import admin, control
+from mockgw import admin, control, crosssite
 from mockgw.instance import Instance
 from mockgw.protocol import rules
+from mockgw.protocol.wire import WireRequest
 from mockgw.server import REQUEST_LIMIT, Front, request_from_environ
 from mockgw.settings import Settings
 
@@ -76,7 +77,7 @@ def control_blueprints() -> list[Blueprint]:
         if blueprint is None:
             blueprint = blueprints[route.service] = Blueprint(route.service, __name__)
         blueprint.add_url_rule(route.rule, endpoint=route.operation, view_func=_operation,
-                               methods=[route.method], strict_slashes=False,
+                               methods=[route.method], strict_slashes=True,
                                merge_slashes=False, provide_automatic_options=False)
     return list(blueprints.values())
 
@@ -86,23 +87,26 @@ def _operation(**_labels: str):
     front = front_of(current_app)
     wire, decoded = request_from_environ(request.environ)
     answer = front.control_plane(wire, decoded=decoded, force=True)
-    if answer is None:  # the query literals fit no operation of this rule
-        answer = control.unknown_operation(wire)
+    if answer is None:  # HEAD on a GET rule: no operation takes it
+        return _unknown_operation(wire)
     return admin.flask_response(answer)
 
 
 def _routing_error(error: HTTPException):
     """Paths no rule matches: the admin blueprint's message under ``/_mockgw/``, else the
     control plane's modeled error (never an HTML page)."""
-    from mockgw import crosssite
-
     if request.url_rule is not None:  # raised by a view (abort(404)): not ours to answer
         return error
     if request.path.startswith("/_mockgw/"):
         return admin.routing_error(error)
-    wire, _ = request_from_environ(request.environ)
+    return _unknown_operation(request_from_environ(request.environ)[0])
+
+
+def _unknown_operation(wire: WireRequest):
+    """The control plane's modeled error for a request no operation takes, after the
+    cross-site checks every control-plane request passes."""
     settings = front_of(current_app).instance.settings
-    refused = crosssite.check(wire, settings)
-    if refused is None:
-        refused = crosssite.with_cors(wire, control.unknown_operation(wire), settings)
-    return admin.flask_response(refused)
+    answer = crosssite.check(wire, settings)
+    if answer is None:
+        answer = crosssite.with_cors(wire, control.unknown_operation(wire), settings)
+    return admin.flask_response(answer)

@@ -93,9 +93,10 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
-    print(f"mockgw serving on {server.url}", flush=True)
     try:
-        server.serve_forever()
+        server.start()
+        print(f"mockgw serving on {server.url}", flush=True)
+        server.wait()
     finally:
         instance.close()
         print("mockgw stopped", flush=True)

@@ -209,8 +209,9 @@ def _decorate_class(cls: type, settings: Settings | None) -> type:
         cls.setup_method = setup_method  # type: ignore[attr-defined]
         cls.teardown_method = teardown_method  # type: ignore[attr-defined]
         return cls
-    for name, attr in list(vars(cls).items()):
-        if name.startswith("test") and inspect.isfunction(attr):
+    for name in dir(cls):
+        attr = inspect.getattr_static(cls, name)
+        if name.startswith("test") and inspect.isfunction(attr):  # inherited ones too
             setattr(cls, name, _decorate(attr, settings))
     return cls
 

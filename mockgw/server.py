@@ -233,6 +233,8 @@ class Front:
                 return None
         if endpoint not in rules.routes():
             return None  # a route users added: Flask serves it
+        if request.method != rules.routes()[endpoint].method:
+            return None  # HEAD, which werkzeug lets GET rules match: no operation takes it
         route = rules.operation(endpoint, request.query)
         return route, route.label_values(values) if route is not None else {}
 

@@ -70,8 +70,9 @@ class Server:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def serve_forever(self) -> None:
-        """Serve until :meth:`stop` (safe from a signal handler) is called."""
+    def start(self) -> None:
+        """Start serving (granian's threads); returns once the listener takes
+        connections."""
         import asyncio
 
         from granian._futures import _new_cbscheduler
@@ -80,21 +81,43 @@ class Server:
         worker = WSGIWorker(
             1, (None, self._listener), None,  # worker id, listener, no IPC
             1, 512,  # Rust runtime threads, Rust blocking I/O threads
-            self.threads, 30,  # Python threads, idle timeout (s)
+            self.threads, 30,  # Python threads, their idle timeout (s)
             1024,  # backpressure: requests in flight
             "1", None, None,  # HTTP/1.1, default HTTP/1 and HTTP/2 settings
             None,  # no static files
             False, None, None, None, "tls1.3", None, [], False,  # no TLS
             (None, MetricsAggregator(1)),  # no metrics
         )
-        loop = asyncio.new_event_loop()  # granian's scheduler wants one; WSGI never runs it
+        self._loop = asyncio.new_event_loop()  # granian's scheduler wants one; WSGI never
+        worker.serve_mtr(_new_cbscheduler(self._loop, self._call, impl_asyncio=False),
+                         self._loop, self._signal)
+        self._wait_listening()
+
+    def _wait_listening(self, within: float = 10.0) -> None:
+        deadline = time.monotonic() + within
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else \
+            "::1" if self.host == "::" else self.host
+        while True:
+            try:
+                socket.create_connection((host, self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)  # granian's runtime is starting its listener
+
+    def wait(self) -> None:
+        """Block until :meth:`stop` (safe from a signal handler) is called."""
         try:
-            worker.serve_mtr(_new_cbscheduler(loop, self._call, impl_asyncio=False), loop,
-                             self._signal)
             while not self._stopped.wait(1.0):
                 pass
         finally:
-            loop.close()
+            self._loop.close()
+
+    def serve_forever(self) -> None:
+        """Serve until :meth:`stop` is called."""
+        self.start()
+        self.wait()
 
     def stop(self) -> None:
         self._signal.set()
