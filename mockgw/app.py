@@ -45,8 +45,10 @@ def create_app(settings: Settings | None = None, *,
     """mockgw's Flask application, serving ``instance`` (by default a new one with
     ``settings``, themselves read from ``MOCKGW_*`` variables when not given)."""
     app = Flask("mockgw", static_folder=None)
+    app.url_rule_class = rules.OperationRule  # builds URLs as Rule does, compiled lazily
     app.config["MAX_CONTENT_LENGTH"] = REQUEST_LIMIT
     app.config["MOCKGW_DIRECT_DISPATCH"] = True
+    app.config.from_prefixed_env()  # FLASK_MOCKGW_DIRECT_DISPATCH=false, ...
     app.json.sort_keys = False
     app.register_blueprint(admin.admin)
     for blueprint in control_blueprints():

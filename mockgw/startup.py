@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from mockgw.instance import Instance
 
 log = logging.getLogger("mockgw.startup")
@@ -82,6 +80,8 @@ def read_definition(path: str, stage: str) -> Definition:
 
 
 def _parse(path: str, body: bytes) -> dict[str, Any]:
+    import yaml  # only --openapi files need it
+
     text = body.decode("utf-8", "replace")
     is_json = text.lstrip().startswith("{")
     try:

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
-from mockgw.protocol.models import SERVICES, service_model
+from botocore.loaders import create_loader
+from werkzeug.routing import Rule
+
+from mockgw.protocol.models import SERVICES
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
@@ -81,12 +85,17 @@ def _route(service: str, operation: str, method: str, uri: str) -> Route:
 @functools.cache
 def routes() -> dict[str, Route]:
     """Every operation of :data:`~mockgw.protocol.models.SERVICES`, by endpoint, in model
-    order (the order of the rules in the url_map)."""
+    order (the order of the rules in the url_map).
+
+    Read from the models' documents by a loader of its own, so that a service's full
+    :func:`~mockgw.protocol.models.service_model` is kept only once it is called.
+    """
+    loader = create_loader()
     found: dict[str, Route] = {}
     for service in SERVICES:
-        model = service_model(service)
-        for name in model.operation_names:
-            http = model.operation_model(name).http
+        operations = loader.load_service_model(service, "service-2")["operations"]
+        for name, operation in operations.items():
+            http = operation["http"]
             route = _route(service, name, http["method"], http["requestUri"])
             found[route.endpoint] = route
     return found
@@ -114,3 +123,22 @@ def operation(endpoint: str, query: Mapping[str, object]) -> Route | None:
         if candidate.fits(query):
             return candidate
     return None
+
+
+class OperationRule(Rule):
+    """A werkzeug rule whose URL builder is compiled on first use.
+
+    werkzeug generates and compiles Python code to build each rule's URLs (``url_for``);
+    the control plane's rules are matched on every request but hardly ever built, and
+    compiling builders for all of them would take most of the application's start.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., Any]:
+        compiled: list[Callable[..., Any]] = []
+
+        def build(rule: Rule, *args: Any, **kwargs: Any) -> Any:
+            if not compiled:
+                compiled.append(Rule._compile_builder(rule, append_unknown))
+            return compiled[0](rule, *args, **kwargs)
+
+        return build
