@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *,
     """mockgw's Flask application, serving ``instance`` (by default a new one with
     ``settings``, themselves read from ``MOCKGW_*`` variables when not given)."""
     app = Flask("mockgw", static_folder=None)
+    app.url_map = rules.UrlMap()  # counts its changes: the front remembers matches
     app.url_rule_class = rules.OperationRule  # builds URLs as Rule does, compiled lazily
     app.config["MAX_CONTENT_LENGTH"] = REQUEST_LIMIT
     app.config["MOCKGW_DIRECT_DISPATCH"] = True

@@ -346,7 +346,10 @@ def _wire_from_botocore(request: Any) -> WireRequest:
         body = body.read()
     if isinstance(body, str):
         body = body.encode("utf-8")
-    items = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()]
+    headers = request.headers
+    raw = getattr(headers, "_dict", None)  # botocore's HeadersDict: skip its key wrapping
+    pairs = ((str(k), v) for k, v in raw.items()) if isinstance(raw, dict) else headers.items()
+    items = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in pairs]
     if "host" not in {k.lower() for k, _ in items}:
         items.append(("Host", parts.netloc))
     return _wire(request.method, parts, items, body, "127.0.0.1")

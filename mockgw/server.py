@@ -46,6 +46,8 @@ WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
 DATA_PLANE_LIMIT = 10 * 1024 * 1024
 #: The most any other request may carry (a Lambda zip of 50 MB is ~67 MB in JSON).
 REQUEST_LIMIT = 128 * 1024 * 1024
+#: Paths whose match the front remembers (control-plane paths repeat: ids, names).
+_MATCHES_KEPT = 4096
 #: Characters a path keeps as they are when a server gave it percent-decoded: what a path
 #: may hold unencoded, less the sub-delimiters (clients mostly send those encoded).
 _PATH_SAFE = "/:@"
@@ -108,6 +110,7 @@ class Front:
         self.instance = instance
         self._adapter: MapAdapter | None = None
         self._decoded_adapter: MapAdapter | None = None
+        self._matched: dict[tuple[str, str, bool], tuple[int, str, dict[str, str]]] = {}
 
     # -- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -218,25 +221,42 @@ class Front:
         once more with each operation's last label taking the rest of the path, so an ARN
         whose ``%2F`` became ``/`` still reaches its operation.
         """
-        from werkzeug.exceptions import HTTPException
-
-        if self._adapter is None:
-            self._adapter = self.app.url_map.bind("localhost")
-        try:
-            endpoint, values = self._adapter.match(request.path, request.method)
-        except HTTPException:
-            if not decoded:
+        key = (request.method, request.path, decoded)
+        version = getattr(self.app.url_map, "version", -1)
+        cached = self._matched.get(key)
+        if cached is not None and cached[0] == version:
+            endpoint, values = cached[1], cached[2]
+        else:
+            found = self._match_rules(request, decoded)
+            if found is None:
                 return None
-            try:
-                endpoint, values = self._greedy().match(request.path, request.method)
-            except HTTPException:
-                return None
+            endpoint, values = found
+            if version >= 0 and endpoint in rules.routes():
+                if len(self._matched) >= _MATCHES_KEPT:
+                    self._matched.clear()
+                self._matched[key] = (version, endpoint, values)
         if endpoint not in rules.routes():
             return None  # a route users added: Flask serves it
         if request.method != rules.routes()[endpoint].method:
             return None  # HEAD, which werkzeug lets GET rules match: no operation takes it
         route = rules.operation(endpoint, request.query)
         return route, route.label_values(values) if route is not None else {}
+
+    def _match_rules(self, request: WireRequest,
+                     decoded: bool) -> tuple[str, dict[str, str]] | None:
+        from werkzeug.exceptions import HTTPException
+
+        if self._adapter is None:
+            self._adapter = self.app.url_map.bind("localhost")
+        try:
+            return self._adapter.match(request.path, request.method)
+        except HTTPException:
+            if not decoded:
+                return None
+        try:
+            return self._greedy().match(request.path, request.method)
+        except HTTPException:
+            return None
 
     def _greedy(self) -> MapAdapter:
         if self._decoded_adapter is None:

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from botocore.loaders import create_loader
-from werkzeug.routing import Rule
+from werkzeug.routing import Map, Rule
 
 from mockgw.protocol.models import SERVICES
 
@@ -142,3 +142,14 @@ class OperationRule(Rule):
             return compiled[0](rule, *args, **kwargs)
 
         return build
+
+
+class UrlMap(Map):
+    """A werkzeug map that counts its changes (``version``), so that what paths matched
+    can be remembered until a rule is added."""
+
+    version = 0
+
+    def add(self, rulefactory: Any) -> None:
+        super().add(rulefactory)
+        self.version += 1
