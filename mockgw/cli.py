@@ -12,8 +12,12 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import MISSING, fields
+from typing import TYPE_CHECKING
 
 from mockgw.settings import SettingError, Settings, env_name, kind_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Flask
 
 log = logging.getLogger("mockgw")
 
@@ -33,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--stage", action="append", default=[], metavar="NAME",
                        help="stage of the --openapi file at the same position (one --stage "
                             "serves every file)")
+    serve.add_argument("--app", metavar="MODULE:NAME",
+                       help="serve this Flask application made by mockgw.create_app() (or a "
+                            "function returning one): mockgw with routes of your own")
     serve.set_defaults(command_parser=serve)
     return parser
 
@@ -59,23 +66,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env(**{f.name: getattr(args, f.name) for f in fields(Settings)})
         definitions = startup.read_definitions(args.openapi, args.stage)
+        app = startup.load_app(args.app) if args.app else None
     except (SettingError, startup.StartupError) as exc:
         args.command_parser.error(str(exc))
-    return serve_forever(settings, definitions)
+    return serve_forever(settings, definitions, app=app)
 
 
-def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int:
-    """Serve :func:`mockgw.create_app` until SIGINT or SIGTERM, then close cleanly (state
-    is snapshotted, Lambda workers stopped)."""
+def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
+                  app: Flask | None = None) -> int:
+    """Serve ``app`` (by default :func:`mockgw.create_app`, either way with a fresh
+    instance of ``settings``) until SIGINT or SIGTERM, then close cleanly (state is
+    snapshotted, Lambda workers stopped)."""
     from mockgw import control, startup
-    from mockgw.app import create_app, instance_of
+    from mockgw.app import create_app, front_of
+    from mockgw.instance import Instance
     from mockgw.serving import Server
     from mockgw.state.persistence import StateDirError
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
-    instance = instance_of(app)
+    if app is None:
+        app = create_app(settings)
+        instance = front_of(app).instance
+    else:  # the settings of this command, not those the application was made with
+        front = front_of(app)
+        front.instance.close()
+        instance = front.instance = Instance(settings)
     try:
         if settings.state_dir:
             control.open_state(instance, settings.state_dir)

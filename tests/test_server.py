@@ -133,3 +133,46 @@ def test_lambda_workers_die_with_a_killed_server():
         process.stop(signal.SIGKILL)
     assert process.process.returncode == -signal.SIGKILL
     wait_gone(worker, child)
+
+
+FAKES = '''
+import flask
+from mockgw import create_app
+
+app = create_app()
+backend = flask.Blueprint("backend", __name__, url_prefix="/backend")
+
+
+@backend.post("/orders")
+def orders():
+    return {"received": flask.request.get_json()}, 201
+
+
+app.register_blueprint(backend)
+'''
+
+
+def test_serve_app_serves_an_application_with_routes_of_its_own(tmp_path):
+    (tmp_path / "fakes.py").write_text(FAKES)
+    with ServerProcess(["--app", "fakes:app", "--region", "eu-west-1"],
+                       env={"PYTHONPATH": str(tmp_path)}) as s:
+        ordered = requests.post(f"{s.url}/backend/orders", json={"n": 1}, timeout=10)
+        assert (ordered.status_code, ordered.json()) == (201, {"received": {"n": 1}})
+        client = boto3.client("apigateway", endpoint_url=s.url, region_name="eu-west-1",
+                              aws_access_key_id="a", aws_secret_access_key="b")
+        client.create_rest_api(name="beside")
+        assert [a["name"] for a in client.get_rest_apis()["items"]] == ["beside"]
+        unsigned = requests.get(f"{s.url}/restapis", timeout=10).json()  # --region applies
+        assert [a["name"] for a in unsigned["item"]] == ["beside"]
+    assert any("POST /backend/orders 201" in line for line in s.output), list(s.output)
+
+
+def test_serve_app_refuses_what_is_not_a_mockgw_application(tmp_path):
+    (tmp_path / "other.py").write_text("import flask\napp = flask.Flask('other')\n")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "mockgw", "serve", "--app", "other:app"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--app other:app is not an application made by mockgw.create_app()" in done.stderr
