@@ -4,8 +4,9 @@ Runs every workload against mockgw, moto (installed with mockgw's test extras) a
 ministack (in a virtualenv of its own, ``bench/.peers``, made by ``--install-peers``), with
 floors: a botocore client answered by a canned response (no mock at all), ``responses``
 answering an execute-api URL with a canned body, and a bare "hello" route on granian as
-mockgw serves with it (beside it the same route on waitress, the server mockgw used before).  Prints a Markdown table, then which
-of the project's targets this machine's run meets.  Never part of the test suite.
+mockgw serves with it (beside it the same route on waitress, the server mockgw used
+before).  Prints a Markdown table, then which of the project's targets this machine's run
+meets.  Never part of the test suite.
 """
 
 from __future__ import annotations
