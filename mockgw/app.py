@@ -12,15 +12,16 @@ in-process mock, the pytest fixtures and the Docker image.  What it holds:
   pattern), in front: the execute-api data plane, chosen by Host or path prefix, never
   reaches Flask.
 
-Control-plane requests are dispatched by the front through the same url_map but without
-Flask's request context.  Measured on the benchmark (``bench/``, 2-CPU machine), Flask's
-request context and dispatch cost about 45 µs a request, more than the control plane's own
-routing, parsing and serializing: in-process, boto3 calls went from 0.69 to 0.62 of the
-botocore floor through Flask, and the server's bare "hello" floor halves under it.  So the
-front matches the url_map itself (``MapAdapter.match``) and calls the control plane; an
-application with request hooks of its own (``before_request``, ``after_request``,
-``teardown_request``, ``url_value_preprocessor``) gets every control-plane request through
-Flask instead, so the hooks see them (``app.config["MOCKGW_DIRECT_DISPATCH"] = False``
+Control-plane requests are dispatched by the front through the same url_map, without
+Flask's request context: the front matches the url_map itself (``MapAdapter.match``) and
+calls the control plane.  Decided by the benchmark (``bench/``, a shared 2-CPU machine,
+both ways in one run): in-process, boto3 calls ran at 0.72 of the botocore floor direct
+against 0.56 through Flask (a WSGI environ, the request context, a response object: about
+twice the control plane's own work); on the server, one client made 1,204 calls/s direct
+against 979 through Flask.  An application with request hooks of its own
+(``before_request``, ``after_request``, ``teardown_request``, ``url_value_preprocessor``)
+gets every control-plane request through Flask instead, so the hooks see them
+(``app.config["MOCKGW_DIRECT_DISPATCH"] = False``, or ``FLASK_MOCKGW_DIRECT_DISPATCH=false``,
 forces that too).
 
 Users extend it the Flask way: ``app.register_blueprint(...)``, ``@app.get(...)``; their

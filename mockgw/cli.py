@@ -85,6 +85,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("_granian").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
     if app is None:
         app = create_app(settings)
         instance = front_of(app).instance

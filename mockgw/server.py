@@ -191,7 +191,7 @@ class Front:
             return False
         for hooks in (app.before_request_funcs, app.after_request_funcs,
                       app.teardown_request_funcs, app.url_value_preprocessors):
-            if any(scope != "admin" for scope in hooks):
+            if any(funcs for scope, funcs in hooks.items() if scope != "admin"):
                 return False
         return True
 
