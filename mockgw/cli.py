@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -70,6 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingError, startup.StartupError) as exc:
         args.command_parser.error(str(exc))
     return serve_forever(settings, definitions, app=app)
+
+
+def run() -> None:
+    """The ``mockgw`` command (and ``python -m mockgw``): :func:`main`, then the process
+    ends without finalizing the interpreter, whose teardown granian's Rust threads, still
+    winding down, must not meet (state is saved and workers stopped before that)."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
