@@ -1,11 +1,11 @@
-"""The floor of the data-plane benchmark: ``python -m bench.hello PORT [THREADS]`` serves a
-bare "hello" WSGI route on waitress, the server ``mockgw serve`` runs on."""
+"""The floors of the data-plane benchmark: ``python -m bench.hello PORT [THREADS] [SERVER]``
+serves a bare "hello" WSGI route on granian as ``mockgw serve`` runs it
+(:class:`mockgw.serving.Server`, the default) or on waitress (``waitress``)."""
 
 from __future__ import annotations
 
+import signal
 import sys
-
-from waitress import serve
 
 BODY = b"hello"
 
@@ -16,6 +16,19 @@ def app(environ: dict, start_response) -> list[bytes]:
     return [BODY]
 
 
+def main(port: int, threads: int, server: str) -> None:
+    if server == "waitress":
+        from waitress import serve
+
+        serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+        return
+    from mockgw.serving import Server
+
+    served = Server(app, "127.0.0.1", port, threads=threads, access_log=False)
+    signal.signal(signal.SIGTERM, lambda *_: served.stop())
+    served.serve_forever()
+
+
 if __name__ == "__main__":
-    serve(app, host="127.0.0.1", port=int(sys.argv[1]),
-          threads=int(sys.argv[2]) if len(sys.argv) > 2 else 16, _quiet=True)
+    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 16,
+         sys.argv[3] if len(sys.argv) > 3 else "granian")

@@ -34,6 +34,7 @@ class Server:
     def __init__(self, name: str, command: list[str], *, env: dict[str, str] | None = None,
                  port: int | None = None) -> None:
         self.name = name
+        started = time.perf_counter()
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
@@ -48,9 +49,10 @@ class Server:
                 raise RuntimeError(f"{name} exited with {self.process.returncode}")
             try:
                 requests.get(self.url + "/", timeout=2)
+                self.ready_seconds = time.perf_counter() - started
                 return
             except requests.ConnectionError:
-                time.sleep(0.05)  # polling the port while the server starts
+                time.sleep(0.01)  # polling the port while the server starts
         self.stop()
         raise RuntimeError(f"{name} did not start on port {self.port}")
 
@@ -77,9 +79,14 @@ class Server:
         self.stop()
 
 
-def mockgw(*args: str) -> Server:
+def mockgw(*args: str, env: dict[str, str] | None = None) -> Server:
     return Server("mockgw", [sys.executable, "-m", "mockgw", "serve", "--port", "{port}",
-                             "--log-level", "WARNING", *args])
+                             "--log-level", "WARNING", *args], env=env)
+
+
+#: Flask configuration that sends every control-plane request through Flask's request
+#: context (``create_app`` reads ``FLASK_*`` variables): the figure direct dispatch beats.
+THROUGH_FLASK = {"FLASK_MOCKGW_DIRECT_DISPATCH": "false"}
 
 
 def moto() -> Server:
@@ -91,9 +98,11 @@ def ministack() -> Server:
                   env={"GATEWAY_PORT": "{port}", "LOG_LEVEL": "WARNING"})
 
 
-def hello(threads: int = 16) -> Server:
-    """The floor: a bare "hello" WSGI route on waitress, as ``mockgw serve`` runs it."""
-    return Server("hello", [sys.executable, "-m", "bench.hello", "{port}", str(threads)],
+def hello(threads: int = 16, server: str = "granian") -> Server:
+    """A floor: a bare "hello" WSGI route on granian as ``mockgw serve`` runs it, or on
+    waitress (the server mockgw used before)."""
+    return Server(f"hello-{server}", [sys.executable, "-m", "bench.hello", "{port}",
+                                      str(threads), server],
                   env={"PYTHONPATH": str(HERE.parent)})
 
 

@@ -219,6 +219,20 @@ def http_api_url(base: str, api_id: str, path: str = "/") -> str:
     return f"{base}/_aws/execute-api/{api_id}/$default{path}"
 
 
+def gets_per_second(url: str, seconds: float) -> float:
+    """``requests.get(url)`` calls per second, one after the other (in this process)."""
+    session = requests.Session()
+    if session.get(url, timeout=30).status_code != 200:
+        raise RuntimeError(f"{url} does not answer 200")
+    calls = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        session.get(url, timeout=30)
+        calls += 1
+    return calls / (time.perf_counter() - started)
+
+
 def user_request_url(base: str, api_id: str, path: str) -> str:
     """The path form of a data-plane URL (mockgw and ministack both serve it)."""
     return f"{base}/restapis/{api_id}/dev/_user_request_{path}"

@@ -1,3 +1,3 @@
-from mockgw.cli import main
+from mockgw.cli import run
 
-raise SystemExit(main())
+run()

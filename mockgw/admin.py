@@ -1,121 +1,131 @@
-"""Admin endpoints under ``/_mockgw/``: health, reset, state dump and load, recent
-data-plane requests, stage metrics, access logs, the clock, Cognito user pool keys."""
+"""Admin endpoints under ``/_mockgw/``, as the Flask blueprint ``admin``: health, reset,
+state dump and load, recent data-plane requests, stage metrics, access logs, the clock,
+Cognito user pool keys.
+
+Every admin request passes :mod:`mockgw.crosssite`'s checks first (browser origins, the
+admin token) and answers allowed browser origins with CORS headers.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from mockgw import __version__
+from mockgw import __version__, crosssite
 from mockgw.instance import Instance
-from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.protocol.wire import WireResponse
 from mockgw.state import codec
 
-_ROUTES = Map([
-    Rule("/_mockgw/health", endpoint="health", methods=["GET", "HEAD"]),
-    Rule("/_mockgw/reset", endpoint="reset", methods=["POST"]),
-    Rule("/_mockgw/logs/<api_id>/<stage>", endpoint="access_logs", methods=["GET"]),
-    Rule("/_mockgw/clock", endpoint="clock", methods=["GET", "POST"]),
-    Rule("/_mockgw/state", endpoint="state", methods=["GET", "POST"]),
-    Rule("/_mockgw/requests", endpoint="requests", methods=["GET"]),
-    Rule("/_mockgw/metrics", endpoint="metrics", methods=["GET"]),
-    Rule("/_mockgw/cognito/userpools/<pool_id>/jwks", endpoint="user_pool_keys",
-         methods=["GET", "PUT", "POST", "DELETE"]),
-])
-
-_HANDLERS: dict[str, Callable[[Instance, WireRequest], WireResponse]] = {}
+admin = Blueprint("admin", __name__, url_prefix="/_mockgw")
 
 
-def endpoint(name: str):
-    def register(func):
-        _HANDLERS[name] = func
-        return func
-    return register
+def instance() -> Instance:
+    """The instance the current application serves."""
+    return current_app.extensions["mockgw"].instance
 
 
-def json_response(status: int, doc: object) -> WireResponse:
-    return WireResponse(status, [("Content-Type", "application/json")],
-                        json.dumps(doc).encode())
+def flask_response(wire: WireResponse) -> Response:
+    """A Flask response carrying ``wire`` as it is."""
+    return Response(wire.body, status=wire.status, headers=wire.headers)
 
 
-def handle(instance: Instance, request: WireRequest) -> WireResponse:
-    """Answer a request under ``/_mockgw/``."""
-    adapter = _ROUTES.bind("mockgw", "/")
-    try:
-        name, args = adapter.match(request.path, method=request.method)
-    except NotFound:
-        return json_response(404, {"message": f"No admin endpoint at {request.path}"})
-    except MethodNotAllowed as exc:
-        return json_response(405, {"message": f"Use {', '.join(exc.valid_methods or [])}"})
-    return _HANDLERS[name](instance, request, **args)
+def message(status: int, text: str) -> tuple[Response, int]:
+    return jsonify(message=text), status
 
 
-@endpoint("health")
-def health(instance: Instance, request: WireRequest) -> WireResponse:
-    return json_response(200, {"status": "running", "version": __version__,
-                               "services": ["apigateway", "apigatewayv2",
-                                            "apigatewaymanagementapi", "lambda"],
-                               "stateDir": instance.state.directory if instance.state else None})
+@admin.before_request
+def guard() -> Response | None:
+    """Refuse cross-site browser requests, and requests without the admin token (if one
+    is set), before any admin endpoint runs."""
+    settings = instance().settings
+    refused = crosssite.check(request, settings) or crosssite.admin_refusal(request,
+                                                                            settings)
+    return flask_response(refused) if refused is not None else None
 
 
-@endpoint("reset")
-def reset(instance: Instance, request: WireRequest) -> WireResponse:
-    instance.reset()
-    return json_response(200, {"reset": True})
+@admin.after_request
+def cors(response: Response) -> Response:
+    return crosssite.with_cors(request, response, instance().settings)
 
 
-@endpoint("access_logs")
-def access_logs(instance: Instance, request: WireRequest, api_id: str,
-                stage: str) -> WireResponse:
+def routing_error(error: HTTPException) -> Response | tuple[Response, int]:
+    """The answer to a path under ``/_mockgw/`` that names no endpoint, or a method it
+    does not take (routing errors never reach the blueprint's own hooks)."""
+    refused = guard()
+    if refused is not None:
+        return cors(refused)
+    if isinstance(error, MethodNotAllowed):
+        answer = message(405, f"Use {', '.join(error.valid_methods or [])}")
+    else:
+        answer = message(404, f"No admin endpoint at {request.path}")
+    return cors(current_app.make_response(answer))
+
+
+@admin.get("/health")
+def health():
+    state = instance().state
+    return jsonify(status="running", version=__version__,
+                   services=["apigateway", "apigatewayv2", "apigatewaymanagementapi",
+                             "lambda"],
+                   stateDir=state.directory if state else None)
+
+
+@admin.post("/reset")
+def reset():
+    instance().reset()
+    return jsonify(reset=True)
+
+
+@admin.get("/logs/<api_id>/<stage>")
+def access_logs(api_id: str, stage: str):
     """The recent access-log lines of a stage (its ``accessLogSettings.format``)."""
     from mockgw.execute.accesslog import AccessLogs
 
-    logs = instance.service("execute.accesslogs", AccessLogs)
-    return json_response(200, {"apiId": api_id, "stage": stage,
-                               "lines": logs.lines(api_id, stage)})
+    logs = instance().service("execute.accesslogs", AccessLogs)
+    return jsonify(apiId=api_id, stage=stage, lines=logs.lines(api_id, stage))
 
 
-@endpoint("clock")
-def clock(instance: Instance, request: WireRequest) -> WireResponse:
+@admin.route("/clock", methods=["GET", "POST"])
+def clock():
     """Read the clock, or ``POST {"freeze": epoch|null, "advance": seconds, "thaw": true}``."""
+    now = instance().clock
     if request.method == "POST":
         try:
-            doc = json.loads(request.body or b"{}")
+            doc = json.loads(request.get_data() or b"{}")
         except ValueError:
-            return json_response(400, {"message": "Body must be JSON"})
+            return message(400, "Body must be JSON")
         if not isinstance(doc, dict):
-            return json_response(400, {"message": "Body must be a JSON object"})
+            return message(400, "Body must be a JSON object")
         try:
             if doc.get("thaw"):
-                instance.clock.thaw()
+                now.thaw()
             if "freeze" in doc:
-                instance.clock.freeze(doc["freeze"])
+                now.freeze(doc["freeze"])
             if "advance" in doc:
-                instance.clock.advance(float(doc["advance"]))
+                now.advance(float(doc["advance"]))
         except (TypeError, ValueError):
-            return json_response(400, {"message": "freeze and advance take numbers"})
-    return json_response(200, {"now": instance.clock(), "frozen": instance.clock.frozen})
+            return message(400, "freeze and advance take numbers")
+    return jsonify(now=now(), frozen=now.frozen)
 
 
-@endpoint("state")
-def state(instance: Instance, request: WireRequest) -> WireResponse:
+@admin.route("/state", methods=["GET", "POST"])
+def state():
     """``GET``: every store's tables as JSON (bytes as ``{"__bytes__": base64}``);
     ``POST`` such a document: it replaces all state."""
     if request.method == "GET":
-        body = codec.dumps({"version": __version__, **instance.dump()}).encode()
-        return WireResponse(200, [("Content-Type", "application/json")], body)
+        body = codec.dumps({"version": __version__, **instance().dump()})
+        return Response(body, mimetype="application/json")
     try:
-        doc = codec.loads(request.body or b"null")
+        doc = codec.loads(request.get_data() or b"null")
     except ValueError:
-        return json_response(400, {"message": "Body must be JSON"})
+        return message(400, "Body must be JSON")
     problem = _state_problem(doc)
     if problem:
-        return json_response(400, {"message": problem})
-    instance.load(doc)
-    return json_response(200, {"loaded": len(doc["stores"])})
+        return message(400, problem)
+    instance().load(doc)
+    return jsonify(loaded=len(doc["stores"]))
 
 
 def _state_problem(doc: object) -> str | None:
@@ -131,53 +141,50 @@ def _state_problem(doc: object) -> str | None:
     return None
 
 
-@endpoint("requests")
-def requests(instance: Instance, request: WireRequest) -> WireResponse:
+@admin.get("/requests")
+def requests():
     """The last data-plane requests, newest first, with their access-log fields
     (``?apiId=&stage=&limit=``)."""
     from mockgw.execute.telemetry import Telemetry
 
-    try:
-        limit = int(request.query["limit"][0]) if "limit" in request.query else None
-    except ValueError:
-        return json_response(400, {"message": "limit takes a number"})
-    found = instance.service("execute.telemetry", Telemetry).requests(
-        api_id=_query(request, "apiId"), stage=_query(request, "stage"), limit=limit)
-    return json_response(200, {"requests": found})
+    limit = request.args.get("limit")
+    if limit is not None:
+        try:
+            limit = int(limit)
+        except ValueError:
+            return message(400, "limit takes a number")
+    found = instance().service("execute.telemetry", Telemetry).requests(
+        api_id=request.args.get("apiId"), stage=request.args.get("stage"), limit=limit)
+    return jsonify(requests=found)
 
 
-@endpoint("metrics")
-def metrics(instance: Instance, request: WireRequest) -> WireResponse:
+@admin.get("/metrics")
+def metrics():
     """CloudWatch-like metrics of every stage that served requests (``?apiId=&stage=``)."""
     from mockgw.execute.telemetry import Telemetry
 
-    found = instance.service("execute.telemetry", Telemetry).metrics(
-        api_id=_query(request, "apiId"), stage=_query(request, "stage"))
-    return json_response(200, {"metrics": found})
+    found = instance().service("execute.telemetry", Telemetry).metrics(
+        api_id=request.args.get("apiId"), stage=request.args.get("stage"))
+    return jsonify(metrics=found)
 
 
-def _query(request: WireRequest, name: str) -> str | None:
-    values = request.query.get(name)
-    return values[0] if values else None
-
-
-@endpoint("user_pool_keys")
-def user_pool_keys(instance: Instance, request: WireRequest, pool_id: str) -> WireResponse:
+@admin.route("/cognito/userpools/<pool_id>/jwks", methods=["GET", "PUT", "POST", "DELETE"])
+def user_pool_keys(pool_id: str):
     """The signing keys (JWKS) a user pool's tokens are checked with: ``PUT`` (or
     ``POST``) a JWKS to register it, ``GET`` it back, ``DELETE`` it."""
     from mockgw.cognito import keys
 
-    known = keys(instance)
+    known = keys(instance())
     if request.method in ("PUT", "POST"):
         try:
-            known.register(pool_id, json.loads(request.body or b"null"))
+            known.register(pool_id, json.loads(request.get_data() or b"null"))
         except ValueError as exc:
-            return json_response(400, {"message": str(exc)})
+            return message(400, str(exc))
     elif request.method == "DELETE":
         if not known.forget(pool_id):
-            return json_response(404, {"message": f"No keys registered for {pool_id}"})
-        return json_response(200, {"userPoolId": pool_id, "deleted": True})
+            return message(404, f"No keys registered for {pool_id}")
+        return jsonify(userPoolId=pool_id, deleted=True)
     registered = known.registered(pool_id)
     if registered is None:
-        return json_response(404, {"message": f"No keys registered for {pool_id}"})
-    return json_response(200, registered)
+        return message(404, f"No keys registered for {pool_id}")
+    return jsonify(registered)

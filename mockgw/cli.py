@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import MISSING, fields
+from typing import TYPE_CHECKING
 
 from mockgw.settings import SettingError, Settings, env_name, kind_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Flask
 
 log = logging.getLogger("mockgw")
 
@@ -34,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--stage", action="append", default=[], metavar="NAME",
                        help="stage of the --openapi file at the same position (one --stage "
                             "serves every file)")
+    serve.add_argument("--app", metavar="MODULE:NAME",
+                       help="serve this Flask application made by mockgw.create_app() (or a "
+                            "function returning one): mockgw with routes of your own")
     serve.set_defaults(command_parser=serve)
     return parser
 
@@ -60,54 +67,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env(**{f.name: getattr(args, f.name) for f in fields(Settings)})
         definitions = startup.read_definitions(args.openapi, args.stage)
+        app = startup.load_app(args.app) if args.app else None
     except (SettingError, startup.StartupError) as exc:
         args.command_parser.error(str(exc))
-    return serve_forever(settings, definitions)
+    return serve_forever(settings, definitions, app=app)
 
 
-def serve_forever(settings: Settings, definitions: Sequence[object] = ()) -> int:
-    """Serve until SIGINT or SIGTERM, then close cleanly (state is snapshotted)."""
-    from waitress.server import create_server
+def run() -> None:
+    """The ``mockgw`` command (and ``python -m mockgw``): :func:`main`, then the process
+    ends without finalizing the interpreter, whose teardown granian's Rust threads, still
+    winding down, must not meet (state is saved and workers stopped before that)."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
+
+def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
+                  app: Flask | None = None) -> int:
+    """Serve ``app`` (by default :func:`mockgw.create_app`, either way with a fresh
+    instance of ``settings``) until SIGINT or SIGTERM, then close cleanly (state is
+    snapshotted, Lambda workers stopped)."""
     from mockgw import control, startup
-    from mockgw.headercase import keep_header_case
+    from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
-    from mockgw.server import Application
+    from mockgw.serving import Server
     from mockgw.state.persistence import StateDirError
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    instance = Instance(settings)
+    logging.getLogger("_granian").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+    if app is None:
+        app = create_app(settings)
+        instance = front_of(app).instance
+    else:  # the settings of this command, not those the application was made with
+        front = front_of(app)
+        front.instance.close()
+        instance = front.instance = Instance(settings)
     try:
         if settings.state_dir:
             control.open_state(instance, settings.state_dir)
         for definition in definitions:
             startup.deploy(instance, definition)
-    except (StateDirError, startup.StartupError) as exc:
+        server = Server(app, settings.host, settings.port, threads=settings.threads,
+                        access_log=log.isEnabledFor(logging.INFO))
+        instance.endpoint_url = _local_url(settings.host, server.port)  # for Lambda workers
+    except (StateDirError, startup.StartupError, OSError) as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
         return 1
-    app = Application(instance)
-    wsgi = _AccessLog(app) if log.isEnabledFor(logging.INFO) else app
-    server = create_server(wsgi, host=settings.host, port=settings.port,
-                           threads=settings.threads, ident="mockgw",
-                           clear_untrusted_proxy_headers=False, channel_timeout=300)
-    instance.endpoint_url = _local_url(settings.host, server.effective_port)
-    keep_header_case(server)  # x-amzn-RequestId as AWS writes it, not X-Amzn-Requestid
 
     def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        server.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
-    print(f"mockgw serving on http://{settings.host}:{server.effective_port}", flush=True)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        server.start()
+        print(f"mockgw serving on {server.url}", flush=True)
+        server.wait()
     finally:
-        server.close()
         instance.close()
         print("mockgw stopped", flush=True)
     return 0
@@ -117,26 +137,3 @@ def _local_url(host: str, port: int) -> str:
     """The URL this machine reaches the server at (a wildcard address means loopback)."""
     host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-class _AccessLog:
-    """WSGI middleware writing one line per request: method, path, status, time."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        started = time.perf_counter()
-        status_holder: list[str] = []
-
-        def capture(status: str, headers: list, exc_info=None):
-            status_holder.append(status)
-            return start_response(status, headers, exc_info)
-
-        try:
-            return self.app(environ, capture)
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            path = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
-            status = status_holder[0].split(" ", 1)[0] if status_holder else "-"
-            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status, elapsed)

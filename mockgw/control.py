@@ -1,4 +1,9 @@
-"""The control plane: one model-driven dispatcher for every served service."""
+"""The control plane: one model-driven dispatcher for every served service.
+
+The application routes a request to its operation (``mockgw.protocol.rules``, matched by
+Flask's url_map); :func:`handle` parses it, runs the operation's handler and serializes
+the output or error, all from the botocore model.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from mockgw.operations import Call, Operation
 from mockgw.protocol.identity import caller
 from mockgw.protocol.models import SERVICES, service_model
 from mockgw.protocol.parsing import parse_request
-from mockgw.protocol.routing import Router
+from mockgw.protocol.rules import Route
 from mockgw.protocol.serializing import (
     not_implemented,
     serialize_error,
@@ -22,12 +27,6 @@ from mockgw.protocol.serializing import (
 from mockgw.protocol.wire import WireRequest, WireResponse
 
 log = logging.getLogger("mockgw.control")
-
-
-@functools.cache
-def router() -> Router:
-    """The router over all served models (built once per process)."""
-    return Router(SERVICES)
 
 
 @functools.cache
@@ -42,15 +41,13 @@ def operations() -> dict[tuple[str, str], Operation]:
     return table
 
 
-def handle(instance: Instance, request: WireRequest) -> WireResponse:
-    """Answer one control-plane request."""
+def handle(instance: Instance, request: WireRequest, route: Route | None,
+           labels: dict[str, str]) -> WireResponse:
+    """Answer one control-plane request for the operation of ``route`` (``None``: no
+    operation matches), whose URI labels are ``labels``."""
     request_id = str(uuid.uuid4())
-    found = router().match(request.method, request.path, request.query)
-    if found is None:
-        error = UnknownOperationError(
-            f"No operation of {', '.join(SERVICES)} matches {request.method} {request.path}")
-        return serialize_error("apigateway", error, request_id)
-    route, labels = found
+    if route is None:
+        return unknown_operation(request, request_id)
     service, name = route.service, route.operation
     try:
         params = parse_request(service, name, request, labels)
@@ -69,6 +66,13 @@ def handle(instance: Instance, request: WireRequest) -> WireResponse:
         error = ServiceError("Internal server error", code=_internal_code(service),
                              status=500)
         return serialize_error(service, error, request_id)
+
+
+def unknown_operation(request: WireRequest, request_id: str | None = None) -> WireResponse:
+    """The modeled error answering a request that matches no operation."""
+    error = UnknownOperationError(
+        f"No operation of {', '.join(SERVICES)} matches {request.method} {request.path}")
+    return serialize_error("apigateway", error, request_id or str(uuid.uuid4()))
 
 
 def execute(instance: Instance, op: Operation, params: dict[str, Any], account: str,

@@ -27,10 +27,26 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.protocol.wire import WireResponse
 from mockgw.settings import Settings
+
+
+class Request(Protocol):
+    """What the checks read of a request: a :class:`~mockgw.protocol.wire.WireRequest`
+    or a Flask request (header names are looked up in lowercase)."""
+
+    method: str
+    path: str
+    scheme: str
+    host: str
+    headers: Mapping[str, str]
+
+
+Answer = TypeVar("Answer", bound=Any)  # a WireResponse or a Flask response
 
 #: Response headers a browser may read from a control-plane answer.
 _EXPOSED = "x-amzn-RequestId, x-amzn-ErrorType, x-amz-request-id, x-amz-log-result, " \
@@ -55,7 +71,7 @@ def _is_ip(hostname: str) -> bool:
     return True
 
 
-def origin_allowed(origin: str, request: WireRequest, settings: Settings) -> bool:
+def origin_allowed(origin: str, request: Request, settings: Settings) -> bool:
     """Whether a browser request from ``origin`` may reach mockgw's own endpoints."""
     extra = {o.strip().rstrip("/").lower() for o in settings.allowed_origins.split(",")
              if o.strip()}
@@ -84,7 +100,7 @@ def _json(status: int, doc: object, headers: list[tuple[str, str]] = ()) -> Wire
                         json.dumps(doc).encode())
 
 
-def check(request: WireRequest, settings: Settings) -> WireResponse | None:
+def check(request: Request, settings: Settings) -> WireResponse | None:
     """The answer to a browser request that must not reach mockgw (403), to a CORS
     preflight from an allowed origin, or ``None``: the request goes on."""
     if not settings.cross_origin_checks:
@@ -114,8 +130,7 @@ def cors_headers(origin: str) -> list[tuple[str, str]]:
             ("Vary", "Origin")]
 
 
-def with_cors(request: WireRequest, response: WireResponse,
-              settings: Settings) -> WireResponse:
+def with_cors(request: Request, response: Answer, settings: Settings) -> Answer:
     """``response`` with CORS headers when it answers an allowed browser origin."""
     origin = request.headers.get("origin")
     if origin is not None and settings.cross_origin_checks:
@@ -132,7 +147,7 @@ def _refused(what: str) -> WireResponse:
         [("x-amzn-ErrorType", "AccessDeniedException")])
 
 
-def admin_refusal(request: WireRequest, settings: Settings) -> WireResponse | None:
+def admin_refusal(request: Request, settings: Settings) -> WireResponse | None:
     """The answer to an admin request without the admin token (when one is set), else
     ``None``."""
     token = settings.admin_token

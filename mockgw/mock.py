@@ -26,72 +26,91 @@ import sys
 import threading
 import unittest
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint, convert_to_response_dict
 
-from mockgw import lambda_url
-from mockgw.instance import Instance
+from mockgw import bypass, lambda_url
 from mockgw.protocol.models import SERVICES
-from mockgw.protocol.wire import WireRequest, WireResponse
-from mockgw.server import Application
-from mockgw.settings import Settings
+from mockgw.protocol.wire import WireRequest
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Flask
+
+    from mockgw.instance import Instance
+    from mockgw.server import Front
+    from mockgw.settings import Settings
+
+T = TypeVar("T")
 
 _EXECUTE_API_URL = re.compile(r"^https?://[^/]+\.execute-api\.[^/]+(?:/.*)?$", re.IGNORECASE)
 _HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 _lock = threading.RLock()
-_active: list[Application] = []
+_active: list[Instance] = []  # the instances of the active mocks, innermost last
+_app: Flask | None = None
 _requests_mock: Any = None
 _saved_env: dict[str, str | None] = {}
 _original_do_get_response = Endpoint._do_get_response
-_bypass = threading.local()
 
 
-def active_application() -> Application | None:
+def application() -> Flask:
+    """The Flask application (:func:`mockgw.create_app`) that answers in-process calls.
+
+    One per process, made on first use (building its url_map takes a while); it serves the
+    state of the innermost active mock.
+    """
+    global _app
+    if _app is None:
+        with _lock:
+            if _app is None:
+                from mockgw.app import create_app
+                from mockgw.instance import Instance
+                from mockgw.settings import Settings
+
+                app = create_app(instance=_active[-1] if _active else Instance(Settings()))
+                _app = app
+    return _app
+
+
+def _front() -> Front:
+    return application().extensions["mockgw"]
+
+
+def active_application() -> Flask | None:
     """The application answering in-process calls now, if a mock is active."""
-    return _active[-1] if _active else None
-
-
-class bypass:  # noqa: N801 (reads as a statement: with bypass():)
-    """Context manager: botocore calls made inside it go out for real (used internally
-    when mockgw itself calls another endpoint, e.g. a forwarded Lambda)."""
-
-    def __enter__(self) -> None:
-        _bypass.depth = getattr(_bypass, "depth", 0) + 1
-
-    def __exit__(self, *exc: object) -> None:
-        _bypass.depth -= 1
+    return application() if _active else None
 
 
 class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
-    """Decorator (functions, coroutines, classes) and context manager.
+    """Decorator (functions, coroutines, classes, ``unittest.TestCase`` subclasses; bare
+    or called) and context manager.
 
     ``with mock_apigateway() as gw:`` gives access to ``gw.instance`` (the state) and
-    ``gw.app`` (the WSGI application answering the calls).
+    ``gw.app`` (the Flask application answering the calls).
     """
 
-    def __init__(self, func: Callable[..., Any] | None = None, *,
-                 settings: Settings | None = None) -> None:
-        self._func = func
+    def __new__(cls, func: Callable[..., Any] | None = None, *,
+                settings: Settings | None = None) -> Any:
+        if func is not None:  # bare: @mock_apigateway gives the decorated target itself
+            return _decorate(func, settings)
+        return super().__new__(cls)
+
+    def __init__(self, func: None = None, *, settings: Settings | None = None) -> None:
         self._settings = settings
-        self._apps: list[Application] = []
-        if func is not None:
-            functools.update_wrapper(self, func)
+        self._instances: list[Instance] = []
 
     # -- context manager -------------------------------------------------------------------
     @property
-    def app(self) -> Application:
-        return self._apps[-1]
+    def app(self) -> Flask:
+        return application()
 
     @property
     def instance(self) -> Instance:
-        return self.app.instance
+        return self._instances[-1]
 
     def register_function(self, name: str, handler: Callable[..., Any], **options: Any) -> dict:
         """Make ``handler(event, context)`` the Lambda function ``name`` of this mock (see
@@ -108,21 +127,27 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
         register_keys(self.instance, pool_id, jwks)
 
     def start(self) -> mock_apigateway:
-        app = Application(Instance(self._settings))
+        from mockgw.instance import Instance
+
+        instance = Instance(self._settings)
         with _lock:
-            _active.append(app)
+            _active.append(instance)
+            if _app is not None:
+                _front().instance = instance
             if len(_active) == 1:
                 _install()
-        self._apps.append(app)
+        self._instances.append(instance)
         return self
 
     def stop(self) -> None:
-        app = self._apps.pop()
+        instance = self._instances.pop()
         with _lock:
-            _active.remove(app)
+            _active.remove(instance)
+            if _app is not None and _active:
+                _front().instance = _active[-1]
             if not _active:
                 _uninstall()
-        app.instance.close()
+        instance.close()
 
     def __enter__(self) -> mock_apigateway:
         return self.start()
@@ -131,29 +156,29 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
         self.stop()
 
     # -- decorator -------------------------------------------------------------------------
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._func is None:  # used as @mock_apigateway() with parentheses
-            (target,) = args
-            return mock_apigateway(target, settings=self._settings)._decorated()
-        return self._decorated()(*args, **kwargs)
+    def __call__(self, target: T) -> T:
+        """``@mock_apigateway(...)``: decorate ``target`` as the bare form does."""
+        return _decorate(target, self._settings)
 
-    def _decorated(self) -> Any:
-        target = self._func
-        if inspect.isclass(target):
-            return _decorate_class(target, self._settings)
-        settings = self._settings
-        if inspect.iscoroutinefunction(target):
-            @functools.wraps(target)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with mock_apigateway(settings=settings):
-                    return await target(*args, **kwargs)
-            return run_async
 
+def _decorate(target: Any, settings: Settings | None) -> Any:
+    """``target`` run under a fresh mock: a function or coroutine each call, a
+    ``unittest.TestCase`` from ``setUp`` to its cleanups, another class each ``test*``
+    method (or from ``setup_method`` to ``teardown_method`` when it has them)."""
+    if inspect.isclass(target):
+        return _decorate_class(target, settings)
+    if inspect.iscoroutinefunction(target):
         @functools.wraps(target)
-        def run(*args: Any, **kwargs: Any) -> Any:
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
             with mock_apigateway(settings=settings):
-                return target(*args, **kwargs)
-        return run
+                return await target(*args, **kwargs)
+        return run_async
+
+    @functools.wraps(target)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with mock_apigateway(settings=settings):
+            return target(*args, **kwargs)
+    return run
 
 
 def _decorate_class(cls: type, settings: Settings | None) -> type:
@@ -165,11 +190,30 @@ def _decorate_class(cls: type, settings: Settings | None) -> type:
             self.addCleanup(mock.stop)
             original_setup(self)
 
-        cls.setUp = setUp
+        cls.setUp = setUp  # type: ignore[method-assign]
         return cls
-    for name, attr in list(vars(cls).items()):
-        if name.startswith("test") and callable(attr):
-            setattr(cls, name, mock_apigateway(attr, settings=settings)._decorated())
+    if hasattr(cls, "setup_method"):  # pytest: the state set up is the one tested
+        original_setup, original_teardown = cls.setup_method, getattr(
+            cls, "teardown_method", None)
+
+        def setup_method(self: Any, method: Any = None) -> None:
+            self._mockgw = mock_apigateway(settings=settings).start()
+            original_setup(self, method)
+
+        def teardown_method(self: Any, method: Any = None) -> None:
+            try:
+                if original_teardown is not None:
+                    original_teardown(self, method)
+            finally:
+                self._mockgw.stop()
+
+        cls.setup_method = setup_method  # type: ignore[attr-defined]
+        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+        return cls
+    for name in dir(cls):
+        attr = inspect.getattr_static(cls, name)
+        if name.startswith("test") and inspect.isfunction(attr):  # inherited ones too
+            setattr(cls, name, _decorate(attr, settings))
     return cls
 
 
@@ -257,12 +301,11 @@ _REQUESTS_IMPORT_HOOK = _RequestsImportHook()
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
     """Endpoint._do_get_response, answering our services from the active application."""
-    app = active_application()
     service = operation_model.service_model.service_name
-    if app is None or service not in SERVICES or getattr(_bypass, "depth", 0):
+    if not _active or service not in SERVICES or bypass.active():
         return _original_do_get_response(self, request, operation_model, context)
     try:
-        wire = app.handle(_wire_from_botocore(request))
+        wire = _front().handle(_wire_from_botocore(request))
         http_response = AWSResponse(request.url, wire.status, dict(wire.headers),
                                     _RawBody(wire.body))
         response_dict = convert_to_response_dict(http_response, operation_model)
@@ -305,7 +348,10 @@ def _wire_from_botocore(request: Any) -> WireRequest:
         body = body.read()
     if isinstance(body, str):
         body = body.encode("utf-8")
-    items = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()]
+    headers = request.headers
+    raw = getattr(headers, "_dict", None)  # botocore's HeadersDict: skip its key wrapping
+    pairs = ((str(k), v) for k, v in raw.items()) if isinstance(raw, dict) else headers.items()
+    items = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in pairs]
     if "host" not in {k.lower() for k, _ in items}:
         items.append(("Host", parts.netloc))
     return _wire(request.method, parts, items, body, "127.0.0.1")
@@ -327,8 +373,7 @@ def _wire(method: str, parts: Any, items: list[tuple[str, str]], body: bytes,
 
 def _requests_callback(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes]:
     """Answer a ``requests`` call to an execute-api URL from the active application."""
-    app = active_application()
-    if app is None:  # pragma: no cover - the mock is stopped with the last application
+    if not _active:  # pragma: no cover - the mock is stopped with the last application
         raise ConnectionError("mockgw is not active")
     parts = urlsplit(prepared.url)
     body = prepared.body
@@ -341,7 +386,7 @@ def _requests_callback(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes
     items = [(k, v) for k, v in prepared.headers.items()]
     if "host" not in {k.lower() for k, _ in items}:
         items.insert(0, ("Host", parts.netloc))
-    response: WireResponse = app.handle(_wire(prepared.method, parts, items, body, "127.0.0.1"))
+    response = _front().handle(_wire(prepared.method, parts, items, body, "127.0.0.1"))
     return response.status, list(response.headers), response.body
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+if TYPE_CHECKING:  # pragma: no cover
+    from jsonschema import Draft4Validator
 
 CANONICAL_REF = re.compile(
     r"^https://apigateway\.amazonaws\.com/restapis/(?P<api>[^/]+)/models/(?P<name>[^/]+)$")
@@ -96,6 +95,10 @@ def flatten(name: str, api_id: str, schemas: Mapping[str, Any]) -> Any:
 def validator(name: str, api_id: str, schemas: Mapping[str, Any]) -> Draft4Validator:
     """A draft-4 validator for model ``name`` that resolves references to the API's other
     models (recursive ones included)."""
+    from jsonschema import Draft4Validator  # loaded when a model is first validated
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
     registry: Registry = Registry().with_resources(
         (model_url(api_id, other), Resource.from_contents(schema, default_specification=DRAFT4))
         for other, schema in schemas.items())

@@ -1,25 +1,56 @@
-"""The WSGI application that serves everything on one port.
+"""The front of the application: every request, from every transport, enters here.
 
-Requests are dispatched, in this order, to the admin endpoints (``/_mockgw/...``), the data
-plane (execute-api hosts and paths, custom domains) or the control plane (every other
-path, routed by the botocore models).  The in-process mock feeds this same application.
+:class:`Front` is WSGI middleware around the Flask application's ``wsgi_app`` (servers and
+``app.test_client()`` call it), and :meth:`Front.handle` answers a
+:class:`~mockgw.protocol.wire.WireRequest` without WSGI (the in-process mock).  A request
+goes, in this order, to:
+
+1. Flask, for ``/_mockgw/*`` (the ``admin`` blueprint);
+2. the execute-api data plane, when :func:`find_execute_target` names a target (Host
+   ``{api_id}.execute-api.*``, custom domain names, ``/restapis/{id}/{stage}/_user_request_/``
+   and ``/_aws/execute-api/`` paths); a body over API Gateway's 10 MB limit gets the API's
+   ``REQUEST_TOO_LARGE`` answer (413);
+3. the control plane, when Flask's url_map matches an operation's rule: answered here,
+   through the same url_map but without Flask's request context (``mockgw/app.py`` says
+   why), after :mod:`mockgw.crosssite`'s checks;
+4. Flask, for everything else: routes users add, and paths no rule matches (its error
+   handlers answer those with the control plane's modeled error).
 """
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from urllib.parse import parse_qsl, unquote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, unquote, unquote_to_bytes
 
 from mockgw import control, crosssite, lambda_url
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
+from mockgw.protocol import rules
 from mockgw.protocol.wire import WireRequest, WireResponse
 from mockgw.state.backends import RegionStore
 from mockgw.state.domains import resolve_custom_domain
 
+if TYPE_CHECKING:  # pragma: no cover
+    from flask import Flask
+    from werkzeug.routing import Map, MapAdapter
+
 StartResponse = Callable[..., object]
+WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+#: API Gateway's payload limit: a larger data-plane request gets REQUEST_TOO_LARGE (413).
+DATA_PLANE_LIMIT = 10 * 1024 * 1024
+#: The most any other request may carry (a Lambda zip of 50 MB is ~67 MB in JSON).
+REQUEST_LIMIT = 128 * 1024 * 1024
+#: Paths whose match the front remembers (control-plane paths repeat: ids, names).
+_MATCHES_KEPT = 4096
+#: Characters a path keeps as they are when a server gave it percent-decoded: what a path
+#: may hold unencoded, less the sub-delimiters (clients mostly send those encoded).
+_PATH_SAFE = "/:@"
 
 _EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-([a-z0-9-]+))?\.execute-api\.([^:]+?)(?::\d+)?$",
                            re.IGNORECASE)
@@ -69,41 +100,198 @@ def find_execute_target(request: WireRequest,
     return None
 
 
-class Application:
-    """mockgw as a WSGI application over one :class:`~mockgw.instance.Instance`."""
+class Front:
+    """Dispatch in front of a Flask application's ``wsgi_app`` for one
+    :class:`~mockgw.instance.Instance` (``app.extensions["mockgw"]``)."""
 
-    def __init__(self, instance: Instance | None = None) -> None:
-        self.instance = instance or Instance()
+    def __init__(self, app: Flask, instance: Instance) -> None:
+        self.app = app
+        self.wsgi_app: WSGIApp = app.wsgi_app  # Flask's own, behind this front
+        self.instance = instance
+        self._adapter: MapAdapter | None = None
+        self._decoded_adapter: MapAdapter | None = None
+        self._matched: dict[tuple[str, str, bool], tuple[int, str, dict[str, str]]] = {}
 
+    # -- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        response = self.handle(request_from_environ(environ))
-        start_response(_status_line(response.status), response.headers)
-        return [response.body]
+        if environ.get("PATH_INFO", "").startswith("/_mockgw/"):
+            return self.wsgi_app(environ, start_response)
+        request, decoded = request_from_environ(environ, body=False)
+        target = self.find_target(request)
+        limit = DATA_PLANE_LIMIT if target is not None else REQUEST_LIMIT
+        body = read_body(environ, limit)
+        if body is None:
+            return _answer(self._too_large(request, target), start_response)
+        request.body = body
+        if target is not None:
+            return _answer(self._data_plane(request, target), start_response)
+        response = self.control_plane(request, decoded=decoded)
+        if response is not None:
+            return _answer(response, start_response)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ["mockgw.request"] = request, decoded
+        return self.wsgi_app(environ, start_response)
 
+    # -- without WSGI -------------------------------------------------------------------------
     def handle(self, request: WireRequest) -> WireResponse:
-        """Answer one request (transport-free entry used by the in-process mock too)."""
-        settings = self.instance.settings
-        if request.path.startswith("/_mockgw/"):
-            from mockgw import admin
+        """Answer one request (the in-process mock's entry)."""
+        if not request.path.startswith("/_mockgw/"):
+            target = self.find_target(request)
+            limit = DATA_PLANE_LIMIT if target is not None else REQUEST_LIMIT
+            if len(request.body) > limit:
+                return self._too_large(request, target)
+            if target is not None:
+                return self._data_plane(request, target)
+            response = self.control_plane(request)
+            if response is not None:
+                return response
+        return self.through_flask(request)
 
-            refused = crosssite.check(request, settings) or crosssite.admin_refusal(
-                request, settings)
-            if refused is not None:
-                return refused
-            return crosssite.with_cors(request, admin.handle(self.instance, request),
-                                       settings)
-        answered = lambda_url.dispatch(self.instance, request)  # function URLs
-        if answered is not None:
-            return answered
-        target = find_execute_target(request, self.instance.backends)
-        if target is not None:  # each API answers browsers with its own CORS rules
+    def through_flask(self, request: WireRequest) -> WireResponse:
+        """Answer ``request`` with the Flask application (WSGI, without a socket)."""
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+            started[:] = [int(status.split(" ", 1)[0]), list(headers)]
+
+        environ = environ_from_request(request)
+        chunks = self.wsgi_app(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return WireResponse(started[0], started[1], body)
+
+    # -- the planes ---------------------------------------------------------------------------
+    def find_target(self, request: WireRequest) -> ExecuteTarget | lambda_url.UrlTarget | None:
+        """The data-plane target of a request: a Lambda function URL, an execute-api API
+        (:func:`find_execute_target`), or ``None`` for the control plane and Flask."""
+        return lambda_url.find_target(request) or find_execute_target(
+            request, self.instance.backends)
+
+    def _data_plane(self, request: WireRequest,
+                    target: ExecuteTarget | lambda_url.UrlTarget) -> WireResponse:
+        if isinstance(target, lambda_url.UrlTarget):
+            from mockgw.lambda_url.invocation import handle
+
+            return handle(self.instance, target, request)
+        from mockgw import execute
+
+        return execute.handle(self.instance, target, request)
+
+    def _too_large(self, request: WireRequest,
+                   target: ExecuteTarget | lambda_url.UrlTarget | None) -> WireResponse:
+        if isinstance(target, ExecuteTarget):
             from mockgw import execute
 
-            return execute.handle(self.instance, target, request)
+            request.body = b""
+            return execute.refuse_too_large(self.instance, target, request)
+        return WireResponse(413, [("Content-Type", "application/json"),
+                                  ("x-amzn-ErrorType", "RequestTooLargeException")],
+                            b'{"message":"Request Too Long"}')
+
+    @property
+    def direct(self) -> bool:
+        """Whether control-plane requests skip Flask's request context: yes, unless the
+        application has request hooks that should see them (or the
+        ``MOCKGW_DIRECT_DISPATCH`` config turns it off)."""
+        app = self.app
+        if not app.config.get("MOCKGW_DIRECT_DISPATCH", True):
+            return False
+        for hooks in (app.before_request_funcs, app.after_request_funcs,
+                      app.teardown_request_funcs, app.url_value_preprocessors):
+            if any(funcs for scope, funcs in hooks.items() if scope != "admin"):
+                return False
+        return True
+
+    def control_plane(self, request: WireRequest, *, decoded: bool = False,
+                      force: bool = False) -> WireResponse | None:
+        """The control plane's answer when the url_map matches an operation (directly,
+        unless :attr:`direct` is off and ``force`` is not set), else ``None``."""
+        if not (force or self.direct):
+            return None
+        found = self.match(request, decoded=decoded)
+        if found is None:
+            return None
+        route, labels = found
+        settings = self.instance.settings
         refused = crosssite.check(request, settings)
         if refused is not None:
             return refused
-        return crosssite.with_cors(request, control.handle(self.instance, request), settings)
+        return crosssite.with_cors(request, control.handle(self.instance, request, route,
+                                                           labels), settings)
+
+    def match(self, request: WireRequest, *,
+              decoded: bool = False) -> tuple[rules.Route | None, dict[str, str]] | None:
+        """The operation (``None``: the rule's query literals do not fit) and URI labels of
+        a control-plane request, or ``None`` when no operation's rule matches.
+
+        A path a server gave percent-decoded (``decoded``) that matches no rule is tried
+        once more with each operation's last label taking the rest of the path, so an ARN
+        whose ``%2F`` became ``/`` still reaches its operation.
+        """
+        key = (request.method, request.path, decoded)
+        version = getattr(self.app.url_map, "version", -1)
+        cached = self._matched.get(key)
+        if cached is not None and cached[0] == version:
+            endpoint, values = cached[1], cached[2]
+        else:
+            found = self._match_rules(request, decoded)
+            if found is None:
+                return None
+            endpoint, values = found
+            if version >= 0 and endpoint in rules.routes():
+                if len(self._matched) >= _MATCHES_KEPT:
+                    self._matched.clear()
+                self._matched[key] = (version, endpoint, values)
+        if endpoint not in rules.routes():
+            return None  # a route users added: Flask serves it
+        if request.method != rules.routes()[endpoint].method:
+            return None  # HEAD, which werkzeug lets GET rules match: no operation takes it
+        route = rules.operation(endpoint, request.query)
+        return route, route.label_values(values) if route is not None else {}
+
+    def _match_rules(self, request: WireRequest,
+                     decoded: bool) -> tuple[str, dict[str, str]] | None:
+        from werkzeug.exceptions import HTTPException
+
+        if self._adapter is None:
+            self._adapter = self.app.url_map.bind("localhost")
+        try:
+            return self._adapter.match(request.path, request.method)
+        except HTTPException:
+            if not decoded:
+                return None
+        try:
+            return self._greedy().match(request.path, request.method)
+        except HTTPException:
+            return None
+
+    def _greedy(self) -> MapAdapter:
+        if self._decoded_adapter is None:
+            self._decoded_adapter = greedy_map().bind("localhost")
+        return self._decoded_adapter
+
+
+def greedy_map() -> Map:
+    """The control plane's rules with each operation's last label taking the rest of the
+    path (see :meth:`Front.match`)."""
+    from werkzeug.routing import Map, Rule
+
+    table = Map(strict_slashes=False, merge_slashes=False)
+    for route in rules.routes().values():
+        greedy = route.greedy_rule()
+        if greedy is not None:
+            table.add(Rule(greedy, endpoint=route.endpoint, methods=[route.method]))
+    return table
+
+
+def _answer(response: WireResponse, start_response: StartResponse) -> list[bytes]:
+    start_response(_status_line(response.status), response.headers)
+    return [response.body]
 
 
 def _status_line(status: int) -> str:
@@ -113,15 +301,26 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-def request_from_environ(environ: dict) -> WireRequest:
-    """A :class:`WireRequest` from a WSGI environ, keeping the raw path when known."""
+def request_from_environ(environ: dict, *,
+                         body: bool = True) -> tuple[WireRequest, bool]:
+    """A :class:`WireRequest` from a WSGI environ (with its body unless ``body`` is false),
+    and whether its path was percent-decoded by the server.
+
+    The raw path comes from ``REQUEST_URI`` or ``RAW_URI`` when the server gives one
+    (waitress, gunicorn, werkzeug's test client); otherwise ``PATH_INFO`` is encoded again,
+    keeping ``/``, ``:`` and ``@`` (granian gives no raw path).
+    """
+    given = environ.get("mockgw.request")
+    if given is not None:
+        return given
     raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    decoded = not raw_uri
     if raw_uri:
         path = raw_uri.split("?", 1)[0]
         if "://" in path:  # absolute-form request target
             path = "/" + path.split("://", 1)[1].partition("/")[2]
     else:
-        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        path = quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe=_PATH_SAFE)
     query_string = environ.get("QUERY_STRING", "")
     query: dict[str, list[str]] = {}
     if query_string:
@@ -141,23 +340,72 @@ def request_from_environ(environ: dict) -> WireRequest:
     for key, value in items:
         lower = key.lower()
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
-    body = b""
-    stream = environ.get("wsgi.input")
-    if stream is not None:
-        length = environ.get("CONTENT_LENGTH")
-        if length:
-            body = stream.read(int(length))
-        elif environ.get("wsgi.input_terminated") or "chunked" in headers.get(
-                "transfer-encoding", ""):
-            body = stream.read()
-    return WireRequest(
+    request = WireRequest(
         method=environ.get("REQUEST_METHOD", "GET").upper(),
         path=path or "/",
         query=query,
         headers=headers,
-        body=body,
         query_string=query_string,
         header_items=list(items),
         remote_addr=environ.get("REMOTE_ADDR") or "127.0.0.1",
         scheme=environ.get("wsgi.url_scheme", "http"),
     )
+    if body:
+        request.body = read_body(environ, REQUEST_LIMIT) or b""
+    return request, decoded
+
+
+def read_body(environ: dict, limit: int) -> bytes | None:
+    """The request body, or ``None`` when it is longer than ``limit`` (unread then, when
+    the length is announced: a client waiting on ``Expect: 100-continue`` sends nothing)."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        try:
+            size = int(length)
+        except ValueError:
+            return b""
+        return None if size > limit else stream.read(size)
+    if environ.get("wsgi.input_terminated") or "chunked" in environ.get(
+            "HTTP_TRANSFER_ENCODING", ""):
+        data = stream.read(limit + 1)
+        return None if len(data) > limit else data
+    return b""
+
+
+def environ_from_request(request: WireRequest) -> dict:
+    """A WSGI environ for ``request`` (Flask answering the in-process mock)."""
+    host = request.host or "localhost"
+    name, _, port = host.partition(":")
+    raw = request.path + (f"?{request.query_string}" if request.query_string else "")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(request.path).decode("latin-1"),
+        "QUERY_STRING": request.query_string,
+        "REQUEST_URI": raw,
+        "RAW_URI": raw,
+        "SERVER_NAME": name,
+        "SERVER_PORT": port or ("443" if request.scheme == "https" else "80"),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": request.remote_addr,
+        "CONTENT_LENGTH": str(len(request.body)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": request.scheme,
+        "wsgi.input": io.BytesIO(request.body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "mockgw.request": (request, False),
+    }
+    for key, value in request.header_items:
+        name = key.upper().replace("-", "_")
+        if name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[name] = value
+            continue
+        name = "HTTP_" + name
+        environ[name] = f"{environ[name]},{value}" if name in environ else value
+    return environ

@@ -1,4 +1,5 @@
-"""APIs deployed at start: ``mockgw serve --openapi FILE --stage NAME``.
+"""What ``mockgw serve`` loads at start: APIs (``--openapi FILE --stage NAME``) and an
+application of the user's (``--app MODULE:NAME``).
 
 Each file is read and checked when the command line is (JSON or YAML, an OpenAPI 2.0
 ``swagger`` or 3.0 ``openapi`` document), then imported and deployed to its stage through
@@ -16,8 +17,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import yaml
 
 from mockgw.instance import Instance
 
@@ -37,6 +36,32 @@ class Definition:
     stage: str
     body: bytes
     title: str
+
+
+def load_app(spec: str) -> Any:
+    """The Flask application ``--app MODULE:NAME`` names: an application made by
+    :func:`mockgw.create_app`, or a function returning one (called without arguments)."""
+    import importlib
+    import os
+    import sys
+
+    module_name, _, name = spec.partition(":")
+    if not module_name or not name:
+        raise StartupError(f"--app {spec}: give MODULE:NAME (myproject.fakes:app)")
+    if os.getcwd() not in sys.path:  # as `flask --app` does: modules of this directory
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise StartupError(f"--app {spec}: cannot import {module_name}: {exc}") from None
+    app = getattr(module, name, None)
+    if app is None:
+        raise StartupError(f"--app {spec}: {module_name} has no {name}")
+    if callable(app) and not hasattr(app, "extensions"):
+        app = app()
+    if "mockgw" not in getattr(app, "extensions", {}):
+        raise StartupError(f"--app {spec} is not an application made by mockgw.create_app()")
+    return app
 
 
 def read_definitions(files: Sequence[str], stages: Sequence[str]) -> list[Definition]:
@@ -82,6 +107,8 @@ def read_definition(path: str, stage: str) -> Definition:
 
 
 def _parse(path: str, body: bytes) -> dict[str, Any]:
+    import yaml  # only --openapi files need it
+
     text = body.decode("utf-8", "replace")
     is_json = text.lstrip().startswith("{")
     try:

@@ -97,7 +97,8 @@ def send_raw(gw: Any, method: str, api_id: str, stage: str, path: str,
 
         parts = urlsplit(url)
         items = [("Host", parts.netloc), *headers]
-        wire = active_application().handle(_wire(method, parts, items, body, "127.0.0.1"))
+        front = active_application().extensions["mockgw"]
+        wire = front.handle(_wire(method, parts, items, body, "127.0.0.1"))
         return wire.status, {k.lower(): v for k, v in wire.headers}, wire.body
     import http.client
     from urllib.parse import urlsplit

@@ -197,8 +197,10 @@ def test_the_event_is_payload_format_2(gw, form):
     doc = response.json()
     event = doc["event"]
     assert response.headers["x-amzn-RequestId"] == doc["request_id"]
+    # on mockgw serve an encoded slash arrives decoded (README, "What the server cannot see")
+    raw_path = "/items/a%2Fb" if gw.mode == "inprocess" else "/items/a/b"
     assert (event["version"], event["routeKey"], event["rawPath"], event["rawQueryString"]) == (
-        "2.0", "$default", "/items/a%2Fb", "q=1&q=2&x=")
+        "2.0", "$default", raw_path, "q=1&q=2&x=")
     assert event["cookies"] == ["s=1", "t=2"]
     assert event["queryStringParameters"] == {"q": "1,2", "x": ""}
     assert (event["body"], event["isBase64Encoded"]) == ('{"a": 1}', False)
@@ -213,7 +215,7 @@ def test_the_event_is_payload_format_2(gw, form):
         r"\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000", context.pop("time"))
     assert context == {
         "accountId": ACCOUNT, "apiId": url_id, "authentication": None, "domainName": domain,
-        "domainPrefix": url_id, "http": {"method": "POST", "path": "/items/a%2Fb",
+        "domainPrefix": url_id, "http": {"method": "POST", "path": raw_path,
                                          "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
                                          "userAgent": "tests/1"},
         "requestId": doc["request_id"], "routeKey": "$default", "stage": "$default"}
@@ -347,11 +349,12 @@ def test_cors(gw):
     preflight = call(gw, function_url, "OPTIONS", headers={
         "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 200 and preflight.content == b""
-    assert {k: v for k, v in preflight.headers.items() if k.startswith("Access-Control")} == {
-        "Access-Control-Allow-Origin": "https://app.example.com",
-        "Access-Control-Allow-Credentials": "true",
-        "Access-Control-Allow-Methods": "GET,POST", "Access-Control-Allow-Headers": "x-token",
-        "Access-Control-Max-Age": "300"}
+    assert {k.lower(): v for k, v in preflight.headers.items()
+            if k.lower().startswith("access-control")} == {
+        "access-control-allow-origin": "https://app.example.com",
+        "access-control-allow-credentials": "true",
+        "access-control-allow-methods": "GET,POST", "access-control-allow-headers": "x-token",
+        "access-control-max-age": "300"}
     actual = call(gw, function_url, headers={"Origin": "https://app.example.com"})
     assert actual.text == "1"  # the preflight did not reach the function
     assert actual.headers["Access-Control-Allow-Origin"] == "https://app.example.com"

@@ -47,7 +47,7 @@ def test_a_bad_setting_is_refused_with_its_name(environ, message):
 
 def test_flags_win_over_the_environment(monkeypatch):
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "serve_forever", lambda settings, definitions: seen.append(
+    monkeypatch.setattr(cli, "serve_forever", lambda settings, definitions, **_: seen.append(
         settings) or 0)
     monkeypatch.setenv("MOCKGW_PORT", "9000")
     monkeypatch.setenv("MOCKGW_ACCOUNT", "111122223333")

@@ -10,11 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-
 from mockgw.apigateway.common import check_tags, copy_out, paginate
 from mockgw.apigateway.registry import operation
 from mockgw.errors import NotFoundException
@@ -93,6 +88,11 @@ def delete_client_certificate(call: Call, params: dict[str, Any]) -> dict:
 def self_signed_certificate(common_name: str, not_before: int,
                             not_after: int) -> tuple[str, str]:
     """A self-signed RSA-2048 certificate and its private key, both PEM."""
+    from cryptography import x509  # loaded on first use
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Amazon Web Services"),

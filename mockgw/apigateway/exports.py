@@ -9,7 +9,6 @@ from typing import Any
 import yaml
 
 from mockgw.apigateway.common import rest_api
-from mockgw.apigateway.openapi.exporter import EXPORT_TYPES, api_version, export_document
 from mockgw.apigateway.registry import operation
 from mockgw.apigateway.stages import stage_of
 from mockgw.errors import BadRequestException
@@ -23,6 +22,8 @@ CONTENT_TYPE = "application/octet-stream"
 
 @operation("GetExport")
 def get_export(call: Call, params: dict[str, Any]) -> dict:
+    from mockgw.apigateway.openapi.exporter import EXPORT_TYPES, api_version, export_document
+
     record = rest_api(call, params["restApiId"])
     stage = stage_of(record, params["stageName"])
     export_type = params["exportType"]

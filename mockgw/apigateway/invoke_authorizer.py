@@ -18,11 +18,8 @@ from mockgw.apigateway.authorizers import authorizer_of
 from mockgw.apigateway.common import rest_api
 from mockgw.apigateway.registry import operation
 from mockgw.apigateway.test_invoke import DOMAIN, IDENTITY, STAGE, made_up_request
-from mockgw.execute import executionlog
-from mockgw.execute.authorizers import obtain
 from mockgw.execute.context import ExecuteTarget, Invocation
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.variables import build_context
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
 
@@ -31,6 +28,9 @@ ARN_STAGE = "ESTestInvoke-stage"
 
 @operation("TestInvokeAuthorizer", locked=False)
 def test_invoke_authorizer(call: Call, params: dict[str, Any]) -> dict:
+    from mockgw.execute import executionlog  # the data plane loads on first use
+    from mockgw.execute.authorizers import obtain
+
     with call.store.lock:  # the run itself may take long: it works on copies
         authorizer = copy_tree(authorizer_of(call, params))
         api = copy_tree(rest_api(call, params["restApiId"])["api"])
@@ -58,6 +58,8 @@ def test_invoke_authorizer(call: Call, params: dict[str, Any]) -> dict:
 
 def _invocation(call: Call, params: dict[str, Any], api: dict,
                 authorizer: dict) -> Invocation:
+    from mockgw.execute.variables import build_context
+
     request = made_up_request(params, "GET", "/")
     path = request.path if request.path.startswith("/") else "/" + request.path
     target = ExecuteTarget(api["id"], STAGE, path, call.region, DOMAIN)

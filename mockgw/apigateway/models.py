@@ -12,8 +12,6 @@ import json
 import re
 from typing import Any
 
-from jsonschema import Draft4Validator, SchemaError
-
 from mockgw import jsonsafe, model_schemas
 from mockgw.apigateway.common import copy_out, methods_of, paginate, rest_api, rest_apis
 from mockgw.apigateway.model_templates import mapping_template
@@ -114,6 +112,8 @@ def _new_id(call: Call, record: dict) -> str:
 def check_schema(text: str | None, record: dict) -> None:
     """AWS's checks of a model schema: JSON, draft 4, supported keywords, references in
     canonical form to models of this API that exist."""
+    from jsonschema import Draft4Validator, SchemaError  # loaded on first use
+
     if not text:
         raise BadRequestException(_NO_SCHEMA)
     errors = []

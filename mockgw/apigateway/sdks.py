@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockgw.apigateway.common import rest_api
-from mockgw.apigateway.openapi.exporter import api_version
 from mockgw.apigateway.registry import operation
-from mockgw.apigateway.sdk import javascript_sdk
 from mockgw.apigateway.stages import stage_of
 from mockgw.errors import NotFoundException
 from mockgw.operations import Call
@@ -19,6 +17,9 @@ GENERATED = ("javascript",)
 
 @operation("GetSdk")
 def get_sdk(call: Call, params: dict[str, Any]) -> dict:
+    from mockgw.apigateway.openapi.exporter import api_version  # loaded on first use
+    from mockgw.apigateway.sdk import javascript_sdk
+
     record = rest_api(call, params["restApiId"])
     stage = stage_of(record, params["stageName"])
     sdk_type = params["sdkType"]

@@ -10,20 +10,19 @@ execution log and the latency.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from mockgw.apigateway.common import rest_apis
 from mockgw.apigateway.deployments import take_snapshot
 from mockgw.apigateway.registry import operation
 from mockgw.errors import NotFoundException
-from mockgw.execute import executionlog
 from mockgw.execute.context import ExecuteTarget, Invocation
-from mockgw.execute.pipeline import CLIENT_CHECKS, ROUTING, STEPS, Step, run
-from mockgw.execute.routing import ResourceTree
-from mockgw.execute.variables import build_context
 from mockgw.operations import Call
 from mockgw.protocol.wire import WireRequest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mockgw.execute.pipeline import Step
 
 STAGE = "test-invoke-stage"
 DOMAIN = "testPrefix.testDomainName"
@@ -37,6 +36,8 @@ _EDGE_HEADERS = {"x-amzn-requestid", "x-amz-apigw-id"}
 def test_steps() -> list[Step]:
     """The pipeline steps a test invocation runs: all but routing (the method is given)
     and the client checks (authorization, policies, API keys, throttling)."""
+    from mockgw.execute.pipeline import CLIENT_CHECKS, ROUTING, STEPS  # loaded when used
+
     skipped = {*ROUTING, *CLIENT_CHECKS}
     return [step for step in STEPS if step not in skipped]
 
@@ -52,6 +53,9 @@ def test_invoke_method(call: Call, params: dict[str, Any]) -> dict:
         if params["httpMethod"] not in methods and "ANY" not in methods:
             raise NotFoundException("Invalid Method identifier specified")
         snapshot = take_snapshot(record)
+    from mockgw.execute import executionlog
+    from mockgw.execute.pipeline import run
+
     inv = _invocation(call, params, snapshot)
     started = time.perf_counter()
     response = run(inv, test_steps())
@@ -94,6 +98,8 @@ def made_up_request(params: dict[str, Any], method: str, default_path: str) -> W
 
 
 def _invocation(call: Call, params: dict[str, Any], snapshot: dict) -> Invocation:
+    from mockgw.execute.variables import build_context
+
     resource = snapshot["resources"][params["resourceId"]]
     method = params["httpMethod"]
     request = made_up_request(params, method, resource["path"])
@@ -127,6 +133,8 @@ def _header_items(single: dict[str, str],
 def _path_parameters(resource: dict, path: str) -> dict[str, str]:
     """The resource's path parameters read from ``path``; each is ``""`` when the path does
     not fit the resource (AWS accepts any path)."""
+    from mockgw.execute.routing import ResourceTree
+
     found = ResourceTree({resource["id"]: resource}).match(path)
     if found is not None:
         return found[1]

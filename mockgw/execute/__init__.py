@@ -28,3 +28,18 @@ def handle(instance: Instance, target: ExecuteTarget, request: WireRequest) -> W
     from mockgw.execute.pipeline import run
 
     return run(Invocation(instance=instance, request=request, target=target))
+
+
+def refuse_too_large(instance: Instance, target: ExecuteTarget,
+                     request: WireRequest) -> WireResponse:
+    """The answer to a request whose body is over API Gateway's 10 MB payload limit: the
+    API's ``REQUEST_TOO_LARGE`` gateway response (413 ``Request Too Long``)."""
+    from mockgw.execute.context import Invocation
+    from mockgw.execute.errors import GatewayError
+    from mockgw.execute.pipeline import find_api, run, select_stage
+
+    def refuse(inv: Invocation) -> None:
+        raise GatewayError("REQUEST_TOO_LARGE")
+
+    return run(Invocation(instance=instance, request=request, target=target),
+               [find_api, select_stage, refuse])

@@ -2,8 +2,8 @@
 
 A request reaches a function URL by its Host, ``{url id}.lambda-url.{region}.{anything}``
 (``.on.aws`` as on AWS, ``.localhost:4566`` for a local server), or on any host by the path
-``/_aws/lambda-url/{url id}/{path}``.  :func:`dispatch` is the one call the request
-dispatch (server and in-process mock) makes; :func:`handle` answers:
+``/_aws/lambda-url/{url id}/{path}``.  :func:`find_target` is what the request
+dispatch (``server.Front``) asks; :func:`dispatch` (or ``invocation.handle``) answers:
 
     find the URL -> CORS preflight -> AWS_IAM signature -> resource policy
     -> invoke the function with the payload format 2.0 event -> its HTTP response + CORS

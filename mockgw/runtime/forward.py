@@ -26,7 +26,7 @@ def forward(url: str, region: str, function_ref: str, payload: bytes, *,
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from mockgw.mock import bypass
+    from mockgw.bypass import bypass
 
     params: dict[str, Any] = {"FunctionName": function_ref, "Payload": payload,
                               "InvocationType": invocation_type}

@@ -1,0 +1,205 @@
+"""Serving a WSGI application over HTTP with granian, in this process.
+
+granian is a Rust HTTP server (hyper, tokio) with a WSGI interface.  On this project's
+benchmark machine (2 CPUs) its bare "hello" route answered 43,000 to 68,000 requests/s under
+``wrk -c 8``, waitress's 8,600 (``bench/``).  mockgw keeps its state in memory, so it is
+served by one process with many threads.  granian's own launcher (``granian.server``) runs
+an application in worker processes (in threads only on free-threaded Python) and merges
+the process environment into every request's environ, where an ``HTTP_PROXY`` variable
+would read as a ``Proxy`` request header; :class:`Server` therefore drives granian's WSGI
+worker itself: one listener, ``threads`` Python threads calling the application, and an
+environ made of the request alone.
+
+What this layer guarantees whatever the application answers: hop-by-hop headers
+(``Connection``, ``Transfer-Encoding``, ...) and headers granian cannot send are dropped
+and logged, the body's length is counted here (an application's ``Content-Length`` is not
+trusted), an application error is a plain 500, and one log line per request goes to the
+``mockgw`` logger.  ``Expect: 100-continue`` is answered by hyper when the application
+reads the body, so a body the application refuses unread is never sent.
+
+What granian does not give a WSGI application: the path as sent (``PATH_INFO`` is
+percent-decoded and no ``RAW_URI`` is set) and header names as sent (hyper lowercases
+them).  The WebSocket upgrade is not offered to WSGI applications either.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+log = logging.getLogger("mockgw")
+
+#: Response headers that describe one connection, never an answer (RFC 9110 7.6.1).
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate",
+                        "proxy-authorization", "proxy-connection", "te", "trailer",
+                        "trailers", "transfer-encoding", "upgrade"})
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+
+
+class Server:
+    """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
+
+    The socket is bound on construction; :meth:`serve_forever` serves until :meth:`stop`.
+    """
+
+    def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
+                 threads: int = 16, access_log: bool = True, backlog: int = 1024) -> None:
+        from granian._granian import ListenerSpec, WorkerSignal
+
+        self.app = app
+        self.host = host
+        self.threads = max(1, threads)
+        self.access_log = access_log
+        self._listener = ListenerSpec(host, port, backlog).build()
+        with socket.socket(fileno=os.dup(self._listener.get_fd())) as bound:
+            self.port: int = bound.getsockname()[1]
+        self._signal = WorkerSignal()
+        self._stopped = threading.Event()
+        self._signal.add_cb(self._stopped.set)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        """Start serving (granian's threads); returns once the listener takes
+        connections."""
+        import asyncio
+
+        from granian._futures import _new_cbscheduler
+        from granian._granian import MetricsAggregator, WSGIWorker
+
+        worker = WSGIWorker(
+            1, (None, self._listener), None,  # worker id, listener, no IPC
+            1, 512,  # Rust runtime threads, Rust blocking I/O threads
+            self.threads, 30,  # Python threads, their idle timeout (s)
+            1024,  # backpressure: requests in flight
+            "1", None, None,  # HTTP/1.1, default HTTP/1 and HTTP/2 settings
+            None,  # no static files
+            False, None, None, None, "tls1.3", None, [], False,  # no TLS
+            (None, MetricsAggregator(1)),  # no metrics
+        )
+        self._loop = asyncio.new_event_loop()  # granian's scheduler wants one; WSGI never
+        worker.serve_mtr(_new_cbscheduler(self._loop, self._call, impl_asyncio=False),
+                         self._loop, self._signal)
+        self._wait_listening()
+
+    def _wait_listening(self, within: float = 10.0) -> None:
+        deadline = time.monotonic() + within
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else \
+            "::1" if self.host == "::" else self.host
+        while True:
+            try:
+                socket.create_connection((host, self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)  # granian's runtime is starting its listener
+
+    def wait(self) -> None:
+        """Block until :meth:`stop` (safe from a signal handler) is called."""
+        try:
+            while not self._stopped.wait(1.0):
+                pass
+        finally:
+            self._loop.close()
+
+    def serve_forever(self) -> None:
+        """Serve until :meth:`stop` is called."""
+        self.start()
+        self.wait()
+
+    def stop(self) -> None:
+        self._signal.set()
+
+    # -- one request --------------------------------------------------------------------------
+    def _call(self, proto: Any, scope: dict) -> int:
+        started = time.perf_counter()
+        environ = scope  # granian's own dict, fresh for each request
+        environ["SCRIPT_NAME"] = ""
+        environ["wsgi.version"] = (1, 0)
+        environ["wsgi.errors"] = _STDERR
+        environ["wsgi.multithread"] = True
+        environ["wsgi.multiprocess"] = False
+        environ["wsgi.run_once"] = False
+        environ["wsgi.input_terminated"] = True
+        answer: list[Any] = [500, []]
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+            answer[0], answer[1] = status, headers
+
+        try:
+            chunks = self.app(environ, start_response)
+            try:
+                body = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            status, headers = _status(answer[0]), _sendable(answer[1])
+        except Exception:
+            log.exception("%s %s failed", environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"))
+            status, headers, body = 500, [("Content-Type", "text/plain")], \
+                b"Internal Server Error"
+        proto.response_bytes(status, headers, body)
+        if self.access_log:
+            query = environ.get("QUERY_STRING")
+            log.info("%s %s%s %s %.1fms", environ.get("REQUEST_METHOD"),
+                     environ.get("PATH_INFO"), f"?{query}" if query else "", status,
+                     (time.perf_counter() - started) * 1000)
+        return status
+
+
+class _Stderr:
+    """``wsgi.errors``: what an application writes there goes to the log."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.error("%s", text.rstrip())
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+
+_STDERR = _Stderr()
+
+
+def _status(line: str | int) -> int:
+    code = int(str(line).split(" ", 1)[0])
+    if not 100 <= code <= 999:
+        raise ValueError(f"status {line!r}")
+    return code
+
+
+def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers of an answer granian can send as they are: hop-by-hop ones and the
+    length (granian counts the body) dropped, and any name or value HTTP cannot carry."""
+    kept = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower in HOP_BY_HOP or lower == "content-length":
+            if lower != "content-length":
+                log.debug("dropped hop-by-hop response header %s", name)
+            continue
+        value = str(value)
+        if not name or not set(name) <= _TOKEN or any(c in value for c in "\r\n\0"):
+            log.warning("dropped response header %r: not sendable over HTTP", name)
+            continue
+        kept.append((name, value))
+    return kept

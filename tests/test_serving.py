@@ -1,0 +1,108 @@
+"""The HTTP server layer (``mockgw.serving``, granian in this process) around any WSGI
+application: headers an application must not send, ``Expect: 100-continue``, errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from mockgw.serving import Server
+
+SEEN: list[dict] = []
+
+
+def app(environ: dict, start_response) -> list[bytes]:
+    SEEN.append(dict(environ))
+    path = environ["PATH_INFO"]
+    body = environ["wsgi.input"].read()
+    if path == "/hop-by-hop":
+        start_response("200 OK", [
+            ("Content-Type", "text/plain"), ("Connection", "close"), ("Keep-Alive", "5"),
+            ("Transfer-Encoding", "chunked"), ("Upgrade", "h2c"), ("TE", "trailers"),
+            ("Proxy-Authenticate", "Basic"), ("Content-Length", "999"),
+            ("Bad Name", "x"), ("X-Split", "a\r\nX-Injected: 1"), ("X-Kept", "yes")])
+        return [b"hop", b"-by-hop"]
+    if path == "/fails":
+        raise RuntimeError("a bug in the application")
+    start_response("201 Created", [("Content-Type", "text/plain")])
+    return [b"got %d bytes" % len(body)]
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    os.environ["HTTP_X_FROM_THE_ENVIRONMENT"] = "leaked"  # what granian's launcher would
+    server = Server(app, "127.0.0.1", 0, threads=4, access_log=False)  # pass as a header
+    server.start()
+    yield server.url
+    server.stop()
+    server.wait()
+    del os.environ["HTTP_X_FROM_THE_ENVIRONMENT"]
+
+
+def raw_exchange(url: str, head: bytes, body: bytes = b"", *,
+                 wait_for_continue: bool = False) -> bytes:
+    """Send ``head`` (a request with ``Connection: close``), then ``body`` (after the
+    server's ``100 Continue`` when asked to wait for it); all the server answered."""
+    host, port = url.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head)
+        received = b""
+        if wait_for_continue:
+            while b"\r\n\r\n" not in received:
+                received += sock.recv(65536)
+            assert received == b"HTTP/1.1 100 Continue\r\n\r\n", received
+            received = b""
+        sock.sendall(body)
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def test_hop_by_hop_and_unsendable_headers_are_dropped(url):
+    session = requests.Session()
+    answer = session.get(f"{url}/hop-by-hop", timeout=10)
+    assert (answer.status_code, answer.content) == (200, b"hop-by-hop")
+    assert answer.headers["Content-Length"] == "10"
+    assert answer.headers["X-Kept"] == "yes"
+    for name in ("Keep-Alive", "Transfer-Encoding", "Upgrade", "TE", "Proxy-Authenticate",
+                 "Bad Name", "X-Split", "X-Injected"):
+        assert name not in answer.headers
+    assert answer.headers.get("Connection", "keep-alive") == "keep-alive"
+    again = session.post(f"{url}/after", data=b"12345", timeout=10)  # same connection
+    assert (again.status_code, again.text) == (201, "got 5 bytes")
+
+
+def test_an_empty_body_with_expect_100_continue_is_answered(url):
+    answer = raw_exchange(url, b"POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                               b"Expect: 100-continue\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+    assert answer.endswith(b"\r\n\r\ngot 0 bytes")
+
+
+def test_a_body_is_asked_for_with_100_continue(url):
+    answer = raw_exchange(url, b"POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                               b"Expect: 100-continue\r\nConnection: close\r\n\r\n", b"abcde",
+                          wait_for_continue=True)
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+    assert answer.endswith(b"\r\n\r\ngot 5 bytes")
+
+
+def test_the_process_environment_never_reads_as_request_headers(url):
+    SEEN.clear()
+    requests.get(f"{url}/environ", headers={"X-Sent": "1"}, timeout=10)
+    (environ,) = SEEN
+    assert environ["HTTP_X_SENT"] == "1"
+    headers = {k for k in environ if k.startswith("HTTP_")}
+    assert headers == {"HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT",
+                       "HTTP_CONNECTION", "HTTP_X_SENT"}
+    assert "HOME" not in environ and "PATH" not in environ
+
+
+def test_an_application_error_is_a_plain_500_and_the_server_goes_on(url):
+    failed = requests.get(f"{url}/fails", timeout=10)
+    assert (failed.status_code, failed.text) == (500, "Internal Server Error")
+    assert requests.get(f"{url}/fine", timeout=10).status_code == 201
