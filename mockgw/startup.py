@@ -138,6 +138,25 @@ def deploy(instance: Instance, definition: Definition) -> tuple[str, str]:
     return api_id, definition.stage
 
 
+def import_document(instance: Instance, body: str | bytes, *, api_id: str | None = None,
+                    mode: str = "overwrite", account: str | None = None,
+                    region: str | None = None) -> str:
+    """Import an OpenAPI 2.0/3.0 document (JSON or YAML, ``str`` or ``bytes``) into
+    ``instance`` as a new REST API, or into API ``api_id`` (``mode`` ``overwrite`` or
+    ``merge``), in the default account and region unless given; the API's id.
+
+    It is ImportRestApi / PutRestApi run as a request would run them (journaled with
+    ``--state-dir``); AWS's refusals raise :class:`mockgw.errors.ServiceError`.
+    """
+    data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    if api_id is None:
+        output = _run(instance, "ImportRestApi", {"body": data}, account, region)
+    else:
+        output = _run(instance, "PutRestApi", {"restApiId": api_id, "body": data,
+                                               "mode": mode}, account, region)
+    return output["id"]
+
+
 def import_rest_api(instance: Instance, definition: Definition) -> str:
     """The one place ``--openapi`` meets the OpenAPI importer: import ``definition`` as a
     new REST API, or overwrite the API of the same name, and return the API's id."""
@@ -164,10 +183,11 @@ def _api_named(instance: Instance, name: str) -> str | None:
     return found[0]["id"] if found else None
 
 
-def _run(instance: Instance, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+def _run(instance: Instance, operation: str, params: dict[str, Any],
+         account: str | None = None, region: str | None = None) -> dict[str, Any]:
     from mockgw import control
 
     op = control.operations()[("apigateway", operation)]
     settings = instance.settings
-    return control.execute(instance, op, params, settings.account, settings.region,
-                           str(uuid.uuid4())) or {}
+    return control.execute(instance, op, params, account or settings.account,
+                           region or settings.region, str(uuid.uuid4())) or {}

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 
+from mockgw.mock import mock_apigateway
 from tests.helpers import error_of
 
 ACCOUNT = "123456789012"
@@ -533,14 +534,25 @@ def test_put_rest_api_errors(gw):
     assert sorted(resources_by_path(c, api_id)) == ["/", "/test"]  # untouched
 
 
-def test_import_document_for_other_callers():
-    from mockgw.apigateway.openapi import import_document
-    from mockgw.instance import Instance
+@pytest.mark.parametrize("as_text", [True, False])
+def test_import_document_for_other_callers(as_text):
+    """``startup.import_document`` takes the document as ``str`` (as README shows it) or
+    ``bytes``, and runs ImportRestApi / PutRestApi as a request would."""
+    import boto3
 
-    instance = Instance()
-    api_id = import_document(instance, body_of(SWAGGER_BASE).encode())
-    store = instance.backends.store(instance.settings.account, instance.settings.region)
-    record = store.table("apigateway.restapis")[api_id]
-    assert sorted(r["path"] for r in record["resources"].values()) == ["/", "/test"]
-    same = import_document(instance, body_of(PETSTORE).encode(), api_id=api_id)
-    assert same == api_id and record is not store.table("apigateway.restapis")[api_id]
+    from mockgw.errors import BadRequestException
+    from mockgw.startup import import_document
+
+    def body(doc):
+        return body_of(doc) if as_text else body_of(doc).encode()
+
+    with mock_apigateway() as mock:
+        api_id = import_document(mock.instance, body(SWAGGER_BASE))
+        client = boto3.client("apigateway", region_name="us-east-1")
+        assert sorted(resources_by_path(client, api_id)) == ["/", "/test"]
+        same = import_document(mock.instance, body(PETSTORE), api_id=api_id)
+        assert same == api_id
+        assert "/pets" in resources_by_path(client, api_id)
+        with pytest.raises(BadRequestException, match=r"^Invalid OpenAPI input\.$"):
+            import_document(mock.instance, "openapi: 3.1.0")
+        assert [api["id"] for api in client.get_rest_apis()["items"]] == [api_id]

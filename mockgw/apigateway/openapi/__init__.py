@@ -3,7 +3,7 @@
 The handlers in ``mockgw.apigateway.imports`` and ``exports`` are thin wrappers over the
 functions here, which other parts of mockgw (``mockgw serve --openapi``) call directly::
 
-    from mockgw.apigateway.openapi import import_document
+    from mockgw.startup import import_document
     api_id = import_document(instance, body)            # a new REST API
     api_id = import_document(instance, body, api_id=api_id, mode="overwrite")
 """
@@ -18,7 +18,7 @@ from mockgw.apigateway.openapi.exporter import export_document
 from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
-__all__ = ["export_document", "import_api", "import_document", "put_api"]
+__all__ = ["export_document", "import_api", "put_api"]
 
 
 def import_api(call: Call, body: bytes, *, parameters: dict[str, str] | None = None,
@@ -44,25 +44,6 @@ def put_api(call: Call, api_id: str, body: bytes, *, mode: str = "merge",
     record, warnings = _build(call, doc, options, current)
     rest_apis(call)[api_id] = record
     return {"tags": {}, **_output(record["api"], warnings)}
-
-
-def import_document(instance: Any, body: bytes, *, api_id: str | None = None,
-                    mode: str = "overwrite", account: str | None = None,
-                    region: str | None = None,
-                    parameters: dict[str, str] | None = None) -> str:
-    """Import ``body`` into ``instance`` (default account and region unless given) as a
-    new REST API, or into API ``api_id`` (``mode`` ``overwrite`` or ``merge``), under the
-    region store's lock; the API's id.  Raises :class:`mockgw.errors.ServiceError`."""
-    account = account or instance.settings.account
-    region = region or instance.settings.region
-    store = instance.backends.store(account, region)
-    operation = "ImportRestApi" if api_id is None else "PutRestApi"
-    call = Call(service="apigateway", operation=operation, account=account, region=region,
-                store=store, instance=instance)
-    with store.lock:
-        if api_id is None:
-            return import_api(call, body, parameters=parameters)["id"]
-        return put_api(call, api_id, body, mode=mode, parameters=parameters)["id"]
 
 
 def _build(call: Call, doc: document.Document, options: importer.Options,
