@@ -119,6 +119,21 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
 
         return register_function(self.instance, name, handler, **options)
 
+    def websocket_url(self, api_id: str | None = None, stage: str | None = None) -> str:
+        """The URL a WebSocket client connects to: ``ws://127.0.0.1:{port}/_aws/execute-api/
+        {api_id}/{stage}`` for a deployed WebSocket API stage, the listener's base URL
+        without them.  The first call starts loopback listeners for this process (see
+        :func:`mockgw.websocket_listener.loopback`); from then on Lambda workers of this mock
+        reach it at ``AWS_ENDPOINT_URL``."""
+        from mockgw.websocket_listener import loopback
+
+        listeners = loopback(application())
+        self.instance.endpoint_url = listeners.http_url
+        self.instance.websocket_url = listeners.websocket_url
+        if api_id is None:
+            return listeners.websocket_url
+        return f"{listeners.websocket_url}/_aws/execute-api/{api_id}/{stage or '$default'}"
+
     def register_user_pool_keys(self, pool_id: str, jwks: dict) -> None:
         """Make ``jwks`` the signing keys of Cognito user pool ``pool_id`` (see
         :mod:`mockgw.cognito`)."""

@@ -178,6 +178,14 @@ class Front:
             from mockgw.lambda_url.invocation import handle
 
             return handle(self.instance, target, request)
+        if "/@connections/" in target.path:  # a WebSocket API stage's @connections API
+            from mockgw.execute.websocket import management_path
+
+            path = management_path(self.instance, target)
+            if path is not None:
+                request.path = path
+                return self.control_plane(request, force=True) or \
+                    control.unknown_operation(request)
         from mockgw import execute
 
         return execute.handle(self.instance, target, request)
