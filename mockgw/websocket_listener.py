@@ -61,7 +61,7 @@ GOING_AWAY = (1001, "Going away")
 NO_STATUS = "Client-side close frame status not set"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Session:
     """One admitted connection: its instance, registry, record and target."""
 
@@ -134,6 +134,7 @@ class WebSocketListener:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        self._failed: BaseException | None = None
 
     @property
     def url(self) -> str:
@@ -149,6 +150,9 @@ class WebSocketListener:
                                         name="mockgw-websocket-loop")
         self._thread.start()
         ready.wait()
+        if self._failed is not None:
+            self._loop = None
+            raise self._failed
 
     def stop(self, timeout: float = 10.0) -> None:
         """Close every connection (1001 ``Going away``; ``$disconnect`` runs) and stop."""
@@ -170,11 +174,13 @@ class WebSocketListener:
         loop = self._loop
         assert loop is not None
         asyncio.set_event_loop(loop)
-        self._server = loop.run_until_complete(serve(
-            self._handler, sock=self._sock, create_connection=_Socket,
-            process_request=self._process_request, process_response=self._process_response,
-            compression=None, ping_interval=None, server_header=None, open_timeout=60,
-            close_timeout=5, max_size=None, max_queue=64, logger=log))
+        try:
+            self._server = loop.run_until_complete(self._open())
+        except BaseException as exc:
+            self._failed = exc
+            ready.set()
+            loop.close()
+            return
         reaper = loop.create_task(self._reap())
         ready.set()
         try:
@@ -183,6 +189,13 @@ class WebSocketListener:
             reaper.cancel()
             loop.run_until_complete(asyncio.gather(reaper, return_exceptions=True))
             loop.close()
+
+    async def _open(self) -> Server:
+        return await serve(
+            self._handler, sock=self._sock, create_connection=_Socket,
+            process_request=self._process_request, process_response=self._process_response,
+            compression=None, ping_interval=None, server_header=None, open_timeout=60,
+            close_timeout=5, max_size=None, max_queue=64, logger=log)
 
     async def _shutdown(self) -> None:
         assert self._server is not None
@@ -237,27 +250,33 @@ class WebSocketListener:
 
     async def _process_response(self, ws: _Socket, request: Request,
                                 response: Response) -> Response | None:
+        """The connection opens as the upgrade is answered (so the client, once upgraded,
+        finds it open); a subprotocol ``$connect`` chose goes with the answer."""
+        from mockgw.execute.websocket.connections import OPEN
+
+        session = ws.session
+        if session is None or response.status_code != 101:
+            return None
         for name, value in ws.handshake_headers or ():
             offered = request.headers.get_all("Sec-WebSocket-Protocol")
-            if response.status_code == 101 and any(value in o.split(",") for o in offered):
+            if any(value in [o.strip() for o in each.split(",")] for each in offered):
                 response.headers[name] = value
+        settings = session.instance.settings
+        ws.protocol.max_message_size = settings.websocket_message_size
+        ws.protocol.max_fragment_size = settings.websocket_frame_size
+        session.connection.transport = _Transport(ws, asyncio.get_running_loop())
+        session.connection.state = OPEN
+        self._sessions.add(session)
         return None
 
     async def _handler(self, ws: _Socket) -> None:
         from mockgw.execute.websocket import close_connection, receive
-        from mockgw.execute.websocket.connections import OPEN
 
         session = ws.session
         if session is None:  # pragma: no cover - process_request admitted it
             return
         loop = asyncio.get_running_loop()
         connection, instance = session.connection, session.instance
-        settings = instance.settings
-        ws.protocol.max_message_size = settings.websocket_message_size
-        ws.protocol.max_fragment_size = settings.websocket_frame_size
-        connection.transport = _Transport(ws, loop)
-        connection.state = OPEN
-        self._sessions.add(session)
         try:
             async for message in ws:
                 if isinstance(message, bytes):  # AWS takes no binary frames

@@ -20,7 +20,7 @@ DELETED = (1000, "Connection was closed by the server")
 
 
 def gone() -> ServiceError:
-    return ServiceError(None, code="GoneException", status=410)
+    return ServiceError("", code="GoneException", status=410)  # AWS's message: empty
 
 
 def _open(call: Call, connection_id: str) -> Connection:

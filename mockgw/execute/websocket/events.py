@@ -73,7 +73,7 @@ def handshake_headers(inv: WebSocketInvocation) -> tuple[dict[str, str], dict[st
     assert connection is not None
     items = list(connection.handshake.header_items)
     present = {name.lower() for name, _ in items}
-    added = [("X-Amzn-Trace-Id", amzn_trace_id(inv))  # type: ignore[arg-type],
+    added = [("X-Amzn-Trace-Id", amzn_trace_id(inv)),  # type: ignore[arg-type]
              ("X-Forwarded-For", connection.source_ip),
              ("X-Forwarded-Port", "443" if connection.handshake.scheme == "https" else "80"),
              ("X-Forwarded-Proto", connection.handshake.scheme)]
