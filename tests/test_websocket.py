@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.guards import advance, freeze
 from tests.websocket_support import (
+    ERROR_FRAME,
     WsApi,
     connection_ids,
     eventually,
@@ -22,9 +23,6 @@ from tests.websocket_support import (
     open_socket,
     reply,
 )
-
-ERROR_FRAME = re.compile(r'^\{"message": "(?P<message>[^"]*)", "connectionId":"(?P<id>[A-Za-z0-9]'
-                         r'{15}=)", "requestId":"(?P<request>[A-Za-z0-9+/]{15}=)"\}$')
 
 #: A handler written as AWS's tutorials write them: it answers from the event and posts
 #: back through the @connections API at https://{domainName}/{stage}.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,9 @@ from tests.lambda_support import create
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 ROUTE = "$request.body.action"
+#: AWS's error frame: ``{"message": "Forbidden", "connectionId":"...", "requestId":"..."}``.
+ERROR_FRAME = re.compile(r'^\{"message": "(?P<message>[^"]*)", "connectionId":"(?P<id>'
+                         r'[A-Za-z0-9]{15}=)", "requestId":"(?P<request>[A-Za-z0-9]{15}=)"\}$')
 
 
 class WsApi:

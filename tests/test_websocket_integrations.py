@@ -1,0 +1,142 @@
+"""WebSocket APIs: who may connect ($connect authorization: AWS_IAM, Lambda REQUEST
+authorizers, API keys with usage plans) and the non-proxy integrations (HTTP with request
+templates chosen by TemplateSelectionExpression, integration responses), with a real
+client, in-process and against ``mockgw serve``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from websockets.exceptions import InvalidStatus
+
+from tests.backend import Reply
+from tests.guards import EPOCH, freeze, sign
+from tests.lambda_support import create
+from tests.websocket_support import ERROR_FRAME, WsApi, reply
+
+AUTHORIZER = """
+    def handler(event, context):
+        token = event["queryStringParameters"].get("token")
+        effect = "Allow" if token == "good" else "Deny"
+        return {"principalId": "user-" + str(token),
+                "policyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Action": "execute-api:Invoke", "Effect": effect,
+                     "Resource": event["methodArn"]}]},
+                "context": {"plan": "gold", "source": event["headers"].get("X-Source", "")}}
+"""
+
+
+def refused(api: WsApi, query: str = "", **kwargs) -> tuple[int, bytes]:
+    with pytest.raises(InvalidStatus) as caught:
+        api.connect(query, **kwargs)
+    return caught.value.response.status_code, caught.value.response.body
+
+
+def test_lambda_request_authorizer_on_connect(gw):
+    api = WsApi(gw)
+    arn = create(gw.client("lambda"), "auth", AUTHORIZER)["FunctionArn"]
+    authorizer = api.c.create_authorizer(
+        ApiId=api.id, Name="tokens", AuthorizerType="REQUEST",
+        AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}"
+                      "/invocations",
+        IdentitySource=["route.request.querystring.token"])["AuthorizerId"]
+    api.route("$connect", AuthorizationType="CUSTOM", AuthorizerId=authorizer)
+    api.route("whoami", api.mock(reply='{"principal": "$context.authorizer.principalId", '
+                                       '"plan": "$context.authorizer.plan", '
+                                       '"source": "$context.authorizer.source"}'), two_way=True)
+    assert refused(api)[0] == 401  # the identity source is missing: no call
+    assert refused(api, "token=bad") == (403, b'{"message": "Forbidden"}')
+    with api.connect("token=good", additional_headers={"X-Source": "test"}) as ws:
+        ws.send(json.dumps({"action": "whoami"}))
+        assert json.loads(reply(ws)) == {"principal": "user-good", "plan": "gold",
+                                         "source": "test"}
+
+
+def test_iam_authorization_on_connect(gw):
+    freeze(gw, EPOCH)
+    api = WsApi(gw)
+    api.route("$connect", AuthorizationType="AWS_IAM")
+    api.route("whoami", api.mock(reply='{"key": "$context.identity.accessKey"}'), two_way=True)
+    assert refused(api) == (403, b'{"message": "Forbidden"}')
+    url = api.url().replace("ws://", "http://")
+    signed = {k: v for k, v in sign("GET", url).items() if k.lower() != "host"}
+    with api.connect(additional_headers=signed) as ws:
+        ws.send(json.dumps({"action": "whoami"}))
+        assert json.loads(reply(ws)) == {"key": "AKIDEXAMPLE"}
+
+
+def test_api_keys_and_usage_plans(gw):
+    api = WsApi(gw)
+    api.route("$connect", ApiKeyRequired=True)
+    api.route("ping", api.mock(reply='{"key": "$context.identity.apiKeyId"}'), two_way=True)
+    rest = gw.client("apigateway")
+    key = rest.create_api_key(name="k", enabled=True, value="secret-key-123456789")
+    plan = rest.create_usage_plan(name="ws", apiStages=[{"apiId": api.id, "stage": "dev"}],
+                                  quota={"limit": 3, "period": "DAY"})
+    assert plan["apiStages"] == [{"apiId": api.id, "stage": "dev"}]
+    rest.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+    assert refused(api) == (403, b'{"message": "Forbidden"}')
+    assert refused(api, additional_headers={"x-api-key": "wrong"})[0] == 403
+    with api.connect(additional_headers={"x-api-key": "secret-key-123456789"}) as ws:
+        ws.send(json.dumps({"action": "ping"}))  # the connect was the first request
+        assert json.loads(reply(ws)) == {"key": key["id"]}
+        ws.send(json.dumps({"action": "ping"}))
+        reply(ws)
+        ws.send(json.dumps({"action": "ping"}))  # the fourth: over the quota
+        found = ERROR_FRAME.match(reply(ws))
+        assert found is not None and found["message"] == "Limit Exceeded"
+    usage = rest.get_usage(usagePlanId=plan["id"], startDate="2000-01-01",
+                           endDate="2100-01-01")
+    assert sum(sum(day) for day in usage["items"][key["id"]]) >= 3
+
+
+def test_http_integration_with_templates_and_integration_responses(gw, backend):
+    backend.replies["/orders"] = Reply(status=201, body=b'{"id": 7}')
+    backend.replies["/fail"] = Reply(status=500, body=b'{"oops": true}')
+    api = WsApi(gw)
+    for key, path in (("order", "/orders"), ("fail", "/fail")):
+        integration = api.integration(
+            IntegrationType="HTTP", IntegrationMethod="POST",
+            IntegrationUri=f"{backend.url}{path}",
+            TemplateSelectionExpression="${request.body.kind}",
+            RequestTemplates={"fancy": '{"wrapped": $input.json(\'$.item\'), '
+                                       '"conn": "$context.connectionId"}'},
+            PassthroughBehavior="WHEN_NO_MATCH")
+        for response_key, template in (("/2\\d\\d/", '{"ok": $input.json(\'$.id\'), '
+                                                     '"status": "$context.routeKey"}'),
+                                       ("$default", '{"failed": true}')):
+            api.c.create_integration_response(
+                ApiId=api.id, IntegrationId=integration, IntegrationResponseKey=response_key,
+                TemplateSelectionExpression="\\$default",
+                ResponseTemplates={"$default": template})
+        api.route(key, integration, two_way=True)
+    with api.connect() as ws:
+        ws.send(json.dumps({"action": "order", "kind": "fancy", "item": {"n": 1}}))
+        assert json.loads(reply(ws)) == {"ok": 7, "status": "order"}
+        sent = json.loads(backend.seen[-1].body)
+        assert sent["wrapped"] == {"n": 1} and len(sent["conn"]) == 16
+        plain = json.dumps({"action": "order", "kind": "plain"})
+        ws.send(plain)  # no template for "plain": passed through
+        assert json.loads(reply(ws)) == {"ok": 7, "status": "order"}
+        assert backend.seen[-1].body == plain.encode()
+        ws.send(json.dumps({"action": "fail"}))
+        assert json.loads(reply(ws)) == {"failed": True}
+
+
+def test_lambda_proxy_two_way_route_and_errors(gw):
+    api = WsApi(gw)
+    integration = api.function("answers", """
+        def handler(event, context):
+            body = event["body"]
+            if body == "raise":
+                raise ValueError("boom")
+            return {"statusCode": 200, "body": "you said " + body}
+    """)
+    api.route("$default", integration, two_way=True)
+    with api.connect() as ws:
+        ws.send("hi")
+        assert reply(ws) == "you said hi"
+        ws.send("raise")
+        found = ERROR_FRAME.match(reply(ws))
+        assert found is not None and found["message"] == "Internal server error"
