@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.guards import advance, freeze
+from tests.lambda_support import create_node, needs_node
 from tests.websocket_support import (
     ERROR_FRAME,
     WsApi,
@@ -312,3 +313,31 @@ def test_connections_admin_listing(chat):
             "apiId": chat.id, "stage": "dev", "state": "OPEN", "messagesReceived": 1,
             "messagesSent": 1}
     assert connection_ids(chat.gw, "otherapi00") == []
+
+
+@needs_node
+def test_node_handlers_reach_the_connections_api_at_aws_url(gw):
+    api = WsApi(gw)
+    arn = create_node(gw.client("lambda"), "node-echo", """
+        const https = require("https");
+        exports.handler = async (event) => {
+          const rc = event.requestContext;
+          const body = Buffer.from("node says " + event.body);
+          const url = `https://${rc.domainName}/${rc.stage}/@connections/` +
+                      encodeURIComponent(rc.connectionId);
+          const status = await new Promise((resolve, reject) => {
+            const req = https.request(url, { method: "POST",
+                                             headers: { "content-length": body.length } },
+                                      (res) => { res.resume(); resolve(res.statusCode); });
+            req.on("error", reject);
+            req.end(body);
+          });
+          return { statusCode: 200, body: "posted " + status };
+        };
+    """)["FunctionArn"]
+    api.route("$default", api.integration(IntegrationType="AWS_PROXY", IntegrationUri=arn),
+              two_way=True)
+    with api.connect() as ws:
+        ws.send("hi")
+        assert reply(ws) == "node says hi"
+        assert reply(ws) == "posted 200"
