@@ -341,3 +341,17 @@ def test_node_handlers_reach_the_connections_api_at_aws_url(gw):
         ws.send("hi")
         assert reply(ws) == "node says hi"
         assert reply(ws) == "posted 200"
+
+
+def test_pytest_fixture_helper_gives_the_url_of_a_stage(mockgw, mockgw_websocket_url):
+    import boto3
+
+    v2 = boto3.client("apigatewayv2", region_name="eu-west-1")
+    api = v2.create_api(Name="fx", ProtocolType="WEBSOCKET",
+                        RouteSelectionExpression="$request.body.action")["ApiId"]
+    v2.create_stage(ApiId=api, StageName="prod", AutoDeploy=True)
+    url = mockgw_websocket_url(api, "prod")
+    assert re.match(rf"^ws://127\.0\.0\.1:\d+/_aws/execute-api/{api}/prod$", url)
+    with open_socket(url) as ws:
+        ws.send("anything")  # no routes at all: AWS's frame
+        assert ERROR_FRAME.match(reply(ws))["message"] == "Forbidden"
