@@ -349,9 +349,24 @@ def test_pytest_fixture_helper_gives_the_url_of_a_stage(mockgw, mockgw_websocket
     v2 = boto3.client("apigatewayv2", region_name="eu-west-1")
     api = v2.create_api(Name="fx", ProtocolType="WEBSOCKET",
                         RouteSelectionExpression="$request.body.action")["ApiId"]
+    v2.create_route(ApiId=api, RouteKey="other")  # deploying takes at least one route
     v2.create_stage(ApiId=api, StageName="prod", AutoDeploy=True)
     url = mockgw_websocket_url(api, "prod")
     assert re.match(rf"^ws://127\.0\.0\.1:\d+/_aws/execute-api/{api}/prod$", url)
     with open_socket(url) as ws:
-        ws.send("anything")  # no routes at all: AWS's frame
+        ws.send("anything")  # not JSON, and no $default route: AWS's frame
         assert ERROR_FRAME.match(reply(ws))["message"] == "Forbidden"
+
+
+def test_a_client_that_does_not_read_blocks_no_one(chat):
+    client = chat.management()
+    with chat.connect(max_queue=1) as stalled:
+        stalled_id = only_connection(chat.gw, chat.id)
+        payload = b"x" * 65536
+        for _ in range(100):  # 6.4 MB that nobody reads: each call returns at once
+            client.post_to_connection(ConnectionId=stalled_id, Data=payload)
+        with chat.connect() as lively:
+            for _ in range(20):
+                lively.send(json.dumps({"action": "ping"}))
+                assert json.loads(reply(lively))["route"] == "ping"
+        assert len(stalled.recv(timeout=20)) == 65536  # all of it is still on its way
