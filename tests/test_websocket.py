@@ -204,6 +204,14 @@ def test_connect_lambda_refusal_and_client_close_without_status(gw, tmp_path):
     last = events_of(events)[-1]["requestContext"]
     assert (last["disconnectStatusCode"], last["disconnectReason"]) == \
         (1005, "Client-side close frame status not set")
+    with api.connect() as ws:  # the server closes: $disconnect runs too
+        api.management().delete_connection(ConnectionId=only_connection(gw, api.id))
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=20)
+    eventually(lambda: len(events_of(events)) == 5)
+    last = events_of(events)[-1]["requestContext"]
+    assert (last["eventType"], last["disconnectStatusCode"], last["disconnectReason"]) == \
+        ("DISCONNECT", 1000, "Connection was closed by the server")
 
 
 def test_management_api_from_the_test(chat):
