@@ -6,14 +6,16 @@ client, in-process and against ``mockgw serve``."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.backend import Reply
 from tests.guards import EPOCH, freeze, sign
 from tests.lambda_support import create
-from tests.websocket_support import ERROR_FRAME, WsApi, reply
+from tests.websocket_support import ERROR_FRAME, WsApi, reply, websocket_url
 
 AUTHORIZER = """
     def handler(event, context):
@@ -140,3 +142,27 @@ def test_lambda_proxy_two_way_route_and_errors(gw):
         ws.send("raise")
         found = ERROR_FRAME.match(reply(ws))
         assert found is not None and found["message"] == "Internal server error"
+
+
+def test_host_form_and_subprotocol_chosen_by_connect(gw):
+    api = WsApi(gw)
+    integration = api.function("protocols", """
+        def handler(event, context):
+            offered = event["headers"].get("Sec-WebSocket-Protocol", "")
+            if "chat.v2" not in offered:
+                return {"statusCode": 400}
+            return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v2"}}
+    """)
+    api.route("$connect", integration)
+    api.route("$default", api.mock(reply='{"domain": "$context.domainName"}'), two_way=True)
+    base = websocket_url(gw, api.id, "dev").split("/_aws/")[0]
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as sock, \
+            connect(f"ws://{api.id}.execute-api.localhost:{port}/dev", sock=sock,
+                    subprotocols=["chat.v1", "chat.v2"], open_timeout=20) as ws:
+        assert ws.subprotocol == "chat.v2"
+        ws.send("hi")
+        assert json.loads(reply(ws)) == {"domain": f"{api.id}.execute-api.localhost"}
+    with pytest.raises(InvalidStatus) as refused:
+        api.connect(subprotocols=["chat.v1"])
+    assert refused.value.response.status_code == 400
