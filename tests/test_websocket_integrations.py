@@ -13,6 +13,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.backend import Reply
+from tests.dataplane_support import access_log_lines
 from tests.guards import EPOCH, freeze, sign
 from tests.lambda_support import create
 from tests.websocket_support import ERROR_FRAME, WsApi, reply, websocket_url
@@ -166,3 +167,56 @@ def test_host_form_and_subprotocol_chosen_by_connect(gw):
     with pytest.raises(InvalidStatus) as refused:
         api.connect(subprotocols=["chat.v1"])
     assert refused.value.response.status_code == 400
+
+
+def test_route_throttling_and_access_logs(gw):
+    freeze(gw, EPOCH)
+    api = WsApi(gw)
+    api.route("ping", api.mock(reply='{"ok": true}'), two_way=True)
+    api.c.update_stage(ApiId=api.id, StageName="dev",
+                       RouteSettings={"ping": {"ThrottlingBurstLimit": 2,
+                                               "ThrottlingRateLimit": 1.0}},
+                       AccessLogSettings={"DestinationArn": "arn:aws:logs:us-east-1:"
+                                          "123456789012:log-group:ws",
+                                          "Format": "$context.eventType $context.routeKey "
+                                                    "$context.connectionId $context.status"})
+    with api.connect() as ws:
+        for _ in range(2):
+            ws.send(json.dumps({"action": "ping"}))
+            assert json.loads(reply(ws)) == {"ok": True}
+        ws.send(json.dumps({"action": "ping"}))  # the burst is spent: the clock stands still
+        found = ERROR_FRAME.match(reply(ws))
+        assert found is not None and found["message"] == "Too Many Requests"
+        connection_id = found["id"]
+    lines = access_log_lines(gw, api.id, "dev")
+    assert f"CONNECT $connect {connection_id} 200" in lines
+    assert f"MESSAGE ping {connection_id} 200" in lines
+    assert f"MESSAGE ping {connection_id} 429" in lines
+
+
+def test_lambda_non_proxy_integration_responses_by_error_message(gw):
+    api = WsApi(gw)
+    arn = create(gw.client("lambda"), "orders", """
+        def handler(event, context):
+            if event.get("fail"):
+                raise ValueError("Bad order: " + event["fail"])
+            return {"total": event["qty"] * 2}
+    """)["FunctionArn"]
+    integration = api.integration(
+        IntegrationType="AWS", IntegrationMethod="POST",
+        IntegrationUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}"
+                       "/invocations",
+        TemplateSelectionExpression="\\$default",
+        RequestTemplates={"$default": '{"qty": $input.json(\'$.qty\'), '
+                                      '"fail": "$input.path(\'$.fail\')"}'})
+    for key, template in (("$default", '{"total": $input.json(\'$.total\')}'),
+                          ("/Bad order.*/", '{"error": "$input.path(\'$.errorMessage\')"}')):
+        api.c.create_integration_response(
+            ApiId=api.id, IntegrationId=integration, IntegrationResponseKey=key,
+            TemplateSelectionExpression="\\$default", ResponseTemplates={"$default": template})
+    api.route("order", integration, two_way=True)
+    with api.connect() as ws:
+        ws.send(json.dumps({"action": "order", "qty": 21}))
+        assert json.loads(reply(ws)) == {"total": 42}
+        ws.send(json.dumps({"action": "order", "qty": 1, "fail": "no stock"}))
+        assert json.loads(reply(ws)) == {"error": "Bad order: no stock"}
