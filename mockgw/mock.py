@@ -8,7 +8,9 @@ While a mock is active:
   them;
 * ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` and to
   function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) reach the data plane;
-  every other ``requests`` call passes through.
+  every other ``requests`` call passes through;
+* ``websocket_url(api_id, stage)`` gives a deployed WebSocket API stage's URL, served by
+  loopback listeners started on first use (:func:`mockgw.websocket_listener.loopback`).
 
 Each entry starts from fresh state; mocks nest (the inner one has its own state until it
 exits) and are safe to use from several threads.
