@@ -333,6 +333,32 @@ def memory(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> No
                    **{name: (after - before) * 1024 / (apis * per_api)})
 
 
+def websocket_apis(report: Report) -> None:
+    """WebSocket APIs on the server: connect + one round trip, a round trip on an open
+    connection, and messages a second with 50 clients connected."""
+    from bench import websocket
+
+    seconds = report.seconds(10)
+    best: dict[str, float] = {}
+    with servers.mockgw() as server:
+        url = websocket.deploy(server.url)
+        for _ in range(report.rounds):
+            connect = websocket.connect_round_trip_ms(url, rounds=50 if report.quick else 200)
+            best["connect"] = min(best.get("connect", 1e9), connect["p50"])
+            best["connect90"] = min(best.get("connect90", 1e9), connect["p90"])
+            best["trip"] = min(best.get("trip", 1e9), websocket.round_trip_ms(url))
+            best["rate"] = max(best.get("rate", 0.0),
+                               websocket.messages_per_second(url, 50, seconds))
+    report.row("WebSocket connect + one round trip, p50", "ms", higher=False,
+               mockgw=best["connect"])
+    report.row("WebSocket connect + one round trip, p90", "ms", higher=False,
+               mockgw=best["connect90"])
+    report.row("WebSocket round trip on an open connection, p50", "ms", higher=False,
+               mockgw=best["trip"])
+    report.row("WebSocket messages answered, 50 clients connected", "msg/s", higher=True,
+               mockgw=best["rate"])
+
+
 # -- targets ------------------------------------------------------------------------------
 
 def targets(report: Report) -> list[tuple[str, bool | None, str]]:
@@ -451,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="create bench/.peers with ministack (needs the package index)")
     parser.add_argument("--only", action="append", default=[],
                         choices=["imports", "control", "inprocess", "server", "spawn",
-                                 "dataplane", "lambda", "scaling", "memory"])
+                                 "dataplane", "lambda", "scaling", "memory", "websocket"])
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.install_peers:
@@ -472,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
              "dataplane": lambda: data_plane(report, peers),
              "lambda": lambda: lambda_proxy(report, peers),
              "scaling": lambda: scaling(report, peers),
-             "memory": lambda: memory(report, peers)}
+             "memory": lambda: memory(report, peers),
+             "websocket": lambda: websocket_apis(report)}
     for name, step in steps.items():
         if not args.only or name in args.only:
             print(f"... {name}", file=sys.stderr, flush=True)

@@ -81,7 +81,8 @@ class Server:
 
 def mockgw(*args: str, env: dict[str, str] | None = None) -> Server:
     return Server("mockgw", [sys.executable, "-m", "mockgw", "serve", "--port", "{port}",
-                             "--log-level", "WARNING", *args], env=env)
+                             "--websocket-port", "0", "--log-level", "WARNING", *args],
+                  env=env)
 
 
 #: Flask configuration that sends every control-plane request through Flask's request

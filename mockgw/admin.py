@@ -1,6 +1,6 @@
 """Admin endpoints under ``/_mockgw/``, as the Flask blueprint ``admin``: health, reset,
 state dump and load, recent data-plane requests, stage metrics, access logs, the clock,
-Cognito user pool keys.
+WebSocket connections, Cognito user pool keys.
 
 Every admin request passes :mod:`mockgw.crosssite`'s checks first (browser origins, the
 admin token) and answers allowed browser origins with CORS headers.
@@ -69,7 +69,8 @@ def health():
     return jsonify(status="running", version=__version__,
                    services=["apigateway", "apigatewayv2", "apigatewaymanagementapi",
                              "lambda"],
-                   stateDir=state.directory if state else None)
+                   stateDir=state.directory if state else None,
+                   websocket_url=instance().websocket_url)
 
 
 @admin.post("/reset")
@@ -166,6 +167,16 @@ def metrics():
     found = instance().service("execute.telemetry", Telemetry).metrics(
         api_id=request.args.get("apiId"), stage=request.args.get("stage"))
     return jsonify(metrics=found)
+
+
+@admin.get("/connections")
+def websocket_connections():
+    """The WebSocket connections, live ones first, newest first (``?apiId=&stage=``)."""
+    from mockgw.execute.websocket.connections import connections
+
+    found = connections(instance()).listing(api_id=request.args.get("apiId"),
+                                            stage=request.args.get("stage"))
+    return jsonify(connections=found)
 
 
 @admin.route("/cognito/userpools/<pool_id>/jwks", methods=["GET", "PUT", "POST", "DELETE"])

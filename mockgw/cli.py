@@ -94,6 +94,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
     from mockgw.instance import Instance
     from mockgw.serving import Server
     from mockgw.state.persistence import StateDirError
+    from mockgw.websocket_listener import WebSocketListener
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -113,6 +114,10 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
         server = Server(app, settings.host, settings.port, threads=settings.threads,
                         access_log=log.isEnabledFor(logging.INFO))
         instance.endpoint_url = _local_url(settings.host, server.port)  # for Lambda workers
+        front = front_of(app)
+        websockets = WebSocketListener(lambda: front.instance, settings.host,
+                                       settings.websocket_port)
+        instance.websocket_url = websockets.url
     except (StateDirError, startup.StartupError, OSError) as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
@@ -124,10 +129,13 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
     try:
+        websockets.start()
         server.start()
-        print(f"mockgw serving on {server.url}", flush=True)
+        print(f"mockgw serving on {server.url} (WebSocket APIs on {websockets.url})",
+              flush=True)
         server.wait()
     finally:
+        websockets.stop()
         instance.close()
         print("mockgw stopped", flush=True)
     return 0

@@ -32,10 +32,10 @@ log = logging.getLogger("mockgw.control")
 @functools.cache
 def operations() -> dict[tuple[str, str], Operation]:
     """Every registered handler, by (service, operation)."""
-    from mockgw import apigateway, apigatewayv2, lambda_
+    from mockgw import apigateway, apigatewaymanagementapi, apigatewayv2, lambda_
 
     table: dict[tuple[str, str], Operation] = {}
-    for package in (apigateway, apigatewayv2, lambda_):
+    for package in (apigateway, apigatewayv2, apigatewaymanagementapi, lambda_):
         for op in package.operation.handlers.values():
             table[(op.service, op.name)] = op
     return table
@@ -112,6 +112,8 @@ _NOT_STATE_CHANGING = frozenset({
 @functools.cache
 def changes_state(service: str, name: str) -> bool:
     """Whether a successful ``service.name`` call may change state (and is journaled)."""
+    if service == "apigatewaymanagementapi":  # live connections, no stored state
+        return False
     http = service_model(service).operation_model(name).http
     return http.get("method", "POST") not in ("GET", "HEAD") and name not in _NOT_STATE_CHANGING
 

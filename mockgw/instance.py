@@ -33,6 +33,9 @@ class Instance:
         self.state: StateFile | None = None  # durable state (``control.open_state``)
         #: The server's base URL under ``mockgw serve`` (functions' ``AWS_ENDPOINT_URL``).
         self.endpoint_url: str | None = None
+        #: The base URL of the WebSocket listener serving this instance (``ws://...``), once
+        #: one does (``GET /_mockgw/health`` reports it).
+        self.websocket_url: str | None = None
         self._services: dict[str, Any] = {}
         self._lock = threading.Lock()
 

@@ -8,7 +8,9 @@ While a mock is active:
   them;
 * ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` and to
   function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) reach the data plane;
-  every other ``requests`` call passes through.
+  every other ``requests`` call passes through;
+* ``websocket_url(api_id, stage)`` gives a deployed WebSocket API stage's URL, served by
+  loopback listeners started on first use (:func:`mockgw.websocket_listener.loopback`).
 
 Each entry starts from fresh state; mocks nest (the inner one has its own state until it
 exits) and are safe to use from several threads.
@@ -118,6 +120,21 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
         from mockgw.lambda_ import register_function
 
         return register_function(self.instance, name, handler, **options)
+
+    def websocket_url(self, api_id: str | None = None, stage: str | None = None) -> str:
+        """The URL a WebSocket client connects to: ``ws://127.0.0.1:{port}/_aws/execute-api/
+        {api_id}/{stage}`` for a deployed WebSocket API stage, the listener's base URL
+        without them.  The first call starts loopback listeners for this process (see
+        :func:`mockgw.websocket_listener.loopback`); from then on Lambda workers of this mock
+        reach it at ``AWS_ENDPOINT_URL``."""
+        from mockgw.websocket_listener import loopback
+
+        listeners = loopback(application())
+        self.instance.endpoint_url = listeners.http_url
+        self.instance.websocket_url = listeners.websocket_url
+        if api_id is None:
+            return listeners.websocket_url
+        return f"{listeners.websocket_url}/_aws/execute-api/{api_id}/{stage or '$default'}"
 
     def register_user_pool_keys(self, pool_id: str, jwks: dict) -> None:
         """Make ``jwks`` the signing keys of Cognito user pool ``pool_id`` (see

@@ -1,6 +1,7 @@
 """pytest fixtures (registered through the ``pytest11`` entry point).
 
 * ``mockgw`` — an active in-process :class:`~mockgw.mock.mock_apigateway` (fresh state).
+* ``mockgw_websocket_url`` — ``url(api_id, stage)`` of a WebSocket API stage of that mock.
 * ``apigateway_client`` — a boto3 ``apigateway`` client answered by that mock.
 * ``mockgw_server_url`` — the URL of a ``mockgw serve`` process shared by the session.
 """
@@ -19,6 +20,13 @@ def mockgw() -> Iterator[Any]:
 
     with mock_apigateway() as gateway:
         yield gateway
+
+
+@pytest.fixture
+def mockgw_websocket_url(mockgw: Any) -> Any:
+    """``url(api_id, stage)``: the WebSocket URL of a deployed WebSocket API stage of the
+    ``mockgw`` mock (its loopback listener starts on first use)."""
+    return mockgw.websocket_url
 
 
 @pytest.fixture

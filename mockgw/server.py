@@ -9,7 +9,8 @@ goes, in this order, to:
 2. the execute-api data plane, when :func:`find_execute_target` names a target (Host
    ``{api_id}.execute-api.*``, custom domain names, ``/restapis/{id}/{stage}/_user_request_/``
    and ``/_aws/execute-api/`` paths); a body over API Gateway's 10 MB limit gets the API's
-   ``REQUEST_TOO_LARGE`` answer (413);
+   ``REQUEST_TOO_LARGE`` answer (413); ``/{stage}/@connections/{id}`` of a WebSocket API
+   is its ``@connections`` API (the ``apigatewaymanagementapi`` operations);
 3. the control plane, when Flask's url_map matches an operation's rule: answered here,
    through the same url_map but without Flask's request context (``mockgw/app.py`` says
    why), after :mod:`mockgw.crosssite`'s checks;
@@ -178,6 +179,14 @@ class Front:
             from mockgw.lambda_url.invocation import handle
 
             return handle(self.instance, target, request)
+        if "/@connections/" in target.path:  # a WebSocket API stage's @connections API
+            from mockgw.execute.websocket import management_path
+
+            path = management_path(self.instance, target)
+            if path is not None:
+                request.path = path
+                return self.control_plane(request, force=True) or \
+                    control.unknown_operation(request)
         from mockgw import execute
 
         return execute.handle(self.instance, target, request)

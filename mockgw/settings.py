@@ -48,6 +48,16 @@ class Settings:
     state_dir: str | None = _knob(None, "keep control-plane state in this directory "
                                         "(SQLite), so it survives restarts")
     requests_kept: int = _knob(1000, "data-plane requests GET /_mockgw/requests remembers")
+    # WebSocket APIs (``mockgw/websocket_listener.py``), with AWS's quotas as defaults
+    websocket_port: int = _knob(4510, "port WebSocket APIs listen on (0 picks a free one)")
+    websocket_idle_timeout: int = _knob(600, "seconds a WebSocket connection may stay idle "
+                                             "before it is closed (AWS: 10 minutes)")
+    websocket_max_duration: int = _knob(7200, "seconds a WebSocket connection may last "
+                                              "(AWS: 2 hours)")
+    websocket_message_size: int = _knob(131072, "largest WebSocket message in bytes, in and "
+                                                "out (AWS: 128 KB)")
+    websocket_frame_size: int = _knob(32768, "largest WebSocket frame a client may send, in "
+                                             "bytes (AWS: 32 KB)")
     # who may reach the control plane, the Lambda API and /_mockgw/* (mockgw/crosssite.py)
     cross_origin_checks: bool = _knob(
         True, "refuse browser requests (Origin, Sec-Fetch-Site) from origins that are not "

@@ -18,8 +18,8 @@ _LISTENING = re.compile(r"mockgw serving on (http://\S+)")
 
 
 class ServerProcess:
-    """``mockgw serve --port 0`` (or ``command``) in a subprocess; ``url`` once it answers
-    health checks.
+    """``mockgw serve --port 0 --websocket-port 0`` (or ``command``) in a subprocess;
+    ``url`` once it answers health checks.
 
     Use as a context manager.  The server's output is kept (last lines in ``output``) so a
     failing start can say why.
@@ -29,7 +29,8 @@ class ServerProcess:
                  host: str = "127.0.0.1", port: int = 0, start_timeout: float = 30.0,
                  command: Sequence[str] | None = None) -> None:
         self.command = list(command) if command is not None else [
-            sys.executable, "-m", "mockgw", "serve", "--host", host, "--port", str(port), *args]
+            sys.executable, "-m", "mockgw", "serve", "--host", host, "--port", str(port),
+            *(() if "--websocket-port" in args else ("--websocket-port", "0")), *args]
         self.env = {**os.environ, **(env or {})}
         self.start_timeout = start_timeout
         self.output: collections.deque[str] = collections.deque(maxlen=500)

@@ -77,7 +77,7 @@ def test_the_image_is_small_unprivileged_and_serves_on_4566():
     assert re.fullmatch(r"python:3\.\d+-slim", steps["FROM"])
     assert steps["USER"] not in ("root", "0")
     assert image_command() == ["mockgw", "serve", "--host", "0.0.0.0", "--port", PORT]
-    assert steps["EXPOSE"] == PORT
+    assert steps["EXPOSE"].split() == [PORT, "4510"]  # HTTP, WebSocket APIs
     assert f"http://127.0.0.1:{PORT}/_mockgw/health" in " ".join(healthcheck_command())
 
 
@@ -87,6 +87,7 @@ def image_server(tmp_path_factory):
     compose = yaml.safe_load((DOCKER / "docker-compose.yml").read_text())
     env = dict(compose["services"]["mockgw"]["environment"])
     env["MOCKGW_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
+    env["MOCKGW_WEBSOCKET_PORT"] = "0"  # never a fixed port in tests
     port = free_port()
     with ServerProcess(command=local(on_port(image_command(), port)), env=env) as server:
         server.port = port
@@ -124,7 +125,8 @@ def test_the_compose_example_app_talks_to_mockgw_through_aws_endpoint_url(image_
     compose = yaml.safe_load((DOCKER / "docker-compose.yml").read_text())
     mockgw, app = compose["services"]["mockgw"], compose["services"]["app"]
     assert mockgw["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
-    assert mockgw["ports"] == [f"127.0.0.1:{PORT}:{PORT}"]  # this machine only, by default
+    assert mockgw["ports"] == [f"127.0.0.1:{PORT}:{PORT}",  # this machine only, by default
+                               "127.0.0.1:4510:4510"]  # WebSocket APIs
     assert app["depends_on"] == {"mockgw": {"condition": "service_healthy"}}
     env = dict(app["environment"])
     assert env["AWS_ENDPOINT_URL"] == f"http://mockgw:{PORT}"

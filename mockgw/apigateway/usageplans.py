@@ -142,8 +142,13 @@ def delete_usage_plan(call: Call, params: dict[str, Any]) -> dict:
 # -- validation ------------------------------------------------------------------------------
 
 def _api_stage(call: Call, plan_id: str, api_id: str | None, stage: str | None) -> dict:
-    """An ``apiStages`` entry for an existing stage of an existing REST API."""
+    """An ``apiStages`` entry for an existing stage of an existing REST API or WebSocket API
+    (usage plans meter both)."""
     record = rest_apis(call).get(api_id or "")
+    if record is None:
+        found = call.store.table("apigatewayv2.apis").get(api_id or "")
+        if found is not None and found["api"]["ProtocolType"] == "WEBSOCKET":
+            record = found
     if record is None or stage not in record["stages"]:
         raise NotFoundException(
             f"Invalid API Stage {{api: {api_id}, stage: {stage}}} specified for usageplan "

@@ -16,6 +16,8 @@
 // {errorType, errorMessage, trace} with the function's files shown under /var/task.
 
 import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import util from "node:util";
 import * as nodeModule from "node:module";
@@ -28,6 +30,45 @@ const runtimeDir = path.dirname(fileURLToPath(import.meta.url));
 const require = nodeModule.createRequire(import.meta.url);
 const SHOWN = [[taskRoot, "/var/task"], [fs.realpathSync(taskRoot), "/var/task"],
                [runtimeDir, "/var/runtime"]];
+
+// -- AWS endpoints the function calls ------------------------------------------------------
+
+// What the function sends over HTTPS to {api_id}.execute-api.* hosts (the @connections API
+// at https://{domainName}/{stage}, as AWS's tutorials build it; the AWS SDK for JavaScript
+// sends through https.request) goes to mockgw at AWS_ENDPOINT_URL, the Host header kept.
+const EXECUTE_API_HOST = /^[a-z0-9]+(?:-[a-z0-9-]+)?\.execute-api\./i;
+
+function redirectExecuteApi(endpoint) {
+  if (!endpoint) return;
+  const target = new URL(endpoint);
+  const base = target.pathname.replace(/\/$/, "");
+  const original = https.request;
+  https.request = function request(input, options, callback) {
+    let given;
+    if (typeof input === "string" || input instanceof URL) {
+      const url = new URL(input);
+      if (typeof options === "function") [callback, options] = [options, {}];
+      given = { hostname: url.hostname, port: url.port, path: url.pathname + url.search,
+                ...(options || {}) };
+    } else {
+      [given, callback] = [{ ...(input || {}) }, options];
+    }
+    const host = given.hostname || String(given.host || "").split(":")[0];
+    if (!EXECUTE_API_HOST.test(host)) return original.apply(this, arguments);
+    const headers = { ...(given.headers || {}) };
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === "host")) {
+      headers.host = given.port && String(given.port) !== "443" ? `${host}:${given.port}` : host;
+    }
+    return http.request({ ...given, protocol: "http:", host: undefined, agent: undefined,
+                          hostname: target.hostname, port: target.port || 80,
+                          path: base + (given.path || "/"), headers }, callback);
+  };
+  https.get = function get(...args) {
+    const req = https.request(...args);
+    req.end();
+    return req;
+  };
+}
 
 // -- the worker protocol -------------------------------------------------------------------
 
@@ -384,6 +425,7 @@ function reportInitError(error) {
 async function main() {
   dieWithParent(lifelineFd);
   patchConsole();
+  redirectExecuteApi(process.env.AWS_ENDPOINT_URL);
   resolveBareImportsFromNodePath();
   const started = performance.now();
   let runtime;

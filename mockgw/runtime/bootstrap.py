@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import importlib
+import importlib.abc
+import importlib.util
 import json
 import logging
 import os
+import re
 import resource
 import signal
 import struct
@@ -32,6 +35,7 @@ import time
 import traceback
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 _FRAME = struct.Struct(">II")  # header length, body length
 TASK_ROOT = "/var/task"  # where Lambda unpacks the code: what stack traces show
@@ -273,6 +277,65 @@ def _end() -> None:
     os.killpg(0, signal.SIGKILL)
 
 
+# -- AWS endpoints the function calls --------------------------------------------------------
+
+_EXECUTE_API_HOST = re.compile(r"^[a-z0-9]+(?:-[a-z0-9-]+)?\.execute-api\.", re.IGNORECASE)
+
+
+def redirect_execute_api(endpoint: str | None) -> None:
+    """Send what the function's botocore sends to ``{api_id}.execute-api.*`` hosts (the
+    ``@connections`` API at ``https://{domainName}/{stage}``, as AWS's tutorials build it)
+    to mockgw at ``endpoint`` instead, keeping the Host header (and so the signature)."""
+    if not endpoint:
+        return
+    base = endpoint.rstrip("/")
+
+    def patch(module: Any) -> None:
+        original = module.URLLib3Session.send
+
+        def send(self: Any, request: Any) -> Any:
+            parts = urlsplit(request.url)
+            if parts.hostname and _EXECUTE_API_HOST.match(parts.hostname):
+                request.headers["Host"] = parts.netloc
+                request.url = base + parts.path + (f"?{parts.query}" if parts.query else "")
+            return original(self, request)
+
+        module.URLLib3Session.send = send
+
+    if "botocore.httpsession" in sys.modules:
+        patch(sys.modules["botocore.httpsession"])
+    else:  # patched when the function first imports botocore: no cost for the others
+        sys.meta_path.insert(0, _AfterImport("botocore.httpsession", patch))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs ``then(module)`` right after module ``name`` is first imported."""
+
+    def __init__(self, name: str, then: Callable[[Any], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenCall(spec.loader, self.then)
+        return spec
+
+
+class _ThenCall(importlib.abc.Loader):
+    def __init__(self, loader: Any, then: Callable[[Any], None]) -> None:
+        self.loader, self.then = loader, then
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self.loader.exec_module(module)
+        self.then(module)
+
+
 def main(argv: list[str]) -> int:
     global _task_roots
     request_fd, response_fd, lifeline = int(argv[1]), int(argv[2]), int(argv[3])
@@ -281,6 +344,7 @@ def main(argv: list[str]) -> int:
     _task_roots = tuple(dict.fromkeys((root, os.path.realpath(root))))
     sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
     request_ids = _install_logging()
+    redirect_execute_api(os.environ.get("AWS_ENDPOINT_URL"))
     started = time.perf_counter()
     try:
         handler = load_handler(os.environ["_HANDLER"])

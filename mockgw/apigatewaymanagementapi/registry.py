@@ -1,0 +1,5 @@
+"""The table the ``apigatewaymanagementapi`` control-plane handlers register into."""
+
+from mockgw.operations import OperationTable
+
+operation = OperationTable("apigatewaymanagementapi")
