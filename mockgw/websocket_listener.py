@@ -288,8 +288,8 @@ class WebSocketListener:
                     self._pool, receive, instance, connection, message.encode("utf-8"),
                     session.target)
                 if reply is not None and ws.protocol.state is State.OPEN:
+                    connection.messages_sent += 1  # counted before the client can see it
                     await ws.send(reply)
-                    connection.messages_sent += 1
         except ConnectionClosed:
             pass
         finally:

@@ -20,12 +20,14 @@ ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function"
 
 
 def zip_code(source: str, filename: str = "handler.py", **more: str) -> bytes:
-    """A deployment package holding ``source`` (dedented) as ``filename``."""
+    """A deployment package holding ``source`` (dedented) as ``filename``; the same
+    sources always give the same bytes (entries carry a fixed date, not the time of day)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(filename, textwrap.dedent(source))
-        for name, text in more.items():
-            archive.writestr(name, textwrap.dedent(text))
+        for name, text in {filename: source, **more}.items():
+            entry = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, textwrap.dedent(text))
     return buffer.getvalue()
 
 

@@ -120,8 +120,8 @@ class Connections:
         """Send ``data`` to the client (a text frame when it is UTF-8 text)."""
         connection = self.open(connection_id)
         assert connection.transport is not None
+        connection.messages_sent += 1  # counted before the client can see it
         connection.transport.send(data)
-        connection.messages_sent += 1
         return connection
 
     def disconnect(self, connection_id: str, code: int, reason: str) -> Connection:
