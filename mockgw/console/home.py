@@ -55,7 +55,8 @@ def recent_request(account: str, region: str, request_id: str) -> Response:
         abort(404, f"No recent request {request_id} (mockgw keeps the last "
                    f"{instance().settings.requests_kept})")
     source = Source(account, region)
-    kind = "apis" if source.maybe("apigatewayv2", "GetApi", ApiId=found["apiId"]) \
-        and not source.maybe("apigateway", "GetRestApi", restApiId=found["apiId"]) \
-        else "restapis"
-    return page("request.html", account=account, region=region, found=found, kind=kind)
+    rest = source.maybe("apigateway", "GetRestApi", restApiId=found["apiId"])
+    v2 = None if rest else source.maybe("apigatewayv2", "GetApi", ApiId=found["apiId"])
+    name = (rest or {}).get("name") or (v2 or {}).get("Name") or found["apiId"]
+    return page("request.html", account=account, region=region, found=found,
+                kind="apis" if v2 else "restapis", api_name=name)

@@ -53,10 +53,10 @@ def v2_api(account: str, region: str, api_id: str) -> Response:
         deployments=_deployments(source, api_id))
 
 
-def _deployments(source: Source, api_id: str) -> list[dict[str, Any]]:
-    found = source.all("apigatewayv2", "GetDeployments", ApiId=api_id)
-    return sorted(found, key=lambda d: (d.get("CreatedDate") or 0, d["DeploymentId"]),
-                  reverse=True)
+def _deployments(source: Source, api_id: str, current: str | None = None
+                 ) -> list[dict[str, Any]]:
+    return present.history(source.all("apigatewayv2", "GetDeployments", ApiId=api_id),
+                           current, "DeploymentId")
 
 
 def _mappings(source: Source, api_id: str, stage: str) -> list[tuple[str, str]]:
@@ -97,7 +97,8 @@ def v2_stage(account: str, region: str, api_id: str, stage: str) -> Response:
         urls = present.http_invoke_urls(api_id, stage, region=region, scheme=request.scheme,
                                         host=request.host, mappings=mappings)
     return page("v2_stage.html", account=account, region=region, api=api, stage=found,
-                websocket=websocket, urls=urls, deployments=_deployments(source, api_id),
+                websocket=websocket, urls=urls,
+                deployments=_deployments(source, api_id, found.get("DeploymentId")),
                 connections=connections(api_id, stage) if websocket else None,
                 **live_context(account, region, api_id, stage, "admin.console.v2_live"))
 

@@ -53,6 +53,21 @@ def status_class(status: int | None) -> str:
     return "server" if status >= 500 else "client" if status >= 400 else "ok"
 
 
+def history(deployments: list[dict[str, Any]], current: str | None, key: str
+            ) -> list[dict[str, Any]]:
+    """Deployments newest first, each marked ``older`` when it came before ``current``
+    (pointing the stage at it is a rollback)."""
+    made = list(enumerate(deployments))  # the handlers list them in the order made
+    made.sort(key=lambda item: (item[1].get("createdDate") or item[1].get("CreatedDate")
+                                or 0, item[0]), reverse=True)
+    ordered = [found for _, found in made]
+    ids = [d[key] for d in ordered]
+    at = ids.index(current) if current in ids else len(ids)
+    for i, found in enumerate(ordered):
+        found["older"] = i > at
+    return ordered
+
+
 # -- the resource tree -----------------------------------------------------------------------
 
 @dataclass
@@ -151,7 +166,7 @@ def rest_invoke_urls(api_id: str, stage: str, *, region: str, scheme: str, host:
     quoted = quote(stage, safe="")
     urls = [
         InvokeUrl("Host form", f"{scheme}://{api_id}.execute-api.localhost{port}/{quoted}/",
-                  "any Host {api_id}.execute-api.* reaches the API"),
+                  f"any Host {api_id}.execute-api.* reaches the API"),
         InvokeUrl("Path form", f"{scheme}://{host}/restapis/{api_id}/{quoted}/_user_request_/"),
         InvokeUrl("LocalStack form", f"{scheme}://{host}/_aws/execute-api/{api_id}/{quoted}/"),
     ]
@@ -170,7 +185,7 @@ def http_invoke_urls(api_id: str, stage: str, *, region: str, scheme: str, host:
     prefix = "" if stage == "$default" else f"/{quoted}"
     urls = [
         InvokeUrl("Host form", f"{scheme}://{api_id}.execute-api.localhost{port}{prefix}/",
-                  "any Host {api_id}.execute-api.* reaches the API"),
+                  f"any Host {api_id}.execute-api.* reaches the API"),
         InvokeUrl("LocalStack form", f"{scheme}://{host}/_aws/execute-api/{api_id}/{quoted}/"),
     ]
     urls.extend(_domain_urls(mappings, scheme, host))
@@ -192,7 +207,7 @@ def websocket_urls(api_id: str, stage: str, *, region: str,
         scheme, _, rest = base.partition("://")
         urls.append(InvokeUrl("Host form", f"{scheme}://{api_id}.execute-api.localhost"
                               f"{_port(rest, scheme)}/{quoted}",
-                              "or Host {api_id}.execute-api.localhost"))
+                              f"or Host {api_id}.execute-api.localhost"))
     urls.append(InvokeUrl("AWS's URL", f"wss://{api_id}.execute-api.{region}.amazonaws.com/"
                                        f"{quoted}"))
     return urls

@@ -40,9 +40,10 @@ def rest_api(account: str, region: str, api_id: str) -> Response:
         gateway_responses=responses)
 
 
-def _deployments(source: Source, api_id: str) -> list[dict[str, Any]]:
-    found = source.all("apigateway", "GetDeployments", restApiId=api_id)
-    return sorted(found, key=lambda d: (d.get("createdDate") or 0, d["id"]), reverse=True)
+def _deployments(source: Source, api_id: str, current: str | None = None
+                 ) -> list[dict[str, Any]]:
+    return present.history(source.all("apigateway", "GetDeployments", restApiId=api_id),
+                           current, "id")
 
 
 # -- a method: execution flow and the Test panel ---------------------------------------------
@@ -162,7 +163,7 @@ def rest_stage(account: str, region: str, api_id: str, stage: str) -> Response:
     source = Source(account, region)
     api = _api(source, api_id)
     found = source.found("apigateway", "GetStage", restApiId=api_id, stageName=stage)
-    deployments = _deployments(source, api_id)
+    deployments = _deployments(source, api_id, found["deploymentId"])
     settings = sorted((found.get("methodSettings") or {}).items(),
                       key=lambda item: (item[0] != "*/*", item[0]))
     urls = present.rest_invoke_urls(api_id, stage, region=region, scheme=request.scheme,
@@ -201,12 +202,13 @@ def _update_stage(account: str, region: str, api_id: str, stage: str,
 @console.post("/<account>/<region>/restapis/<api_id>/stages/<stage>/promote")
 def rest_promote(account: str, region: str, api_id: str, stage: str) -> Response:
     """Promote the canary as AWS's console does: the stage takes the canary's deployment
-    and stage variable overrides, and the canary's share drops to 0%."""
-    operations = [{"op": "replace", "path": "/canarySettings/percentTraffic", "value": "0.0"},
-                  {"op": "copy", "from": "/canarySettings/stageVariableOverrides",
+    and stage variable overrides, and the canary's share drops to 0% (the copies first:
+    they refuse a stage without a canary, where setting the share would make one)."""
+    operations = [{"op": "copy", "from": "/canarySettings/stageVariableOverrides",
                    "path": "/variables"},
                   {"op": "copy", "from": "/canarySettings/deploymentId",
-                   "path": "/deploymentId"}]
+                   "path": "/deploymentId"},
+                  {"op": "replace", "path": "/canarySettings/percentTraffic", "value": "0.0"}]
     return _update_stage(account, region, api_id, stage, operations,
                          "Canary promoted: the stage serves the canary's deployment and "
                          "stage variables; canary traffic is now 0%")
