@@ -11,7 +11,8 @@ from tests.helpers import mock_api
 def deployed(gw, *, stage: str = "dev", **kwargs) -> dict:
     client = gw.client()
     ids = mock_api(client, path="pets", **kwargs)
-    client.create_deployment(restApiId=ids["api_id"], stageName=stage)
+    ids["deployment_id"] = client.create_deployment(restApiId=ids["api_id"],
+                                                    stageName=stage)["id"]
     return ids
 
 
@@ -67,11 +68,13 @@ def test_recent_requests_have_the_access_log_fields(gw):
     assert {k: oldest[k] for k in ("apiId", "stage", "httpMethod", "resourcePath", "path",
                                    "protocol", "responseLength", "userAgent",
                                    "isCanaryRequest", "errorMessage", "cacheStatus",
-                                   "integrationStatus", "accountId")} == {
+                                   "integrationStatus", "accountId", "deploymentId",
+                                   "authorizer")} == {
         "apiId": api_id, "stage": "dev", "httpMethod": "GET", "resourcePath": "/pets",
         "path": "/dev/pets", "protocol": "HTTP/1.1", "responseLength": len(ok.content),
         "userAgent": "probe/1", "isCanaryRequest": False, "errorMessage": None,
-        "cacheStatus": None, "integrationStatus": 200, "accountId": "123456789012"}
+        "cacheStatus": None, "integrationStatus": 200, "accountId": "123456789012",
+        "deploymentId": ids["deployment_id"], "authorizer": None}
     assert oldest["responseLatency"] >= oldest["integrationLatency"] >= 0
     assert oldest["requestTimeEpoch"] <= newest["requestTimeEpoch"]
     assert (newest["httpMethod"], newest["resourcePath"], newest["errorMessage"]) == (

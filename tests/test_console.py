@@ -13,9 +13,10 @@ import pytest
 import requests
 
 from mockgw import create_app
-from mockgw.app import instance_of
+from mockgw.app import front_of, instance_of
 from mockgw.mock import mock_apigateway
 from mockgw.settings import Settings
+from mockgw.testing import ServerProcess
 from tests.console_support import ACCOUNT, BASE, REGION, client, notice, pets_api, text
 
 EVIL = "https://evil.example"
@@ -698,3 +699,36 @@ def test_the_sign_in_page_is_not_needed_without_a_token(web):
     assert (answer.status_code, answer.headers["Location"]) == (303, "/_mockgw/console/")
     cookie_alone = web.get("/_mockgw/console/", headers={"Cookie": "mockgw_admin=x"})
     assert cookie_alone.status_code == 200
+
+
+# -- the same application as every other client ----------------------------------------------
+
+def test_console_actions_are_journaled_like_any_call(tmp_path):
+    """With --state-dir, a promotion made in the console survives a restart (it went
+    through UpdateStage's handler, which the journal replays)."""
+    state = str(tmp_path / "state")
+    with ServerProcess(["--state-dir", state]) as server:
+        apigw = client(endpoint_url=server.url)
+        ids = pets_api(apigw)
+        promoted = requests.post(
+            f"{server.url}{BASE}/restapis/{ids['api_id']}/stages/prod/promote",
+            headers={"Origin": server.url}, allow_redirects=False, timeout=10)
+        assert promoted.status_code == 303
+    with ServerProcess(["--state-dir", state]) as server:
+        stage = client(endpoint_url=server.url).get_stage(restApiId=ids["api_id"],
+                                                          stageName="prod")
+        assert (stage["deploymentId"], stage["variables"]) == (ids["second"], {"v": "two"})
+        page = requests.get(f"{server.url}{BASE}/restapis/{ids['api_id']}/stages/prod",
+                            timeout=10)
+        assert f"Deployment {ids['second']}" in text(page.text)
+
+
+def test_the_console_keeps_control_plane_requests_off_flask():
+    """The console adds no request hooks: control-plane calls still skip Flask's request
+    context (mockgw/app.py says why)."""
+    app = create_app(Settings())
+    try:
+        assert front_of(app).direct is True
+        assert "admin.console.index" in app.view_functions
+    finally:
+        instance_of(app).close()

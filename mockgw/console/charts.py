@@ -29,6 +29,7 @@ class Bar:
 class Line:
     y: float
     label: str
+    label_y: float = 0.0
 
 
 @dataclass
@@ -84,8 +85,11 @@ def latency_chart(requests: list[dict[str, Any]], latency: dict[str, Any] | None
         chart.bars.append(Bar(round(chart.left + i * slot + slot * 0.15, 2), round(y, 2),
                               round(slot * 0.7, 2), round(max(chart.bottom - y, 1), 2),
                               kind, title, link(found) if link else ""))
-    chart.lines = [Line(round(y_of(value), 2), f"{name} {value:g} ms")
-                   for name, value in percentiles.items()]
+    label_y = float(chart.bottom)
+    for name, value in percentiles.items():  # p50 lowest; labels kept a line apart
+        y = y_of(value)
+        label_y = min(y - 3, label_y - 12)
+        chart.lines.append(Line(round(y, 2), f"{name} {value:g} ms", round(label_y, 2)))
     chart.ticks = [Line(round(y_of(value), 2), f"{value:g} ms") for value in (0, top / 2, top)]
     return chart
 

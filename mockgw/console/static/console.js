@@ -5,8 +5,12 @@
 (function () {
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
+      return navigator.clipboard.writeText(text).catch(function () { return copyByCommand(text); });
     }
+    return copyByCommand(text);
+  }
+
+  function copyByCommand(text) {
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
