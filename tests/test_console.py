@@ -554,6 +554,14 @@ def test_an_http_api_stage_logs_requests_and_rolls_back(mock, web):
     shown = text(html[html.index('id="requests"'):])
     assert "GET /anything $default 200" in shown
     assert "Production 1 0 0" in text(html)
+    live = web.get(f"{BASE}/apis/{api_id}/stages/$default/live").get_data(as_text=True)
+    assert "/anything" in live and "<html" not in live
+    (request,) = web.get("/_mockgw/requests").json["requests"]
+    detail = text(page(web, f"{BASE}/requests/{request['requestId']}"))
+    assert "hello \u203a Stage $default \u203a Request" in detail
+    assert "Route $default" in detail and "Body hi" in detail
+    assert "HTTP APIs write access logs only, no execution logs." in detail
+    assert web.head(f"{BASE}/apis/{api_id}/stages/$default").status_code == 200
 
     first = v2.get_stage(ApiId=api_id, StageName="$default")["DeploymentId"]
     v2.update_api(ApiId=api_id, Description="again")  # the auto-deployed stage deploys again
