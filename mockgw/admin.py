@@ -67,6 +67,10 @@ def routing_error(error: HTTPException) -> Response | tuple[Response, int]:
         return cors(refused)
     if isinstance(error, MethodNotAllowed):
         answer = message(405, f"Use {', '.join(error.valid_methods or [])}")
+    elif request.path.startswith("/_mockgw/console/"):
+        from mockgw.console.pages import not_found
+
+        return cors(not_found())
     else:
         answer = message(404, f"No admin endpoint at {request.path}")
     return cors(current_app.make_response(answer))

@@ -268,6 +268,8 @@ def test_unknown_things_answer_pages_that_say_so(web):
     assert "Nothing was ever created in account 999999999999, region us-east-1" in shown
     assert "No recent request abc" in text(page(web, f"{BASE}/requests/abc", 404))
     assert "Invalid API identifier specified" in text(page(web, f"{BASE}/apis/nope", 404))
+    assert "The console has no page at /_mockgw/console/nowhere/at/all" in text(
+        page(web, "/_mockgw/console/nowhere/at/all", 404))
 
 
 # -- stages: settings, canary, rollback, invoke URLs ------------------------------------------

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from mockgw.console import console, present
 from mockgw.console.source import ActionFailed, instance
+from mockgw.errors import ServiceError
 from mockgw.protocol.wire import WireRequest
 
 #: The console loads nothing from elsewhere and cannot be framed (clickjacking).
@@ -124,6 +125,19 @@ def websocket_url() -> str | None:
 def _http_error(error: HTTPException) -> Response:
     return page("error.html", status=error.code or 500, title=error.name,
                 message=error.description)
+
+
+@console.errorhandler(ServiceError)
+def _refused(error: ServiceError) -> Response:
+    """A handler's refusal while reading a page: its code and message, on the page."""
+    return page("error.html", status=error.status, title=error.code,
+                message=error.message or error.code)
+
+
+def not_found() -> Response:
+    """The page for a console path that names no page."""
+    return page("error.html", status=404, title="Not Found",
+                message=f"The console has no page at {request.path}")
 
 
 @console.errorhandler(Exception)
