@@ -162,3 +162,23 @@ def test_reset_forgets_requests_and_metrics(gw):
     gw.raw("POST", "/_mockgw/reset")
     assert gw.raw("GET", "/_mockgw/requests").json() == {"requests": []}
     assert gw.raw("GET", "/_mockgw/metrics").json() == {"metrics": []}
+
+
+def test_recent_requests_say_what_authorization_decided(gw):
+    from tests.guards import EPOCH, freeze, sign
+    from tests.test_dataplane_iam import iam_api, signed_get
+
+    api = iam_api(gw, gw.client())
+    freeze(gw, EPOCH)
+    assert signed_get(gw, api).status_code == 200
+    assert gw.http.get(api.url("/items"), timeout=10).status_code == 403
+    stale = sign("GET", api.url("/items"), at=EPOCH - 3600)
+    assert gw.http.get(api.url("/items"), headers=stale, timeout=10).status_code == 403
+    assert gw.http.get(api.url("/open"), timeout=10).status_code == 200
+    found = [r["authorizer"] for r in
+             gw.raw("GET", f"/_mockgw/requests?apiId={api.id}").json()["requests"]]
+    assert found == [None,
+                     {"type": "AWS_IAM", "decision": "DENY", "reason": "INVALID_SIGNATURE"},
+                     {"type": "AWS_IAM", "decision": "DENY",
+                      "reason": "MISSING_AUTHENTICATION_TOKEN"},
+                     {"type": "AWS_IAM", "decision": "ALLOW"}]

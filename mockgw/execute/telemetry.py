@@ -88,9 +88,9 @@ class Telemetry:
     """Recent data-plane requests (a ring of ``settings.requests_kept``) and stage metrics."""
 
     def __init__(self, instance: Any) -> None:
-        self._recent: collections.deque[tuple[tuple[Any, ...], tuple[Any, ...]]] = \
-            collections.deque(
-            maxlen=max(instance.settings.requests_kept, 0))
+        kept = max(instance.settings.requests_kept, 0)
+        #: (access-log row, detail) of each recent request
+        self._recent: collections.deque[tuple[tuple, tuple]] = collections.deque(maxlen=kept)
         self._stages: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
