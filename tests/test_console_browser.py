@@ -192,3 +192,28 @@ def test_an_http_api_and_its_stage(server, chrome, apis, shots):
     assert f"{server.url}/_aws/execute-api/{apis['http']}/$default/" in urls
     chromium.screenshot(chrome, shots, "http-stage")
     no_errors(chrome)
+
+
+def test_signing_in_with_the_admin_token(chrome, shots):
+    from selenium.webdriver.common.by import By
+
+    with ServerProcess(["--admin-token", "s3cret"]) as guarded:
+        try:
+            api_id = client(endpoint_url=guarded.url).create_rest_api(name="kept")["id"]
+            chrome.get(console_url(guarded))
+            assert "/_mockgw/console/sign-in?next=" in chrome.current_url
+            chromium.screenshot(chrome, shots, "sign-in")
+            chrome.find_element(By.NAME, "token").send_keys("s3cret")
+            chrome.find_element(By.CSS_SELECTOR, "button.primary").click()
+            chromium.wait_for(chrome, lambda c: c.current_url == console_url(guarded))
+            assert api_id in chrome.find_element(By.CSS_SELECTOR, "table.list").text
+            (cookie,) = chrome.get_cookies()
+            assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"], cookie["path"]) \
+                == ("mockgw_admin", True, "Strict", "/_mockgw/")
+            assert "s3cret" not in cookie["value"]
+            no_errors(chrome)
+            chrome.find_element(By.CSS_SELECTOR, ".sign-out button").click()
+            chromium.wait_for(chrome, lambda c: "/sign-in" in c.current_url)
+            assert chrome.get_cookies() == []
+        finally:
+            chrome.delete_all_cookies()
