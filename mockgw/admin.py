@@ -3,7 +3,10 @@ state dump and load, recent data-plane requests, stage metrics, access logs, the
 WebSocket connections, Cognito user pool keys.
 
 Every admin request passes :mod:`mockgw.crosssite`'s checks first (browser origins, the
-admin token) and answers allowed browser origins with CORS headers.
+admin token) and answers allowed browser origins with CORS headers.  The web console
+(:mod:`mockgw.console`) is a blueprint nested in this one, under the same checks; its
+sign-in page and static files are open, and its pages send a browser without the token to
+the sign-in page.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from mockgw import __version__, crosssite
+from mockgw.console import console
+from mockgw.console.access import OPEN_ENDPOINTS, sign_in_redirect
 from mockgw.instance import Instance
 from mockgw.protocol.wire import WireResponse
 from mockgw.state import codec
 
 admin = Blueprint("admin", __name__, url_prefix="/_mockgw")
+admin.register_blueprint(console)  # /_mockgw/console/, behind the same guard
 
 
 def instance() -> Instance:
@@ -40,8 +46,11 @@ def guard() -> Response | None:
     """Refuse cross-site browser requests, and requests without the admin token (if one
     is set), before any admin endpoint runs."""
     settings = instance().settings
-    refused = crosssite.check(request, settings) or crosssite.admin_refusal(request,
-                                                                            settings)
+    refused = crosssite.check(request, settings)
+    if refused is None and request.endpoint not in OPEN_ENDPOINTS:
+        refused = crosssite.admin_refusal(request, settings)
+        if refused is not None and request.blueprint == "admin.console":
+            return sign_in_redirect()  # a browser page: the sign-in form, not JSON
     return flask_response(refused) if refused is not None else None
 
 
@@ -58,6 +67,10 @@ def routing_error(error: HTTPException) -> Response | tuple[Response, int]:
         return cors(refused)
     if isinstance(error, MethodNotAllowed):
         answer = message(405, f"Use {', '.join(error.valid_methods or [])}")
+    elif request.path.startswith("/_mockgw/console/"):
+        from mockgw.console.pages import not_found
+
+        return cors(not_found())
     else:
         answer = message(404, f"No admin endpoint at {request.path}")
     return cors(current_app.make_response(answer))

@@ -18,12 +18,15 @@ The ``cross_origin_checks`` setting turns the check off.  Allowed origins get CO
 The execute-api data plane is not concerned: each API answers with its own CORS rules.
 
 An ``admin_token`` setting, when set, protects ``/_mockgw/*`` entirely: requests must carry
-``Authorization: Bearer <token>`` or ``X-Mockgw-Admin-Token: <token>``; without it, health
-answers only ``{"status": "running"}`` (enough for a liveness probe) and everything else 401.
+``Authorization: Bearer <token>`` or ``X-Mockgw-Admin-Token: <token>``, or the cookie the web
+console's sign-in sets (:data:`ADMIN_COOKIE`, HttpOnly, SameSite=Strict, holding
+:func:`admin_cookie_value` of the token, not the token); without it, health answers only
+``{"status": "running"}`` (enough for a liveness probe) and everything else 401.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -31,8 +34,13 @@ from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from werkzeug.http import parse_cookie
+
 from mockgw.protocol.wire import WireResponse
 from mockgw.settings import Settings
+
+#: The cookie the web console's sign-in sets when an admin token is configured.
+ADMIN_COOKIE = "mockgw_admin"
 
 
 class Request(Protocol):
@@ -157,10 +165,25 @@ def admin_refusal(request: Request, settings: Settings) -> WireResponse | None:
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         given = given or authorization[7:].strip()
-    if given and hmac.compare_digest(given.encode(), token.encode()):
+    if token_matches(given, settings):
+        return None
+    cookie = parse_cookie(request.headers.get("cookie", "")).get(ADMIN_COOKIE, "")
+    if cookie and hmac.compare_digest(cookie.encode(), admin_cookie_value(token).encode()):
         return None
     if request.path == "/_mockgw/health" and request.method in ("GET", "HEAD"):
         return _json(200, {"status": "running"})
     return _json(401, {"message": "The admin endpoints need the admin token: send "
                                   "'Authorization: Bearer <token>' or "
                                   "'X-Mockgw-Admin-Token: <token>'"})
+
+
+def token_matches(given: str, settings: Settings) -> bool:
+    """Whether ``given`` is the admin token (never true when none is set)."""
+    token = settings.admin_token
+    return bool(token and given) and hmac.compare_digest(given.encode(), token.encode())
+
+
+def admin_cookie_value(token: str) -> str:
+    """What the console's sign-in cookie holds for ``token``: a digest, so the cookie
+    cannot be replayed as the token itself."""
+    return hmac.new(token.encode(), b"mockgw console sign-in", hashlib.sha256).hexdigest()

@@ -11,7 +11,8 @@ from tests.helpers import mock_api
 def deployed(gw, *, stage: str = "dev", **kwargs) -> dict:
     client = gw.client()
     ids = mock_api(client, path="pets", **kwargs)
-    client.create_deployment(restApiId=ids["api_id"], stageName=stage)
+    ids["deployment_id"] = client.create_deployment(restApiId=ids["api_id"],
+                                                    stageName=stage)["id"]
     return ids
 
 
@@ -67,11 +68,13 @@ def test_recent_requests_have_the_access_log_fields(gw):
     assert {k: oldest[k] for k in ("apiId", "stage", "httpMethod", "resourcePath", "path",
                                    "protocol", "responseLength", "userAgent",
                                    "isCanaryRequest", "errorMessage", "cacheStatus",
-                                   "integrationStatus", "accountId")} == {
+                                   "integrationStatus", "accountId", "deploymentId",
+                                   "authorizer")} == {
         "apiId": api_id, "stage": "dev", "httpMethod": "GET", "resourcePath": "/pets",
         "path": "/dev/pets", "protocol": "HTTP/1.1", "responseLength": len(ok.content),
         "userAgent": "probe/1", "isCanaryRequest": False, "errorMessage": None,
-        "cacheStatus": None, "integrationStatus": 200, "accountId": "123456789012"}
+        "cacheStatus": None, "integrationStatus": 200, "accountId": "123456789012",
+        "deploymentId": ids["deployment_id"], "authorizer": None}
     assert oldest["responseLatency"] >= oldest["integrationLatency"] >= 0
     assert oldest["requestTimeEpoch"] <= newest["requestTimeEpoch"]
     assert (newest["httpMethod"], newest["resourcePath"], newest["errorMessage"]) == (
@@ -159,3 +162,23 @@ def test_reset_forgets_requests_and_metrics(gw):
     gw.raw("POST", "/_mockgw/reset")
     assert gw.raw("GET", "/_mockgw/requests").json() == {"requests": []}
     assert gw.raw("GET", "/_mockgw/metrics").json() == {"metrics": []}
+
+
+def test_recent_requests_say_what_authorization_decided(gw):
+    from tests.guards import EPOCH, freeze, sign
+    from tests.test_dataplane_iam import iam_api, signed_get
+
+    api = iam_api(gw, gw.client())
+    freeze(gw, EPOCH)
+    assert signed_get(gw, api).status_code == 200
+    assert gw.http.get(api.url("/items"), timeout=10).status_code == 403
+    stale = sign("GET", api.url("/items"), at=EPOCH - 3600)
+    assert gw.http.get(api.url("/items"), headers=stale, timeout=10).status_code == 403
+    assert gw.http.get(api.url("/open"), timeout=10).status_code == 200
+    found = [r["authorizer"] for r in
+             gw.raw("GET", f"/_mockgw/requests?apiId={api.id}").json()["requests"]]
+    assert found == [None,
+                     {"type": "AWS_IAM", "decision": "DENY", "reason": "INVALID_SIGNATURE"},
+                     {"type": "AWS_IAM", "decision": "DENY",
+                      "reason": "MISSING_AUTHENTICATION_TOKEN"},
+                     {"type": "AWS_IAM", "decision": "ALLOW"}]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.state.stages import setting_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
@@ -131,6 +132,23 @@ class Invocation:
     def access_log_format(self) -> str | None:
         """The stage's access-log format, if it logs access."""
         return ((self.stage or {}).get("accessLogSettings") or {}).get("format")
+
+    @property
+    def authorization_type(self) -> str | None:
+        """The method's ``authorizationType`` (``None`` before a method is matched)."""
+        return (self.method or {}).get("authorizationType")
+
+    @property
+    def execution_logging(self) -> str | None:
+        """The logging level (``INFO``, ``ERROR``) of the method's stage setting (its own,
+        else ``*/*``): API Gateway writes an execution log for such requests."""
+        settings = (self.stage or {}).get("methodSettings")
+        if not settings or self.resource is None or self.method is None:
+            return None
+        chosen = settings.get(setting_key(self.resource["path"], self.method["httpMethod"])) \
+            or settings.get("*/*") or {}
+        level = chosen.get("loggingLevel")
+        return level if level in ("INFO", "ERROR") else None
 
     @property
     def request_time(self) -> str:

@@ -33,7 +33,10 @@ def body_text(body: bytes | str) -> str:
 
 
 def log_method_request(inv: Invocation) -> None:
-    """The method request as API Gateway received it (a pipeline step)."""
+    """The method request as API Gateway received it (a pipeline step); starts the
+    execution log of a request whose stage logs execution (``INFO`` or ``ERROR``)."""
+    if inv.log is None and inv.execution_logging:
+        inv.log = []
     if not inv.tracing:
         return
     request = inv.request

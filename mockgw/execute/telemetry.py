@@ -5,6 +5,11 @@ Metrics are CloudWatch's for API Gateway (``Count``, ``4XXError``, ``5XXError``,
 (account, region, API, stage) and kept apart for the canary's share of a stage's traffic.
 A step that answers from the stage cache sets ``inv.cache_status`` to ``"hit"`` or
 ``"miss"``; nothing is counted for requests that bypass the cache.
+
+Each recent request also keeps what the web console shows when one is opened
+(:meth:`Telemetry.request`): the request and response (bodies cut at ``DETAIL_BODY``
+bytes) and the execution log, when the stage keeps one (REST stages whose logging level
+is ``INFO``, or ``ERROR`` for failed requests, as API Gateway writes it to CloudWatch).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from typing import Any
 from mockgw.execute.context import Invocation
 
 SAMPLES = 1000  # latencies kept per series for percentiles
+DETAIL_BODY = 16 * 1024  # bytes of each request and response body a recent request keeps
+#: Gateway responses that mean the authorizer (or IAM) refused the request.
+_REFUSALS = frozenset({"UNAUTHORIZED", "ACCESS_DENIED", "AUTHORIZER_FAILURE",
+                       "AUTHORIZER_CONFIGURATION_ERROR", "MISSING_AUTHENTICATION_TOKEN",
+                       "INVALID_SIGNATURE", "EXPIRED_TOKEN"})
 
 
 class _Latency:
@@ -78,8 +88,9 @@ class Telemetry:
     """Recent data-plane requests (a ring of ``settings.requests_kept``) and stage metrics."""
 
     def __init__(self, instance: Any) -> None:
-        self._recent: collections.deque[tuple[Any, ...]] = collections.deque(
-            maxlen=max(instance.settings.requests_kept, 0))
+        kept = max(instance.settings.requests_kept, 0)
+        #: (access-log row, detail) of each recent request
+        self._recent: collections.deque[tuple[tuple, tuple]] = collections.deque(maxlen=kept)
         self._stages: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
@@ -89,9 +100,10 @@ class Telemetry:
         assert response is not None
         latency = (time.perf_counter() - inv.started) * 1000
         row = _request_row(inv, latency)
+        detail = _request_detail(inv)
         stage_name = inv.stage_name
         with self._lock:
-            self._recent.append(row)
+            self._recent.append((row, detail))
             if stage_name is None or inv.store is None:
                 return
             key = (inv.store.account, inv.store.region, inv.api_id, stage_name)
@@ -114,16 +126,37 @@ class Telemetry:
                 series.integration_latency.add(float(inv.integration_latency_ms))
 
     def requests(self, *, api_id: str | None = None, stage: str | None = None,
-                 limit: int | None = None) -> list[dict[str, Any]]:
-        """The recent requests, newest first, optionally of one API and stage."""
+                 limit: int | None = None, account: str | None = None,
+                 region: str | None = None) -> list[dict[str, Any]]:
+        """The recent requests, newest first, optionally of one API and stage (and one
+        account and region)."""
         with self._lock:
             rows = list(self._recent)
-        found = [_request_fields(row) for row in reversed(rows)]
-        if api_id is not None:
-            found = [r for r in found if r["apiId"] == api_id]
-        if stage is not None:
-            found = [r for r in found if r["stage"] == stage]
+        found = [_request_fields(row) for row, detail in reversed(rows)
+                 if (api_id is None or row[_API] == api_id)
+                 and (stage is None or row[_STAGE] == stage)
+                 and (account is None or row[_ACCOUNT] == account)
+                 and (region is None or detail[0] == region)]
         return found if limit is None else found[:limit]
+
+    def request(self, request_id: str) -> dict[str, Any] | None:
+        """One recent request by its id: its fields plus ``region``, ``request``
+        (``method``, ``path``, ``query``, ``headers``, ``body``), ``response`` (``status``,
+        ``headers``, ``body``) and ``log`` (the execution log's lines, or ``None``)."""
+        with self._lock:
+            rows = list(self._recent)
+        for row, detail in reversed(rows):
+            if row[0] == request_id:
+                region, method, path, query, request_headers, request_body, status, \
+                    response_headers, response_body, lines = detail
+                return {**_request_fields(row), "region": region,
+                        "request": {"method": method, "path": path, "query": query,
+                                    "headers": list(request_headers),
+                                    "body": _text(request_body)},
+                        "response": {"status": status, "headers": list(response_headers),
+                                     "body": _text(response_body)},
+                        "log": list(lines) if lines is not None else None}
+        return None
 
     def metrics(self, *, api_id: str | None = None,
                 stage: str | None = None) -> list[dict[str, Any]]:
@@ -142,7 +175,9 @@ class Telemetry:
 FIELDS = ("requestId", "extendedRequestId", "requestTimeEpoch", "accountId", "apiId", "stage",
           "isCanaryRequest", "domainName", "httpMethod", "path", "resourcePath", "ip",
           "userAgent", "status", "responseLength", "responseLatency", "integrationLatency",
-          "integrationStatus", "errorMessage", "cacheStatus", "routeKey")
+          "integrationStatus", "errorMessage", "cacheStatus", "routeKey", "deploymentId",
+          "authorizer")
+_ACCOUNT, _API, _STAGE = FIELDS.index("accountId"), FIELDS.index("apiId"), FIELDS.index("stage")
 
 
 def _request_row(inv: Invocation, latency_ms: float) -> tuple[Any, ...]:
@@ -161,7 +196,45 @@ def _request_row(inv: Invocation, latency_ms: float) -> tuple[Any, ...]:
             request.headers.get("user-agent"), response.status, len(response.body),
             round(latency_ms, 3), inv.integration_latency_ms,
             result.status if result else None, error.get("message") if error else None,
-            inv.cache_status, context.get("routeKey"))
+            inv.cache_status, context.get("routeKey"), inv.deployment_id or None,
+            _authorizer(inv))
+
+
+def _authorizer(inv: Invocation) -> dict[str, Any] | None:
+    """What authorization decided: ``{"type", "decision": "ALLOW" | "DENY" | None}``, the
+    ``principalId`` a grant named or the refusal's gateway response type; ``None`` for
+    methods and routes without authorization."""
+    kind = inv.authorization_type
+    if not kind or kind == "NONE":
+        return None
+    granted = inv.context.get("authorizer") or {}
+    refused = (inv.context.get("error") or {}).get("responseType")
+    found: dict[str, Any] = {"type": kind, "decision": None}
+    if "error" not in granted and ("principalId" in granted or "claims" in granted):
+        found["decision"] = "ALLOW"
+        if granted.get("principalId") is not None:
+            found["principalId"] = granted["principalId"]
+    elif refused in _REFUSALS:
+        found.update(decision="DENY", reason=refused)
+    elif kind == "AWS_IAM" and inv.integration_result is not None:
+        found["decision"] = "ALLOW"  # the signature was verified: the integration ran
+    return found
+
+
+def _request_detail(inv: Invocation) -> tuple[Any, ...]:
+    request, response = inv.request, inv.response
+    assert response is not None
+    lines = inv.log
+    if lines is not None and inv.execution_logging == "ERROR" and response.status < 400:
+        lines = None  # ERROR logging keeps the log of failed requests only
+    return (inv.store.region if inv.store else inv.target.region, request.method,
+            request.path, request.query_string, tuple(request.header_items),
+            request.body[:DETAIL_BODY], response.status, tuple(response.headers),
+            response.body[:DETAIL_BODY], lines)
+
+
+def _text(body: bytes) -> str:
+    return body.decode("utf-8", "replace")
 
 
 def _request_fields(row: tuple[Any, ...]) -> dict[str, Any]:

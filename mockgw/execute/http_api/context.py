@@ -48,6 +48,14 @@ class HttpApiInvocation(Invocation):
         return ((self.snapshot or {}).get("api") or {}).get("Name")
 
     @property
+    def authorization_type(self) -> str | None:
+        return (self.route or {}).get("AuthorizationType")
+
+    @property
+    def execution_logging(self) -> str | None:
+        return None  # HTTP APIs write access logs only
+
+    @property
     def access_log_format(self) -> str | None:
         return ((self.stage or {}).get("AccessLogSettings") or {}).get("Format")
 
