@@ -16,6 +16,7 @@ exits) and are safe to use from several threads.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.abc
 import importlib.util
@@ -128,8 +129,12 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
 
     def start(self) -> mock_apigateway:
         from mockgw.instance import Instance
+        from mockgw.settings import Settings
 
-        instance = Instance(self._settings)
+        # other AWS services are moto's mock_aws's in-process, not this instance's
+        settings = dataclasses.replace(self._settings or Settings.from_env(),
+                                       other_services=False)
+        instance = Instance(settings)
         with _lock:
             _active.append(instance)
             if _app is not None:
