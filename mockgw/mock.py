@@ -4,11 +4,12 @@ While a mock is active:
 
 * every botocore client of ``apigateway``, ``apigatewayv2``, ``apigatewaymanagementapi`` and
   ``lambda`` (created before or after entry, any region) is answered by mockgw without a
-  socket; clients of other services are untouched, so moto's ``mock_aws`` still answers
-  them;
-* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` and to
-  function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) reach the data plane;
-  every other ``requests`` call passes through.
+  socket; clients of other services go on as they would, so moto's ``mock_aws`` (entered
+  before or after) answers them — told the account of their access key by mockgw's rule;
+* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...``, to
+  function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) and to custom domain
+  names created in the mock reach the data plane; every other ``requests`` call passes
+  through (to ``mock_aws`` too, whichever was entered first).
 
 Each entry starts from fresh state; mocks nest (the inner one has its own state until it
 exits) and are safe to use from several threads.
@@ -360,6 +361,8 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
     """Endpoint._do_get_response, answering our services from the active application."""
     service = operation_model.service_model.service_name
     if not _active or service not in SERVICES or bypass.active():
+        if _active and service not in SERVICES and not bypass.active():
+            _name_the_account(request)
         return _original_do_get_response(self, request, operation_model, context)
     try:
         wire = _front().handle(_wire_from_botocore(request))
@@ -380,6 +383,25 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
     except Exception as exc:  # surfaces like a transport error, as botocore would
         return None, exc
     return (http_response, parsed), None
+
+
+def _name_the_account(request: Any) -> None:
+    """Under moto's ``mock_aws``, tell moto the account of the request's access key by
+    mockgw's rule (a 12-digit key is the account), so one key means one account in both."""
+    if "x-moto-account-id" in request.headers:
+        return
+    models = sys.modules.get("moto.core.models")
+    if models is None or not getattr(models.botocore_stubber, "enabled", False):
+        return
+    from mockgw.protocol.identity import caller
+
+    settings = _active[-1].settings
+    auth = request.headers.get("Authorization") or ""
+    if isinstance(auth, bytes):
+        auth = auth.decode()
+    account, _, _ = caller({"authorization": auth}, {}, default_account=settings.account,
+                           default_region=settings.region)
+    request.headers["x-moto-account-id"] = account
 
 
 class _RawBody:
