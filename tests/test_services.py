@@ -21,6 +21,7 @@ from mockgw.mock import mock_apigateway
 from mockgw.testing import ServerProcess
 from tests.conftest import NO_RETRIES, Harness
 from tests.http_api_support import HttpApi
+from tests.lambda_support import needs_node
 from tests.services_support import apigateway_role
 
 REGION = "us-east-1"
@@ -317,6 +318,45 @@ def test_a_lambda_function_reaches_the_services_through_the_same_endpoint(served
     message_id = json.loads(answer["Payload"].read())
     [message] = sqs.receive_message(QueueUrl=queue_url)["Messages"]
     assert (message["MessageId"], message["Body"]) == (message_id, "from lambda")
+
+
+# -- Lambda beside the other services ---------------------------------------------------------
+
+@needs_node
+def test_a_nodejs_function_behind_rest_and_http_apis_and_as_a_function_url(stack):
+    from tests.http_api_support import function_arn
+    from tests.lambda_support import create_node
+    from tests.test_dataplane_lambda import function_uri, lambda_api
+    from tests.test_lambda_urls import public_url
+
+    role = apigateway_role(stack.aws("iam"), "lambda-role", trust={
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})
+    c = stack.client("lambda")
+    create_node(c, "greeter", {"index.mjs": """
+        export const handler = async (event) => ({
+          statusCode: 200, headers: { "content-type": "application/json" },
+          body: JSON.stringify({ path: event.rawPath ?? event.path,
+                                 version: event.version ?? "rest" }),
+        });
+    """}, Role=role)
+    assert c.get_function(FunctionName="greeter")["Configuration"]["Role"] == role
+    rest_id, _ = lambda_api(stack.client(), function_uri("greeter"))
+    answer = stack.http.get(stack.invoke_url(rest_id, "dev", "/hi"), timeout=30)
+    assert (answer.status_code, answer.json()) == (200, {"path": "/hi", "version": "rest"})
+
+    url = public_url(c, "greeter")  # a resource policy: API Gateway needs its own grant
+    c.add_permission(FunctionName="greeter", StatementId="apigateway",
+                     Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com")
+    api = HttpApi(stack)
+    api.route("GET /{proxy+}", api.function(function_arn("greeter")))
+    api.route("GET /url/{proxy+}", api.http(f"{url}{{proxy}}"))
+    api.stage()
+    answer = api.call("GET", "/hello")
+    assert (answer.status_code, answer.json()) == (200, {"path": "/hello", "version": "2.0"})
+    answer = api.call("GET", "/url/there")  # HTTP_PROXY to the function's URL
+    assert (answer.status_code, answer.json()) == (200, {"path": "/there", "version": "2.0"})
 
 
 # -- the server's port ------------------------------------------------------------------------
