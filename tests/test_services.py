@@ -401,6 +401,8 @@ def test_s3_path_style_virtual_hosts_and_presigned_urls(served):
     s3.create_bucket(Bucket="reports")
     s3.put_object(Bucket="reports", Key="q1/sales.txt", Body=b"path style")
     assert s3.get_object(Bucket="reports", Key="q1/sales.txt")["Body"].read() == b"path style"
+    head = s3.head_object(Bucket="reports", Key="q1/sales.txt")  # HEAD keeps its length
+    assert (head["ContentLength"], head["ETag"]) == (10, '"' + md5(b"path style") + '"')
 
     # virtual-host style on the same port: the bucket in the Host (signed for s3)
     from botocore.auth import S3SigV4Auth
@@ -448,6 +450,12 @@ def test_a_service_moto_does_not_serve_and_unsigned_requests(served):
     unsigned = requests.get(f"{served.endpoint_url}/nowhere", timeout=30)  # mockgw's own
     assert unsigned.status_code == 404
     assert unsigned.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+
+
+def md5(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.md5(data).hexdigest()
 
 
 def answer_version() -> str:
