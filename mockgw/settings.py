@@ -28,8 +28,8 @@ class Settings:
     account: str = _knob(DEFAULT_ACCOUNT, "account of callers whose access key is not 12 "
                                           "digits")
     region: str = _knob(DEFAULT_REGION, "region of requests that name none (unsigned)")
-    seed: int | None = _knob(None, "seeds generated ids and canary splits (deterministic "
-                                   "runs)")
+    seed: int | None = _knob(None, "seeds generated ids and canary splits, moto's ids too "
+                                   "(deterministic runs)")
     iam_credentials: str = _knob("", "credentials AWS_IAM methods verify signatures with: "
                                      "AKID:SECRET[:ARN],...")
     strict_iam: bool = _knob(False, "refuse SigV4 access keys that are not in "

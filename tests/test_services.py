@@ -379,6 +379,17 @@ def test_reset_clears_every_service(served):
     assert served.client().get_rest_apis()["items"] == []
 
 
+def test_a_seed_makes_moto_ids_repeat_after_reset():
+    with ServerProcess(["--seed", "7"]) as seeded:
+        sqs = Stack("server", server_url=seeded.url).aws("sqs")
+        ids = []
+        for _ in range(2):
+            queue = sqs.create_queue(QueueName="seeded")["QueueUrl"]
+            ids.append(sqs.send_message(QueueUrl=queue, MessageBody="x")["MessageId"])
+            assert requests.post(f"{seeded.url}/_mockgw/reset", timeout=30).status_code == 200
+    assert ids[0] == ids[1]
+
+
 def test_health_lists_what_is_served(served, tmp_path):
     health = requests.get(f"{served.endpoint_url}/_mockgw/health", timeout=30).json()
     services = health["services"]
