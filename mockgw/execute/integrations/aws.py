@@ -112,12 +112,14 @@ def sign_and_send(inv: Invocation, request: AWSRequest, model: ServiceModel, cli
     log_endpoint_request(inv, prepared.url, prepared.headers, prepared.body)
     if way == aws_local.MOTO and account is not None:
         return aws_local.call_moto(inv, prepared, signing_name, account)
-    if way == aws_local.MOCK_AWS and account is not None:
-        prepared.headers["x-moto-account-id"] = account
     event = f"before-send.{model.service_id.hyphenize()}"
     if operation:
         event += "." + operation
-    answered = first_non_none_response(client.meta.events.emit(event, request=prepared))
+    answered = None
+    if way == aws_local.MOCK_AWS and account is not None:
+        answered = aws_local.call_mock_aws(prepared, event, account)
+    if answered is None:
+        answered = first_non_none_response(client.meta.events.emit(event, request=prepared))
     if answered is None:
         return _send(inv, prepared, model, timeout)
     return IntegrationResult(status=answered.status_code, headers=list(answered.headers.items()),
