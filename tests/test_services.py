@@ -505,6 +505,32 @@ def test_cognito_user_pool_authorizers_find_the_pools_keys(served):
     assert get(served, api_id, token[:-4] + "AAAA").status_code == 401
 
 
+def test_unsigned_requests_moto_can_place(served):
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    from tests.test_dataplane_cognito import moto_pool
+
+    cognito = served.aws("cognito-idp")
+    pool, _ = moto_pool(cognito)
+    client_id = cognito.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0][
+        "ClientId"]
+    anonymous = boto3.client("cognito-idp", region_name=REGION,
+                             endpoint_url=served.endpoint_url,
+                             config=Config(signature_version=UNSIGNED))
+    tokens = anonymous.initiate_auth(  # X-Amz-Target, no Authorization
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Passw0rd!bob"})
+    assert tokens["AuthenticationResult"]["IdToken"].count(".") == 2
+    keys = requests.get(f"{served.endpoint_url}/{pool}/.well-known/jwks.json", timeout=30)
+    assert keys.status_code == 200 and keys.json()["keys"][0]["kty"] == "RSA"
+    listed = requests.post(f"{served.endpoint_url}/", data="Action=ListQueues",  # by Host
+                           headers={"Host": "sqs.us-east-1.amazonaws.com",
+                                    "Content-Type": "application/x-www-form-urlencoded"},
+                           timeout=30)
+    assert listed.status_code == 200 and "ListQueuesResult" in listed.text
+
+
 def test_the_off_switch(backend):
     env = {"MOCKGW_OTHER_SERVICES": "0", "AWS_ENDPOINT_URL_KINESIS": backend.url,
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
