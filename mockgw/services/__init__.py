@@ -109,19 +109,19 @@ def enabled(instance: Instance) -> bool:
 def answer(instance: Instance, request: WireRequest, service: str, *,
            account: str | None = None) -> WireResponse | None:
     """moto's answer to ``request`` for ``service`` (a :func:`requested_service`), made
-    in ``account`` (by default the caller's, :func:`caller_account`); an error saying why
-    it is not served, or ``None`` for an unsigned request moto cannot place (mockgw
-    answers it)."""
+    in ``account`` (by default the access key's, by mockgw's rule); an error saying why it
+    is not served, or ``None`` for an unsigned request moto cannot place (mockgw answers
+    it)."""
+    settings = instance.settings
     if not enabled(instance):
         return None if service == UNSIGNED else not_served(
             request, service, "other AWS services are turned off (MOCKGW_OTHER_SERVICES=0, "
                               "or mockgw serve --no-other-services)")
     try:
-        moto = backends(instance.settings.seed)
+        moto = backends(settings.seed)
     except ImportError as exc:
         return None if service == UNSIGNED else not_served(
             request, service, f"moto cannot be imported ({exc}); pip install 'moto[server]'")
-    settings = instance.settings
     found, region, _key = caller(request.headers, request.query,
                                  default_account=settings.account,
                                  default_region=settings.region)
