@@ -65,6 +65,8 @@ class Server:
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
         self._signal.add_cb(self._stopped.set)
+        self._busy = 0  # requests being answered (or logged)
+        self._idle = threading.Condition()
 
     @property
     def url(self) -> str:
@@ -107,11 +109,14 @@ class Server:
                     raise
                 time.sleep(0.005)  # granian's runtime is starting its listener
 
-    def wait(self) -> None:
-        """Block until :meth:`stop` (safe from a signal handler) is called."""
+    def wait(self, drain: float = 5.0) -> None:
+        """Block until :meth:`stop` (safe from a signal handler) is called, then until the
+        requests being answered are done, log lines included (at most ``drain`` s)."""
         try:
             while not self._stopped.wait(1.0):
                 pass
+            with self._idle:
+                self._idle.wait_for(lambda: self._busy == 0, timeout=drain)
         finally:
             self._loop.close()
 
@@ -125,6 +130,16 @@ class Server:
 
     # -- one request --------------------------------------------------------------------------
     def _call(self, proto: Any, scope: dict) -> int:
+        with self._idle:
+            self._busy += 1
+        try:
+            return self._answer(proto, scope)
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def _answer(self, proto: Any, scope: dict) -> int:
         started = time.perf_counter()
         environ = scope  # granian's own dict, fresh for each request
         environ["SCRIPT_NAME"] = ""
