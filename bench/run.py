@@ -313,6 +313,39 @@ def spawn(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> Non
                    **{name: statistics.median(after)})
 
 
+def other_services(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> None:
+    """A call to another AWS service (SQS, moto's backend) through ``mockgw serve`` and
+    moto's own server: the first one (mockgw loads moto on it), then a steady cycle."""
+    seconds = report.seconds(3)
+    for name in ("mockgw", "moto"):
+        firsts, after = [], []
+        for _ in range(2 if report.quick else 3):
+            with peers[name]() as server:
+                sqs = client("sqs", endpoint_url=server.url)
+                started = time.perf_counter()
+                sqs.list_queues()
+                firsts.append((time.perf_counter() - started) * 1000)
+                after.append(server.rss_kib() / 1024)
+        report.row("first call to another service (SQS ListQueues)", "ms", higher=False,
+                   **{name: statistics.median(firsts)})
+        report.row("server memory after the first SQS call", "MiB", higher=False,
+                   **{name: statistics.median(after)})
+    running = {name: peers[name]() for name in ("mockgw", "moto")}
+    best: dict[str, float] = {}
+    try:
+        for _ in range(report.rounds):
+            for name, server in running.items():
+                calls = workloads.sqs_calls_per_second(server.url, seconds)
+                best[name] = max(best.get(name, 0.0), calls)
+    finally:
+        for server in running.values():
+            server.stop()
+    report.row("SQS send/receive/delete on the server (boto3, 1 client)", "calls/s",
+               higher=True, **best)
+    report.notes.append("Other services: mockgw answers them with moto's backends, "
+                        "imported on the first such request (the first-call row).")
+
+
 def memory(report: Report, peers: dict[str, Callable[[], servers.Server]]) -> None:
     apis, per_api = (20, 50) if report.quick else (100, 100)
     for name, start in peers.items():
@@ -477,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="create bench/.peers with ministack (needs the package index)")
     parser.add_argument("--only", action="append", default=[],
                         choices=["imports", "control", "inprocess", "server", "spawn",
-                                 "dataplane", "lambda", "scaling", "memory", "websocket"])
+                                 "services", "dataplane", "lambda", "scaling", "memory",
+                                 "websocket"])
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.install_peers:
@@ -495,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
              "inprocess": lambda: invoke_in_process(report),
              "server": lambda: control_on_servers(report, peers),
              "spawn": lambda: spawn(report, peers),
+             "services": lambda: other_services(report, peers),
              "dataplane": lambda: data_plane(report, peers),
              "lambda": lambda: lambda_proxy(report, peers),
              "scaling": lambda: scaling(report, peers),

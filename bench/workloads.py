@@ -240,3 +240,20 @@ def user_request_url(base: str, api_id: str, path: str) -> str:
 
 def http_status(session: requests.Session, url: str) -> Callable[[], int]:
     return lambda: session.get(url, timeout=30).status_code
+
+
+# -- other AWS services (moto's backends) ------------------------------------------------------
+
+def sqs_calls_per_second(endpoint_url: str, seconds: float) -> float:
+    """Calls per second of an SQS cycle (send, receive, delete) against an endpoint."""
+    sqs = client("sqs", endpoint_url=endpoint_url)
+    queue = sqs.create_queue(QueueName="bench")["QueueUrl"]
+    calls = 0
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        sqs.send_message(QueueUrl=queue, MessageBody="bench")
+        for message in sqs.receive_message(QueueUrl=queue).get("Messages", []):
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+        calls += 3
+    return calls / (time.perf_counter() - started)

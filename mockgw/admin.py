@@ -78,11 +78,17 @@ def routing_error(error: HTTPException) -> Response | tuple[Response, int]:
 
 @admin.get("/health")
 def health():
-    state = instance().state
+    """What runs: the services answered on this port, the state directory and what it
+    keeps (mockgw's own services; moto's state is never kept)."""
+    from mockgw import services
+
+    current = instance()
+    state = current.state
     return jsonify(status="running", version=__version__,
-                   services=["apigateway", "apigatewayv2", "apigatewaymanagementapi",
-                             "lambda"],
+                   services=services.served(current),
+                   otherServices=services.describe(current),
                    stateDir=state.directory if state else None,
+                   persisted=list(services.PERSISTED) if state else [],
                    websocket_url=instance().websocket_url)
 
 

@@ -7,7 +7,9 @@ in this order:
    in-process) or ``PUT /_mockgw/cognito/userpools/{poolId}/jwks`` on a server;
 2. the Cognito endpoint that ``AWS_ENDPOINT_URL_COGNITO_IDP`` (or ``AWS_ENDPOINT_URL``)
    names, e.g. a moto server: ``{endpoint}/{poolId}/.well-known/jwks.json``;
-3. the pool's issuer, ``https://cognito-idp.{region}.amazonaws.com/{poolId}`` — which
+3. moto's Cognito in this process, when the instance serves the other AWS services
+   (:mod:`mockgw.services`: pools created on mockgw's own port);
+4. the pool's issuer, ``https://cognito-idp.{region}.amazonaws.com/{poolId}`` — which
    moto's ``mock_aws`` answers in-process, and AWS answers for real pools.
 
 Keys fetched from an endpoint are kept for the instance's life (fetched again when a token
@@ -64,6 +66,7 @@ class UserPoolKeys:
     """The signing keys mockgw knows, per user pool (one instance service)."""
 
     def __init__(self, instance: Instance | None = None) -> None:
+        self._instance = instance
         self._registered: dict[str, dict[str, Any]] = {}
         self._fetched: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -91,7 +94,7 @@ class UserPoolKeys:
         found = _find(known, kid)
         if found is not None or registered is not None:
             return found
-        fetched = _fetch(pool_id)
+        fetched = _fetch(pool_id, self._instance)
         with self._lock:
             self._fetched[pool_id] = fetched
         return _find(fetched, kid)
@@ -113,9 +116,14 @@ def _find(jwks: dict[str, Any] | None, kid: str | None) -> dict[str, Any] | None
     return None
 
 
-def _fetch(pool_id: str) -> dict[str, Any]:
+def _fetch(pool_id: str, instance: Instance | None = None) -> dict[str, Any]:
     endpoint = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get(
         "AWS_ENDPOINT_URL")
+    if not endpoint and instance is not None:
+        from mockgw import services
+
+        if services.enabled(instance):
+            return _from_moto(instance, pool_id)
     base = f"{endpoint.rstrip('/')}/{pool_id}" if endpoint else issuer(pool_id)
     url = f"{base}/.well-known/jwks.json"
     import requests  # loaded only by those who fetch keys
@@ -130,6 +138,27 @@ def _fetch(pool_id: str) -> dict[str, Any]:
             f"({exc}); register them (mockgw.cognito.register_keys or PUT "
             f"/_mockgw/cognito/userpools/{pool_id}/jwks) or set "
             "MOCKGW_COGNITO_TRUST_ANY_JWT=1") from None
+
+
+def _from_moto(instance: Instance, pool_id: str) -> dict[str, Any]:
+    """The pool's key set as moto's Cognito in this process serves it."""
+    from mockgw import services
+    from mockgw.protocol.wire import WireRequest
+
+    path = f"/{pool_id}/.well-known/jwks.json"
+    host = f"cognito-idp.{pool_region(pool_id)}.amazonaws.com"
+    request = WireRequest("GET", path, {}, {"host": host}, header_items=[("Host", host)],
+                          scheme="https")
+    answer = services.answer(instance, request, "cognito-idp")
+    try:
+        if answer is None or answer.status != 200:
+            raise ValueError(f"status {answer.status if answer else None}")
+        return check_jwks(answer.json())
+    except ValueError as exc:
+        raise KeysUnavailable(
+            f"mockgw could not get the signing keys of user pool {pool_id} from moto's "
+            f"Cognito ({exc}); register them (mockgw.cognito.register_keys or PUT "
+            f"/_mockgw/cognito/userpools/{pool_id}/jwks)") from None
 
 
 class UserPoolKey:

@@ -50,8 +50,12 @@ class Instance:
             return self._services[name]
 
     def reset(self) -> None:
-        """Forget all state and stop all services (``POST /_mockgw/reset``); a seeded
-        instance starts its random sequence (ids, canary splits) over."""
+        """Forget all state and stop all services (``POST /_mockgw/reset``), moto's
+        state too when this instance serves other AWS services; a seeded instance starts
+        its random sequence (ids, canary splits) over."""
+        from mockgw import services
+
+        services.reset(self)
         self._close_services()
         self.backends.reset()
         self.clock.thaw()

@@ -4,11 +4,12 @@ While a mock is active:
 
 * every botocore client of ``apigateway``, ``apigatewayv2``, ``apigatewaymanagementapi`` and
   ``lambda`` (created before or after entry, any region) is answered by mockgw without a
-  socket; clients of other services are untouched, so moto's ``mock_aws`` still answers
-  them;
-* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...`` and to
-  function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) reach the data plane;
-  every other ``requests`` call passes through;
+  socket; clients of other services go on as they would, so moto's ``mock_aws`` (entered
+  before or after) answers them — told the account of their access key by mockgw's rule;
+* ``requests`` calls to ``https://{api_id}.execute-api.{region}.amazonaws.com/...``, to
+  function URLs (``https://{url_id}.lambda-url.{region}.on.aws/...``) and to custom domain
+  names created in the mock reach the data plane; every other ``requests`` call passes
+  through (to ``mock_aws`` too, whichever was entered first).
 * ``websocket_url(api_id, stage)`` gives a deployed WebSocket API stage's URL, served by
   loopback listeners started on first use (:func:`mockgw.websocket_listener.loopback`).
 
@@ -18,6 +19,7 @@ exits) and are safe to use from several threads.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.abc
 import importlib.util
@@ -55,6 +57,8 @@ _lock = threading.RLock()
 _active: list[Instance] = []  # the instances of the active mocks, innermost last
 _app: Flask | None = None
 _requests_mock: Any = None
+_adapter_patch: Any = None
+_MockgwAdapter: Any = None  # the adapter class, made when requests is first intercepted
 _saved_env: dict[str, str | None] = {}
 _original_do_get_response = Endpoint._do_get_response
 
@@ -145,8 +149,12 @@ class mock_apigateway:  # noqa: N801 (the public name, as moto spells its mocks)
 
     def start(self) -> mock_apigateway:
         from mockgw.instance import Instance
+        from mockgw.settings import Settings
 
-        instance = Instance(self._settings)
+        # other AWS services are moto's mock_aws's in-process, not this instance's
+        settings = dataclasses.replace(self._settings or Settings.from_env(),
+                                       other_services=False)
+        instance = Instance(settings)
         with _lock:
             _active.append(instance)
             if _app is not None:
@@ -251,7 +259,7 @@ def _install() -> None:
 
 
 def _uninstall() -> None:
-    global _requests_mock
+    global _requests_mock, _adapter_patch
     Endpoint._do_get_response = _original_do_get_response
     for key, value in _saved_env.items():
         if value is None:
@@ -261,6 +269,9 @@ def _uninstall() -> None:
     _saved_env.clear()
     if _REQUESTS_IMPORT_HOOK in sys.meta_path:
         sys.meta_path.remove(_REQUESTS_IMPORT_HOOK)
+    if _adapter_patch is not None:
+        _adapter_patch.stop()
+        _adapter_patch = None
     if _requests_mock is not None:
         _requests_mock.stop()
         _requests_mock.reset()
@@ -268,24 +279,71 @@ def _uninstall() -> None:
 
 
 def _intercept_requests() -> None:
-    """Route ``requests`` calls to execute-api URLs to the active application."""
-    global _requests_mock
+    """Route ``requests`` calls to execute-api URLs, function URLs and created custom
+    domain names to the active application.
+
+    Sessions pick the adapter for those URLs from ``Session.get_adapter``, before any
+    adapter's ``send`` runs, so it does not matter whether moto's ``mock_aws`` (or
+    another ``responses`` mock, which patch ``HTTPAdapter.send``) started before or after
+    this mock: they see every other URL, never these.  The adapter's answers are built by
+    ``responses``.
+    """
+    global _requests_mock, _adapter_patch, _MockgwAdapter
     with _lock:
         if _requests_mock is not None or not _active:
             return
-        import responses
-        from requests.adapters import HTTPAdapter
+        from unittest import mock as patching
 
-        # Passing through to whatever ``send`` is current chains to an outer mock (moto's,
-        # another ``responses``) instead of skipping it.
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False,
-                                      real_adapter_send=HTTPAdapter.send)
+        import requests
+        import responses
+
+        if _MockgwAdapter is None:
+            _MockgwAdapter = _mockgw_adapter_class()
+
+        answering = responses.RequestsMock(assert_all_requests_are_fired=False,
+                                           target=f"{__name__}._MockgwAdapter.send")
         for method in _HTTP_METHODS:
-            mock.add_callback(method, _EXECUTE_API_URL, callback=_requests_callback)
-            mock.add_callback(method, lambda_url.URL_PATTERN, callback=_requests_callback)
-        mock.add_passthru(re.compile(".*"))
-        mock.start()
-        _requests_mock = mock
+            answering.add_callback(method, re.compile(".*"), callback=_requests_callback)
+        answering.start()
+        _requests_mock = answering
+        original = requests.Session.get_adapter
+        adapter = _MockgwAdapter()
+
+        def get_adapter(session: Any, url: str) -> Any:
+            if _answered_here(url):
+                return adapter
+            return original(session, url)
+
+        _adapter_patch = patching.patch.object(requests.Session, "get_adapter", get_adapter)
+        _adapter_patch.start()
+
+
+def _answered_here(url: str) -> bool:
+    """Whether the active mock answers ``url``: an execute-api URL, a function URL, or a
+    custom domain name created in it."""
+    if _EXECUTE_API_URL.match(url) or lambda_url.URL_PATTERN.match(url):
+        return True
+    if not _active:
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host.endswith(".amazonaws.com"):
+        return False
+    from mockgw.state.domains import resolve_custom_domain
+
+    return resolve_custom_domain(_active[-1].backends, host, "/") is not None
+
+
+def _mockgw_adapter_class() -> type:
+    from requests.adapters import HTTPAdapter
+
+    class MockgwAdapter(HTTPAdapter):
+        """The adapter of the URLs the active mock answers; ``responses`` replaces its
+        ``send`` while a mock is active."""
+
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+            raise ConnectionError(f"mockgw is not active: {request.url}")
+
+    return MockgwAdapter
 
 
 class _RequestsImportHook(importlib.abc.MetaPathFinder):
@@ -320,6 +378,8 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
     """Endpoint._do_get_response, answering our services from the active application."""
     service = operation_model.service_model.service_name
     if not _active or service not in SERVICES or bypass.active():
+        if _active and service not in SERVICES and not bypass.active():
+            _name_the_account(request)
         return _original_do_get_response(self, request, operation_model, context)
     try:
         wire = _front().handle(_wire_from_botocore(request))
@@ -340,6 +400,25 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
     except Exception as exc:  # surfaces like a transport error, as botocore would
         return None, exc
     return (http_response, parsed), None
+
+
+def _name_the_account(request: Any) -> None:
+    """Under moto's ``mock_aws``, tell moto the account of the request's access key by
+    mockgw's rule (a 12-digit key is the account), so one key means one account in both."""
+    if "x-moto-account-id" in request.headers:
+        return
+    models = sys.modules.get("moto.core.models")
+    if models is None or not getattr(models.botocore_stubber, "enabled", False):
+        return
+    from mockgw.protocol.identity import caller
+
+    settings = _active[-1].settings
+    auth = request.headers.get("Authorization") or ""
+    if isinstance(auth, bytes):
+        auth = auth.decode()
+    account, _, _ = caller({"authorization": auth}, {}, default_account=settings.account,
+                           default_region=settings.region)
+    request.headers["x-moto-account-id"] = account
 
 
 class _RawBody:

@@ -11,10 +11,12 @@ goes, in this order, to:
    and ``/_aws/execute-api/`` paths); a body over API Gateway's 10 MB limit gets the API's
    ``REQUEST_TOO_LARGE`` answer (413); ``/{stage}/@connections/{id}`` of a WebSocket API
    is its ``@connections`` API (the ``apigatewaymanagementapi`` operations);
-3. the control plane, when Flask's url_map matches an operation's rule: answered here,
+3. moto's backends, for AWS services mockgw does not implement itself (IAM, STS, Kinesis,
+   SQS, ...; :mod:`mockgw.services` tells them by the SigV4 scope and moto's own marks);
+4. the control plane, when Flask's url_map matches an operation's rule: answered here,
    through the same url_map but without Flask's request context (``mockgw/app.py`` says
    why), after :mod:`mockgw.crosssite`'s checks;
-4. Flask, for everything else: routes users add, and paths no rule matches (its error
+5. Flask, for everything else: routes users add, and paths no rule matches (its error
    handlers answer those with the control plane's modeled error).
 """
 
@@ -28,7 +30,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, unquote_to_bytes
 
-from mockgw import control, crosssite, lambda_url
+from mockgw import control, crosssite, lambda_url, services
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol import rules
@@ -126,7 +128,7 @@ class Front:
         request.body = body
         if target is not None:
             return _answer(self._data_plane(request, target), start_response)
-        response = self.control_plane(request, decoded=decoded)
+        response = self.other_service(request) or self.control_plane(request, decoded=decoded)
         if response is not None:
             return _answer(response, start_response)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -144,7 +146,7 @@ class Front:
                 return self._too_large(request, target)
             if target is not None:
                 return self._data_plane(request, target)
-            response = self.control_plane(request)
+            response = self.other_service(request) or self.control_plane(request)
             if response is not None:
                 return response
         return self.through_flask(request)
@@ -201,6 +203,20 @@ class Front:
         return WireResponse(413, [("Content-Type", "application/json"),
                                   ("x-amzn-ErrorType", "RequestTooLargeException")],
                             b'{"message":"Request Too Long"}')
+
+    def other_service(self, request: WireRequest) -> WireResponse | None:
+        """moto's answer when ``request`` is for an AWS service mockgw does not implement
+        itself (:mod:`mockgw.services`), after :mod:`mockgw.crosssite`'s checks; else
+        ``None``."""
+        service = services.requested_service(request)
+        if service is None:
+            return None
+        settings = self.instance.settings
+        refused = crosssite.check(request, settings)
+        if refused is not None:
+            return refused
+        answer = services.answer(self.instance, request, service)
+        return None if answer is None else crosssite.with_cors(request, answer, settings)
 
     @property
     def direct(self) -> bool:

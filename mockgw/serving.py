@@ -13,9 +13,10 @@ environ made of the request alone.
 What this layer guarantees whatever the application answers: hop-by-hop headers
 (``Connection``, ``Transfer-Encoding``, ...) and headers granian cannot send are dropped
 and logged, the body's length is counted here (an application's ``Content-Length`` is not
-trusted), an application error is a plain 500, and one log line per request goes to the
-``mockgw`` logger.  ``Expect: 100-continue`` is answered by hyper when the application
-reads the body, so a body the application refuses unread is never sent.
+trusted, except in an answer to ``HEAD``, which has no body), an application error is a
+plain 500, and one log line per request goes to the ``mockgw`` logger.
+``Expect: 100-continue`` is answered by hyper when the application reads the body, so a
+body the application refuses unread is never sent.
 
 What granian does not give a WSGI application: the path as sent (``PATH_INFO`` is
 percent-decoded and no ``RAW_URI`` is set) and header names as sent (hyper lowercases
@@ -64,6 +65,8 @@ class Server:
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
         self._signal.add_cb(self._stopped.set)
+        self._busy = 0  # requests being answered (or logged)
+        self._idle = threading.Condition()
 
     @property
     def url(self) -> str:
@@ -106,11 +109,14 @@ class Server:
                     raise
                 time.sleep(0.005)  # granian's runtime is starting its listener
 
-    def wait(self) -> None:
-        """Block until :meth:`stop` (safe from a signal handler) is called."""
+    def wait(self, drain: float = 5.0) -> None:
+        """Block until :meth:`stop` (safe from a signal handler) is called, then until the
+        requests being answered are done, log lines included (at most ``drain`` s)."""
         try:
             while not self._stopped.wait(1.0):
                 pass
+            with self._idle:
+                self._idle.wait_for(lambda: self._busy == 0, timeout=drain)
         finally:
             self._loop.close()
 
@@ -124,6 +130,16 @@ class Server:
 
     # -- one request --------------------------------------------------------------------------
     def _call(self, proto: Any, scope: dict) -> int:
+        with self._idle:
+            self._busy += 1
+        try:
+            return self._answer(proto, scope)
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def _answer(self, proto: Any, scope: dict) -> int:
         started = time.perf_counter()
         environ = scope  # granian's own dict, fresh for each request
         environ["SCRIPT_NAME"] = ""
@@ -147,6 +163,8 @@ class Server:
                 if close is not None:
                     close()
             status, headers = _status(answer[0]), _sendable(answer[1])
+            if not body and environ.get("REQUEST_METHOD") == "HEAD":
+                headers += _head_length(answer[1])
         except Exception:
             log.exception("%s %s failed", environ.get("REQUEST_METHOD"),
                           environ.get("PATH_INFO"))
@@ -185,6 +203,15 @@ def _status(line: str | int) -> int:
     if not 100 <= code <= 999:
         raise ValueError(f"status {line!r}")
     return code
+
+
+def _head_length(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ``Content-Length`` an answer to ``HEAD`` names (the length a ``GET`` would
+    have: S3's HeadObject), when it is a number."""
+    for name, value in headers:
+        if name.lower() == "content-length" and str(value).isdigit():
+            return [("Content-Length", str(value))]
+    return []
 
 
 def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

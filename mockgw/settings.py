@@ -28,8 +28,8 @@ class Settings:
     account: str = _knob(DEFAULT_ACCOUNT, "account of callers whose access key is not 12 "
                                           "digits")
     region: str = _knob(DEFAULT_REGION, "region of requests that name none (unsigned)")
-    seed: int | None = _knob(None, "seeds generated ids and canary splits (deterministic "
-                                   "runs)")
+    seed: int | None = _knob(None, "seeds generated ids and canary splits, moto's ids too "
+                                   "(deterministic runs)")
     iam_credentials: str = _knob("", "credentials AWS_IAM methods verify signatures with: "
                                      "AKID:SECRET[:ARN],...")
     strict_iam: bool = _knob(False, "refuse SigV4 access keys that are not in "
@@ -37,6 +37,10 @@ class Settings:
     strict_lambda_permissions: bool = _knob(
         False, "API Gateway may invoke a function only if its resource policy allows it "
                "(AddPermission); off: any function")
+    other_services: bool = _knob(
+        True, "answer the AWS services mockgw does not implement itself (IAM, STS, Kinesis, "
+              "SQS, DynamoDB, S3, ...) with moto's backends on the same port; off: they get "
+              "501 NotImplemented, and AWS integrations go to AWS_ENDPOINT_URL_<SERVICE>")
     cognito_trust_any_jwt: bool = _knob(
         False, "COGNITO_USER_POOLS authorizers accept any well-formed JWT, checking neither "
                "signature nor issuer (exp only when present)")
@@ -45,8 +49,9 @@ class Settings:
     port: int = _knob(4566, "port to listen on (0 picks a free one)")
     threads: int = _knob(16, "Python threads the server runs requests on (one process)")
     log_level: str = _knob("INFO", "DEBUG, INFO (a line per request), WARNING or ERROR")
-    state_dir: str | None = _knob(None, "keep control-plane state in this directory "
-                                        "(SQLite), so it survives restarts")
+    state_dir: str | None = _knob(None, "keep API Gateway and Lambda state in this "
+                                        "directory (SQLite), so it survives restarts (the "
+                                        "other services' state is not kept)")
     requests_kept: int = _knob(1000, "data-plane requests GET /_mockgw/requests remembers")
     # WebSocket APIs (``mockgw/websocket_listener.py``), with AWS's quotas as defaults
     websocket_port: int = _knob(4510, "port WebSocket APIs listen on (0 picks a free one)")

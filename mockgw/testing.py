@@ -37,11 +37,13 @@ class ServerProcess:
         self.url: str | None = None
         self.process: subprocess.Popen[str] | None = None
         self._found = threading.Event()
+        self._drainer: threading.Thread | None = None
 
     def start(self) -> ServerProcess:
         self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, env=self.env)
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         deadline = time.monotonic() + self.start_timeout
         if not self._found.wait(self.start_timeout):
             self.stop()
@@ -69,15 +71,19 @@ class ServerProcess:
                     self._found.set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
-        """Stop the server (SIGTERM by default) and return its exit code."""
+        """Stop the server (SIGTERM by default) and return its exit code, once its last
+        output line is in :attr:`output`."""
         if self.process is None or self.process.poll() is not None:
             return None if self.process is None else self.process.returncode
         self.process.send_signal(sig)
         try:
-            return self.process.wait(timeout)
+            code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            return self.process.wait()
+            code = self.process.wait()
+        if self._drainer is not None:
+            self._drainer.join(timeout)  # the pipe ends with the process
+        return code
 
     def reset(self) -> None:
         requests.post(f"{self.url}/_mockgw/reset", timeout=10).raise_for_status()

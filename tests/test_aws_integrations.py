@@ -23,6 +23,7 @@ import requests
 from mockgw.mock import mock_apigateway
 from mockgw.testing import ServerProcess
 from tests.conftest import NO_RETRIES, Harness, harnesses
+from tests.services_support import apigateway_role
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -379,6 +380,7 @@ def test_under_moto_mock_aws_without_endpoint_variables(monkeypatch):
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KINESIS"):
         monkeypatch.delenv(name, raising=False)
     with mock_aws(), mock_apigateway():
+        apigateway_role(boto3.client("iam", region_name=REGION), "apigateway")
         kinesis = boto3.client("kinesis", region_name=REGION)
         kinesis.create_stream(StreamName="in-process", ShardCount=1)
         api_id = kinesis_api(boto3.client("apigateway", region_name=REGION), "in-process")

@@ -1,6 +1,7 @@
 """The docker image and compose file, without a Docker engine: the test runs the command
 line the image runs (read from the Dockerfile, so the two cannot drift apart) and checks
-that it serves the contract; the compose example's app runs against it."""
+that it serves the contract; the compose example's app builds its stack (IAM, Lambda,
+Kinesis, API Gateway) on that one endpoint."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import yaml
 
 from mockgw.testing import ServerProcess
 from tests.helpers import mock_api
+from tests.lambda_support import needs_node
 
 DOCKER = Path(__file__).resolve().parent.parent / "docker"
 PORT = "4566"
@@ -121,7 +123,12 @@ def test_the_healthcheck_passes_on_a_running_server_and_fails_without_one(image_
     assert failed.returncode != 0
 
 
-def test_the_compose_example_app_talks_to_mockgw_through_aws_endpoint_url(image_server):
+@needs_node
+def test_the_compose_example_app_builds_its_stack_on_one_endpoint(tmp_path):
+    """The example app (an IAM role, a Node.js function, a Kinesis stream, an API) against
+    the image's command with the compose service's environment, run twice, across a
+    restart of mockgw: the API and the function come back from the state directory, the
+    role and the stream (moto's, not kept) are made again."""
     compose = yaml.safe_load((DOCKER / "docker-compose.yml").read_text())
     mockgw, app = compose["services"]["mockgw"], compose["services"]["app"]
     assert mockgw["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
@@ -134,12 +141,20 @@ def test_the_compose_example_app_talks_to_mockgw_through_aws_endpoint_url(image_
     script = DOCKER / mount.split(":")[0]
     assert app["command"] == ["python", mount.split(":")[1]]
 
-    env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{image_server.port}"
+    server_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    server_env.update(mockgw["environment"], MOCKGW_STATE_DIR=str(tmp_path))
     outputs = []
-    for _ in range(2):  # the second run finds the API the first one built
-        done = subprocess.run([sys.executable, str(script)], env={**os.environ, **env},
-                              capture_output=True, text=True, timeout=60)
+    for _ in range(2):  # the second run, after a restart, finds the API the first one built
+        port = free_port()
+        process = ServerProcess(command=local(on_port(image_command(), port)))
+        process.env = server_env
+        with process:
+            env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+            done = subprocess.run([sys.executable, str(script)], env={**os.environ, **env},
+                                  capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1]
-    assert (outputs[0]["status"], outputs[0]["body"]) == (200, {"hello": "dev"})
+    assert outputs[0]["hello"] == {"hello": "compose", "runtime": "node"}
+    assert outputs[0]["click"] == {"partitionKey": "ada", "data": {"user": "ada",
+                                                                   "page": "/home"}}

@@ -414,3 +414,46 @@ def test_the_machines_aws_sdk_is_importable(monkeypatch, tmp_path):
             assert answer(c.invoke(FunctionName="waits")) == "after the event loop emptied"
     finally:
         languages._sdk_module_dirs.cache_clear()
+
+
+
+HTTP_API_HANDLER = {"index.mjs": """
+    export const handler = async (event, context) => {
+      const path = event.rawPath ?? event.path;
+      if (path === "/fail") throw new Error("broken");
+      if (path === "/plain") return { answer: 42 };
+      return {
+        statusCode: 201,
+        headers: { "x-runtime": "node" },
+        body: JSON.stringify({ version: event.version, path,
+                               route: event.routeKey ?? event.resource,
+                               query: event.queryStringParameters, body: event.body,
+                               method: event.requestContext.http?.method ?? event.httpMethod,
+                               requestId: context.awsRequestId.length }),
+      };
+    };
+"""}
+
+
+@pytest.mark.parametrize("payload", ["2.0", "1.0"])
+def test_node_handlers_behind_an_http_api(gw, payload):
+    from tests.http_api_support import HttpApi, function_arn
+
+    create_node(gw.client("lambda"), "http-node", HTTP_API_HANDLER)
+    api = HttpApi(gw)
+    api.route("ANY /{proxy+}", api.function(function_arn("http-node"), payload))
+    api.stage()
+    response = api.call("POST", "/orders/7?rush=yes", data="hi",
+                        headers={"Content-Type": "text/plain"})
+    assert response.status_code == 201, response.text
+    assert response.headers["x-runtime"] == "node"
+    route = "ANY /{proxy+}" if payload == "2.0" else "/{proxy+}"
+    assert response.json() == {"version": payload, "route": route,
+                               "path": "/orders/7", "query": {"rush": "yes"}, "body": "hi",
+                               "method": "POST", "requestId": 36}
+    if payload == "2.0":  # a plain object is the body of a 200 (payload 2.0 only)
+        plain = api.call("GET", "/plain")
+        assert (plain.status_code, plain.json()) == (200, {"answer": 42})
+        assert plain.headers["content-type"] == "application/json"
+    failed = api.call("GET", "/fail")
+    assert (failed.status_code, failed.json()) == (500, {"message": "Internal Server Error"})

@@ -411,6 +411,25 @@ def test_a_function_url_behind_a_rest_api(gw):
     assert event["headers"]["x-amzn-apigateway-api-id"] == api["id"]
 
 
+def test_a_function_url_behind_an_http_api(gw):
+    from tests.http_api_support import HttpApi
+
+    c = gw.client("lambda")
+    create(c, "v2-backend", ECHO_EVENT)
+    function_url = public_url(c, "v2-backend")
+    api = HttpApi(gw, name="front")
+    api.route("ANY /{proxy+}", api.http(f"{function_url}{{proxy}}"))
+    api.stage()
+    response = api.call("PUT", "/orders/7?rush=yes", data="order",
+                        headers={"Content-Type": "text/plain"})
+    assert response.status_code == 200, response.text
+    event = response.json()["event"]
+    assert (event["rawPath"], event["queryStringParameters"], event["body"]) == (
+        "/orders/7", {"rush": "yes"}, "order")
+    assert event["requestContext"]["http"]["method"] == "PUT"
+    assert event["requestContext"]["domainName"] == urlsplit(function_url).hostname
+
+
 @needs_node
 def test_a_nodejs_function_url(gw):
     c = gw.client("lambda")

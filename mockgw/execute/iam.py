@@ -9,9 +9,9 @@ accepted when its signature is well formed (its secret is unknown), unless
 ``Settings.strict_iam`` (``MOCKGW_STRICT_IAM=1``) refuses keys mockgw does not know.
 
 The caller reaches ``$context.identity``: ``accessKey``; ``accountId`` (a 12-digit access
-key is the account, any other key means ``Settings.account``); ``caller`` and ``user``
-(the access key); ``userArn`` (the configured ARN, else
-``arn:aws:iam::{account}:user/{access key}``).
+key is the account, a key moto's IAM or STS issued is its account's, any other key means
+``Settings.account``); ``caller`` and ``user`` (the access key); ``userArn`` (the
+configured ARN, else ``arn:aws:iam::{account}:user/{access key}``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from botocore.credentials import Credentials
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
+from mockgw.protocol.identity import account_of_key
 from mockgw.protocol.wire import WireRequest
 from mockgw.settings import Settings
 
@@ -36,7 +37,6 @@ SERVICE = "execute-api"
 ALGORITHM = "AWS4-HMAC-SHA256"
 CLOCK_SKEW = timedelta(minutes=5)
 
-_ACCOUNT_KEY = re.compile(r"^\d{12}$")
 _SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
 _MISMATCH = ("The request signature we calculated does not match the signature you provided. "
              "Check your AWS Secret Access Key and signing method. Consult the service "
@@ -220,7 +220,7 @@ def verify(request: WireRequest, *, service: str, region: str, settings: Setting
                else bool(_SIGNATURE.match(auth.signature)))
     if not matches:
         raise _invalid(_MISMATCH.format(canonical=canonical, to_sign=to_sign))
-    account = auth.access_key if _ACCOUNT_KEY.match(auth.access_key) else settings.account
+    account = account_of_key(auth.access_key, settings.account)
     return Caller(auth.access_key, account,
                   (known and known.arn) or f"arn:aws:iam::{account}:user/{auth.access_key}")
 

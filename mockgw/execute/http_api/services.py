@@ -6,8 +6,9 @@ value (``$request.body.message``, ``$context.requestId``, static text).
 The action's request is serialised by botocore from its service model (the parameters
 converted to the member types: numbers, lists, JSON maps), then signed and sent as REST
 APIs' AWS integrations are (:func:`mockgw.execute.integrations.aws.sign_and_send`): to
-the endpoint ``AWS_ENDPOINT_URL_<SERVICE>``/``AWS_ENDPOINT_URL`` name, or moto's
-``mock_aws`` in-process, in the ``Region`` parameter's region (else the API's).  The
+the endpoint ``AWS_ENDPOINT_URL_<SERVICE>``/``AWS_ENDPOINT_URL`` name, else to moto in this
+process (the instance's other services, or ``mock_aws``) as the ``CredentialsArn`` role's
+account, in the ``Region`` parameter's region (else the API's).  The
 service's answer goes back to the client as it is.  A parameter that cannot take its
 type (``DelaySeconds: "soon"``) is 400 ``Bad Request``.
 """
@@ -63,7 +64,7 @@ def call_service(inv: HttpApiInvocation) -> IntegrationResult:
     request = _request(inv, client.meta.endpoint_url, operation_model, params)
     timeout = (integration.get("TimeoutInMillis") or 30000) / 1000
     result = sign_and_send(inv, request, model, client, region, operation=operation,
-                           timeout=timeout)
+                           timeout=timeout, credentials=integration.get("CredentialsArn"))
     return IntegrationResult(status=result.status, body=result.body,
                              headers=[(k, v) for k, v in result.headers
                                       if k.lower() in _KEPT_HEADERS])

@@ -4,12 +4,12 @@ The URI says what to call: ``arn:aws:apigateway:{region}:{subdomain.service|serv
 then ``action/{Action}[&{p1}={v1}...]`` or ``path/{path}``.  The request is built as API
 Gateway builds it (the integration request's method, mapped headers and query strings,
 the rendered template as body), signed with botocore's SigV4 signer and sent to the
-endpoint botocore resolves for the service (see :mod:`.aws_services`).  It is first offered
-to the botocore client's ``before-send`` handlers, so moto's ``mock_aws`` answers it
-in-process; otherwise it goes out over HTTP.
-
-mockgw cannot assume the integration's ``credentials`` role: it signs with the credentials
-botocore finds in the environment (placeholder ones when there are none).
+endpoint botocore resolves for the service (see :mod:`.aws_services`).  When that is AWS's
+own endpoint (none configured), moto answers in this process (:mod:`.aws_local`): the
+instance's other services, or moto's ``mock_aws``; then the call is made in the account of
+the integration's ``credentials`` role, which must exist in IAM and trust API Gateway.
+Otherwise it goes out over HTTP, signed with the credentials botocore finds in the
+environment (placeholder ones when there are none).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from requests.structures import CaseInsensitiveDict
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_endpoint_request
-from mockgw.execute.integrations import http
+from mockgw.execute.integrations import aws_local, http
 from mockgw.execute.integrations.aws_services import AwsServices, endpoint_variable
 from mockgw.execute.variables import trace_id
 
@@ -86,7 +86,8 @@ def call(inv: Invocation) -> IntegrationResult:
                                                           model))
     return sign_and_send(inv, request, model, client, region,
                          operation=uri.action if uri.kind == "action" else None,
-                         timeout=inv.integration.get("timeoutInMillis", 29000) / 1000)
+                         timeout=inv.integration.get("timeoutInMillis", 29000) / 1000,
+                         credentials=inv.integration.get("credentials"))
 
 
 def aws_services(inv: Invocation) -> AwsServices:
@@ -95,18 +96,30 @@ def aws_services(inv: Invocation) -> AwsServices:
 
 
 def sign_and_send(inv: Invocation, request: AWSRequest, model: ServiceModel, client: Any,
-                  region: str, *, operation: str | None, timeout: float) -> IntegrationResult:
-    """Sign ``request`` for ``model``'s service in ``region`` and send it: first offered to
-    the botocore client's ``before-send`` handlers (moto's ``mock_aws`` answers there),
-    else over HTTP to the endpoint in its URL.  The service's answer as it is (REST and
-    HTTP API service integrations alike)."""
+                  region: str, *, operation: str | None, timeout: float,
+                  credentials: str | None = None) -> IntegrationResult:
+    """Sign ``request`` for ``model``'s service in ``region`` and send it: to moto in this
+    process when no endpoint is configured for the service (:mod:`.aws_local`: as the
+    ``credentials`` role's account, which IAM must let API Gateway assume), else first
+    offered to the botocore client's ``before-send`` handlers, then over HTTP to the
+    endpoint in its URL.  The service's answer as it is (REST and HTTP API service
+    integrations alike)."""
+    signing_name = model.signing_name or model.endpoint_prefix
+    way = aws_local.local_way(inv, request.url)
+    account = aws_local.call_account(inv, credentials) if way else None
     _signer(model, aws_services(inv), region).add_auth(request)
     prepared = request.prepare()
     log_endpoint_request(inv, prepared.url, prepared.headers, prepared.body)
+    if way == aws_local.MOTO and account is not None:
+        return aws_local.call_moto(inv, prepared, signing_name, account)
     event = f"before-send.{model.service_id.hyphenize()}"
     if operation:
         event += "." + operation
-    answered = first_non_none_response(client.meta.events.emit(event, request=prepared))
+    answered = None
+    if way == aws_local.MOCK_AWS and account is not None:
+        answered = aws_local.call_mock_aws(prepared, event, account)
+    if answered is None:
+        answered = first_non_none_response(client.meta.events.emit(event, request=prepared))
     if answered is None:
         return _send(inv, prepared, model, timeout)
     return IntegrationResult(status=answered.status_code, headers=list(answered.headers.items()),
