@@ -1,14 +1,7 @@
 # A REST API built resource by resource, the way most Terraform users write one.
 
-variable "lambda_zip" {
-  description = "Path of the deployment package of ../functions/app.py"
-  type        = string
-}
-
-variable "release" {
-  description = "Shown by GET /items/{id}: changing it redeploys the API"
-  type        = string
-  default     = "1"
+variable "account_id" {
+  type = string
 }
 
 variable "backend_url" {
@@ -16,25 +9,19 @@ variable "backend_url" {
   type        = string
 }
 
-locals {
-  role_arn = "arn:aws:iam::123456789012:role/terraform-lambda"
+variable "release" {
+  description = "Shown by GET /items/{id}: changing it redeploys the API"
+  type        = string
 }
 
-resource "aws_lambda_function" "app" {
-  function_name    = "terraform-rest-app"
-  filename         = var.lambda_zip
-  source_code_hash = filebase64sha256(var.lambda_zip)
-  handler          = "app.handler"
-  runtime          = "python3.12"
-  role             = local.role_arn
-  timeout          = 10
-  memory_size      = 256
+variable "function" {
+  description = "The aws_lambda_function behind ANY /app/{proxy+} and the authorizer"
+  type        = object({ function_name = string, invoke_arn = string })
+}
 
-  environment {
-    variables = {
-      GREETING = "hello"
-    }
-  }
+locals {
+  # the API's execution_arn lacks the account (see ../main.tf)
+  execution_arn = "arn:aws:execute-api:us-east-1:${var.account_id}:${aws_api_gateway_rest_api.api.id}"
 }
 
 resource "aws_api_gateway_rest_api" "api" {
@@ -161,7 +148,7 @@ resource "aws_api_gateway_integration_response" "get_item" {
   http_method = aws_api_gateway_method.get_item.http_method
   status_code = aws_api_gateway_method_response.get_item.status_code
   response_parameters = {
-    "method.response.header.X-Item-Id" = "method.request.path.id"
+    "method.response.header.X-Item-Id" = "'terraform'"
   }
   response_templates = {
     "application/json" = <<-EOT
@@ -209,7 +196,7 @@ resource "aws_api_gateway_integration_response" "post_items" {
   status_code       = aws_api_gateway_method_response.post_items.status_code
   selection_pattern = ""
   response_templates = {
-    "application/json" = "{\"created\": $input.json('$.name')}"
+    "application/json" = "{\"created\": true, \"requestId\": \"$context.requestId\"}"
   }
   depends_on = [aws_api_gateway_integration.post_items]
 }
@@ -251,15 +238,15 @@ resource "aws_api_gateway_integration" "proxy" {
   http_method             = aws_api_gateway_method.proxy.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.app.invoke_arn
+  uri                     = var.function.invoke_arn
 }
 
 resource "aws_lambda_permission" "api" {
   statement_id  = "AllowAPIGatewayInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.app.function_name
+  function_name = var.function.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*"
+  source_arn    = "${local.execution_arn}/*/*"
 }
 
 # --- GET /private: a TOKEN authorizer (Lambda) -------------------------------------------
@@ -268,7 +255,7 @@ resource "aws_api_gateway_authorizer" "token" {
   name                             = "token"
   rest_api_id                      = aws_api_gateway_rest_api.api.id
   type                             = "TOKEN"
-  authorizer_uri                   = aws_lambda_function.app.invoke_arn
+  authorizer_uri                   = var.function.invoke_arn
   identity_source                  = "method.request.header.Authorization"
   authorizer_result_ttl_in_seconds = 0
 }
@@ -276,9 +263,9 @@ resource "aws_api_gateway_authorizer" "token" {
 resource "aws_lambda_permission" "authorizer" {
   statement_id  = "AllowAuthorizer"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.app.function_name
+  function_name = var.function.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/authorizers/${aws_api_gateway_authorizer.token.id}"
+  source_arn    = "${local.execution_arn}/authorizers/${aws_api_gateway_authorizer.token.id}"
 }
 
 resource "aws_api_gateway_method" "private" {
@@ -491,6 +478,10 @@ output "api_id" {
 
 output "stage" {
   value = aws_api_gateway_stage.live.stage_name
+}
+
+output "deployment_id" {
+  value = aws_api_gateway_deployment.live.id
 }
 
 output "api_key" {
