@@ -238,6 +238,25 @@ def test_method_settings_of_nested_paths_keep_their_text(api):
         "no method setting for this method ", 400)
 
 
+def test_update_stage_documentation_version(api):
+    # Terraform's aws_api_gateway_stage sets documentation_version with UpdateStage
+    c, api_id, _ = api
+    c.create_deployment(restApiId=api_id, stageName="dev")
+    c.create_documentation_version(restApiId=api_id, documentationVersion="v1")
+    updated = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": "v1"}])
+    assert updated["documentationVersion"] == "v1"
+    assert c.get_stage(restApiId=api_id, stageName="dev")["documentationVersion"] == "v1"
+    cleared = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": ""}])
+    assert "documentationVersion" not in cleared
+    c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": "v1"}])
+    removed = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "remove", "path": "/documentationVersion"}])
+    assert "documentationVersion" not in removed
+
+
 STAGE_PATHS = (
     "[/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, "
     "/clientCertificateId, /accessLogSettings, /accessLogSettings/destinationArn, "

@@ -371,8 +371,9 @@ def _check_stage(record: dict, stage: dict) -> None:
             raise BadRequestException("Canary traffic percentage must be between 0.0 and 100.0")
         check_variables(canary.get("stageVariableOverrides"))
     check_variables(stage.get("variables"))
-    if not stage.get("variables"):
-        stage.pop("variables", None)
+    for key in ("variables", "documentationVersion"):  # emptied: gone
+        if not stage.get(key):
+            stage.pop(key, None)
     for setting in stage.get("methodSettings", {}).values():
         ttl = setting.get("cacheTtlInSeconds", 0)
         if not 0 <= ttl <= 3600:
@@ -391,6 +392,7 @@ _PATCH_PATHS = [
     scalar("/accessLogSettings/format", ops=("add", "replace")),
     map_entry("/variables/{name}"),
     scalar("/tracingEnabled", coerce=boolean),
+    scalar("/documentationVersion", ops=("add", "replace"), removable=True),
     custom("/canarySettings", _remove_canary, ops=("remove",), coerce=None,
            value_required=False),
     _canary_field("deploymentId", None),

@@ -67,6 +67,7 @@ resource "aws_lambda_function" "app" {
   role             = "arn:aws:iam::${local.account_id}:role/terraform-lambda"
   timeout          = 10
   memory_size      = 256
+  publish          = true
 
   environment {
     variables = {
@@ -75,12 +76,20 @@ resource "aws_lambda_function" "app" {
   }
 }
 
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  description      = "What the REST API's proxy resource calls"
+  function_name    = aws_lambda_function.app.function_name
+  function_version = aws_lambda_function.app.version
+}
+
 module "rest" {
   source      = "./rest"
   account_id  = local.account_id
   backend_url = var.backend_url
   release     = var.release
   function    = aws_lambda_function.app
+  alias       = aws_lambda_alias.live
 }
 
 module "openapi" {

@@ -1,6 +1,7 @@
 """The Lambda function the Terraform configurations deploy: a proxy handler (REST
-payload 1.0 and HTTP API payload 2.0) that is also a TOKEN authorizer (one function, since
-the provider creates functions from local files one at a time)."""
+payload 1.0 and HTTP API payload 2.0) that is also a TOKEN authorizer (REST) and a simple
+REQUEST authorizer (HTTP APIs) — one function, since the provider creates functions from
+local files one at a time, waiting 5 s after each."""
 
 import json
 
@@ -9,6 +10,9 @@ def handler(event, context):
     """Echo what API Gateway sent, so the test can check the event."""
     if event.get("type") == "TOKEN":
         return authorizer(event, context)
+    if event.get("type") == "REQUEST" and event.get("version") == "2.0":
+        allowed = (event.get("headers") or {}).get("authorization") == "allow"
+        return {"isAuthorized": allowed, "context": {"team": "platform"}}
     if event.get("version") == "2.0":
         request = event["requestContext"]["http"]
         seen = {"method": request["method"], "path": event["rawPath"],

@@ -15,9 +15,11 @@ variable "function" {
 }
 
 resource "aws_apigatewayv2_api" "http" {
-  name          = "terraform-http"
-  protocol_type = "HTTP"
-  description   = "Built route by route"
+  name                         = "terraform-http"
+  protocol_type                = "HTTP"
+  description                  = "Built route by route"
+  version                      = "2024-01-01"
+  disable_execute_api_endpoint = false
 
   cors_configuration {
     allow_origins  = ["https://app.example.com"]
@@ -144,6 +146,10 @@ output "api_id" {
 
 output "stage" {
   value = aws_apigatewayv2_stage.default.name
+}
+
+output "live_stage" {
+  value = aws_apigatewayv2_stage.live.name
 }
 
 output "quick_api_id" {

@@ -15,8 +15,13 @@ variable "release" {
 }
 
 variable "function" {
-  description = "The aws_lambda_function behind ANY /app/{proxy+} and the authorizer"
+  description = "The aws_lambda_function of the TOKEN authorizer"
   type        = object({ function_name = string, invoke_arn = string })
+}
+
+variable "alias" {
+  description = "The aws_lambda_alias behind ANY /app/{proxy+}"
+  type        = object({ name = string, function_name = string, invoke_arn = string })
 }
 
 locals {
@@ -25,8 +30,11 @@ locals {
 }
 
 resource "aws_api_gateway_rest_api" "api" {
-  name        = "terraform-rest"
-  description = "Built resource by resource"
+  name                     = "terraform-rest"
+  description              = "Built resource by resource"
+  binary_media_types       = ["image/png"]
+  minimum_compression_size = "1024"
+  api_key_source           = "HEADER"
 
   endpoint_configuration {
     types = ["REGIONAL"]
@@ -124,6 +132,10 @@ resource "aws_api_gateway_integration" "get_item" {
   resource_id = aws_api_gateway_resource.item.id
   http_method = aws_api_gateway_method.get_item.http_method
   type        = "MOCK"
+  request_parameters = {
+    "integration.request.path.id" = "method.request.path.id"
+  }
+  cache_key_parameters = ["method.request.path.id"]
   request_templates = {
     "application/json" = jsonencode({ statusCode = 200 })
   }
@@ -238,13 +250,14 @@ resource "aws_api_gateway_integration" "proxy" {
   http_method             = aws_api_gateway_method.proxy.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = var.function.invoke_arn
+  uri                     = var.alias.invoke_arn
 }
 
 resource "aws_lambda_permission" "api" {
   statement_id  = "AllowAPIGatewayInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = var.function.function_name
+  function_name = var.alias.function_name
+  qualifier     = var.alias.name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${local.execution_arn}/*/*"
 }
@@ -355,6 +368,12 @@ resource "aws_api_gateway_usage_plan" "basic" {
   api_stages {
     api_id = aws_api_gateway_rest_api.api.id
     stage  = aws_api_gateway_stage.live.stage_name
+
+    throttle {
+      path        = "/secure/GET"
+      burst_limit = 5
+      rate_limit  = 2
+    }
   }
 
   quota_settings {
@@ -421,6 +440,10 @@ resource "aws_api_gateway_deployment" "live" {
       aws_api_gateway_integration_response.secure.id,
       aws_api_gateway_integration_response.private.id,
       aws_api_gateway_gateway_response.missing_token.id,
+      aws_api_gateway_integration.members.id,
+      aws_api_gateway_integration.queue.id,
+      aws_api_gateway_integration.internal.id,
+      aws_api_gateway_rest_api_policy.api.id,
     ]))
   }
 
@@ -439,9 +462,26 @@ resource "aws_api_gateway_stage" "live" {
     color = "blue"
   }
 
+  xray_tracing_enabled  = true
+  cache_cluster_enabled = true
+  cache_cluster_size    = "0.5"
+  client_certificate_id = aws_api_gateway_client_certificate.backend.id
+  documentation_version = aws_api_gateway_documentation_version.v1.version
+
+  access_log_settings {
+    destination_arn = "arn:aws:logs:us-east-1:${var.account_id}:log-group:terraform-rest-access"
+    format = jsonencode({
+      requestId = "$context.requestId"
+      status    = "$context.status"
+      path      = "$context.path"
+    })
+  }
+
   tags = {
     stage = "live"
   }
+
+  depends_on = [aws_api_gateway_account.this]
 }
 
 resource "aws_api_gateway_method_settings" "all" {
@@ -451,6 +491,8 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled        = true
+    logging_level          = "INFO"
+    data_trace_enabled     = false
     throttling_burst_limit = 100
     throttling_rate_limit  = 50
   }
