@@ -30,7 +30,7 @@ import pytest
 import requests
 
 from mockgw.testing import ServerProcess
-from tests.backend import Backend
+from tests.backend import Backend, Reply
 
 CONFIGURATIONS = Path(__file__).parent / "terraform"
 MIRROR = Path("/opt/tf-plugins")
@@ -195,15 +195,30 @@ def test_rest_api_gateway_response(deployed):
     assert missing.json() == {"message": "no route here", "path": "/live/nowhere"}
 
 
-def test_rest_api_stage_and_method_settings_as_applied(deployed):
+def test_rest_api_as_applied(deployed):
     found = deployed.outputs["rest"]
-    stage = deployed.client("apigateway").get_stage(restApiId=found["api_id"],
-                                                   stageName="live")
+    client = deployed.client("apigateway")
+    api = client.get_rest_api(restApiId=found["api_id"])
+    assert (api["apiKeySource"], api["minimumCompressionSize"]) == ("HEADER", 1024)
+    assert api["binaryMediaTypes"] == ["image/png"]
+    resource = f"arn:aws:execute-api:us-east-1:123456789012:{found['api_id']}\\/*"
+    assert api["policy"] == (  # compact and escaped once more, as AWS answers it
+        r'{\"Statement\":[{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",'
+        r'\"Principal\":\"*\",\"Resource\":\"' + resource + r'\"}],\"Version\":\"2012-10-17\"}')
+    stage = client.get_stage(restApiId=found["api_id"], stageName="live")
     assert stage["variables"] == {"color": "blue"}
     assert stage["tags"] == {"stage": "live"}
+    assert (stage["tracingEnabled"], stage["cacheClusterEnabled"]) == (True, True)
+    assert stage["documentationVersion"] == "v1"
+    assert stage["accessLogSettings"]["destinationArn"].endswith(":terraform-rest-access")
+    assert stage["clientCertificateId"]
+    assert stage["methodSettings"]["*/*"]["loggingLevel"] == "INFO"
     assert stage["methodSettings"]["*/*"]["throttlingBurstLimit"] == 100
     nested = stage["methodSettings"]["items/{id}/GET"]
     assert (nested["throttlingBurstLimit"], nested["throttlingRateLimit"]) == (5, 2.0)
+    assert client.get_account()["cloudwatchRoleArn"].endswith(":role/apigateway-cloudwatch")
+    alias = deployed.client("lambda").get_alias(FunctionName="terraform-app", Name="live")
+    assert alias["FunctionVersion"] == "1"
 
 
 # -- (b) a REST API from an OpenAPI body -----------------------------------------------------
@@ -256,6 +271,20 @@ def test_http_api(deployed):
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "https://app.example.com"
 
+    allowed = deployed.http_api(api_id, "/team", headers={"Authorization": "allow"})
+    assert (allowed.status_code, allowed.json()["routeKey"]) == (200, "GET /team")
+    denied = deployed.http_api(api_id, "/team", headers={"Authorization": "deny"})
+    assert (denied.status_code, denied.json()) == (403, {"message": "Forbidden"})
+
+    deployed.backend.replies["/status/db"] = Reply(status=500, body=b"{}")
+    degraded = deployed.http_api(api_id, "/status/db")
+    assert degraded.status_code == 503
+    assert degraded.headers["x-degraded"] == "true"
+
+    live = deployed.http.get(f"{deployed.server.url}/_aws/execute-api/{api_id}/live/items/6",
+                             timeout=30)
+    assert (live.status_code, live.json()["stage"]) == (200, "live")
+
     quick = deployed.http_api(deployed.outputs["http"]["quick_api_id"], "/anything")
     assert quick.status_code == 200, quick.text
     assert quick.json()["routeKey"] == "$default"
@@ -270,8 +299,14 @@ def test_http_api_stage_as_applied(deployed):
     assert stage["RouteSettings"]["GET /items/{id}"]["ThrottlingBurstLimit"] == 10
     assert stage["DeploymentId"]
     routes = {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
-    assert set(routes) == {"GET /items/{id}", "ANY /app/{proxy+}", "GET /health", "GET /secure"}
+    assert set(routes) == {"GET /items/{id}", "ANY /app/{proxy+}", "GET /health", "GET /secure",
+                           "GET /team", "GET /status/{component}", "ANY /internal/{proxy+}"}
     assert routes["GET /secure"]["AuthorizationType"] == "JWT"
+    assert routes["GET /team"]["AuthorizationType"] == "CUSTOM"
+    live = client.get_stage(ApiId=api_id, StageName="live")
+    assert live["AccessLogSettings"]["DestinationArn"].endswith(":terraform-http-access")
+    assert "AutoDeploy" not in live or live["AutoDeploy"] is False
+    assert [link["Name"] for link in client.get_vpc_links()["Items"]] == ["terraform-internal"]
     quick = client.get_routes(ApiId=deployed.outputs["http"]["quick_api_id"])["Items"]
     assert [r["RouteKey"] for r in quick] == ["$default"]
 
@@ -320,11 +355,11 @@ def test_changed_template_redeploys_and_nothing_drifts(deployed):
 def test_destroy_leaves_nothing(deployed):
     deployed.terraform.run("destroy", "-auto-approve", "-var", "release=2")
     rest = deployed.client("apigateway")
-    assert rest.get_rest_apis()["items"] == []
-    assert rest.get_api_keys()["items"] == []
-    assert rest.get_usage_plans()["items"] == []
-    assert rest.get_domain_names()["items"] == []
+    for listing in (rest.get_rest_apis, rest.get_api_keys, rest.get_usage_plans,
+                    rest.get_domain_names, rest.get_client_certificates, rest.get_vpc_links):
+        assert listing()["items"] == [], listing
+    assert "cloudwatchRoleArn" not in rest.get_account()  # reset_on_delete
     v2 = deployed.client("apigatewayv2")
-    assert v2.get_apis()["Items"] == []
-    assert v2.get_domain_names()["Items"] == []
+    for listing in (v2.get_apis, v2.get_domain_names, v2.get_vpc_links):
+        assert listing()["Items"] == [], listing
     assert deployed.client("lambda").list_functions()["Functions"] == []
