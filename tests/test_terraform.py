@@ -168,9 +168,10 @@ def test_rest_api_http_proxy_and_lambda_proxy(deployed):
 
     app = deployed.rest("rest", "/app/orders/7?x=1", "POST", json={"a": 1})
     assert app.status_code == 200, app.text
-    assert app.json() == {"from": "lambda", "method": "POST", "path": "/app/orders/7",
+    assert app.json() == {"from": "lambda", "release": "1", "method": "POST",
+                          "path": "/app/orders/7",
                           "resource": "/app/{proxy+}", "pathParameters": {"proxy": "orders/7"},
-                          "stageVariables": {"color": "blue"}, "stage": "live"}
+                          "stageVariables": {"color": "blue", "release": "1"}, "stage": "live"}
 
 
 def test_rest_api_key_usage_plan_and_lambda_authorizer(deployed):
@@ -191,8 +192,9 @@ def test_rest_api_key_usage_plan_and_lambda_authorizer(deployed):
 def test_rest_api_gateway_response(deployed):
     missing = deployed.rest("rest", "/nowhere")
     assert missing.status_code == 404
-    assert missing.headers["X-Terraform"] == "yes"
-    assert missing.json() == {"message": "no route here", "path": "/live/nowhere"}
+    assert missing.headers["X-Terraform"] == "release-1"
+    assert missing.json() == {"message": "no route here", "path": "/live/nowhere",
+                              "release": "1"}
 
 
 def test_rest_api_as_applied(deployed):
@@ -206,7 +208,7 @@ def test_rest_api_as_applied(deployed):
         r'{\"Statement\":[{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",'
         r'\"Principal\":\"*\",\"Resource\":\"' + resource + r'\"}],\"Version\":\"2012-10-17\"}')
     stage = client.get_stage(restApiId=found["api_id"], stageName="live")
-    assert stage["variables"] == {"color": "blue"}
+    assert stage["variables"] == {"color": "blue", "release": "1"}
     assert stage["tags"] == {"stage": "live"}
     assert (stage["tracingEnabled"], stage["cacheClusterEnabled"]) == (True, True)
     assert stage["documentationVersion"] == "v1"
@@ -295,7 +297,7 @@ def test_http_api_stage_as_applied(deployed):
     client = deployed.client("apigatewayv2")
     stage = client.get_stage(ApiId=api_id, StageName="$default")
     assert stage["AutoDeploy"] is True
-    assert stage["StageVariables"] == {"color": "green"}
+    assert stage["StageVariables"] == {"color": "green", "release": "1"}
     assert stage["RouteSettings"]["GET /items/{id}"]["ThrottlingBurstLimit"] == 10
     assert stage["DeploymentId"]
     routes = {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
@@ -331,20 +333,57 @@ def test_custom_domain_names(deployed):
 
 # -- changing, re-reading, destroying ---------------------------------------------------------
 
-def test_changed_template_redeploys_and_nothing_drifts(deployed):
+#: What the second release changes (every module: updates through each resource's own
+#: Update* path, and the deployments it makes redeploy).
+RELEASE_2 = {
+    ("aws_lambda_function.app", "update"),
+    ("aws_lambda_alias.live", "update"),
+    ("module.rest.aws_api_gateway_rest_api.api", "update"),
+    ("module.rest.aws_api_gateway_api_key.client", "update"),
+    ("module.rest.aws_api_gateway_usage_plan.basic", "update"),
+    ("module.rest.aws_api_gateway_request_validator.all", "update"),
+    ("module.rest.aws_api_gateway_model.item", "update"),
+    ("module.rest.aws_api_gateway_gateway_response.missing_token", "update"),
+    ("module.rest.aws_api_gateway_authorizer.token", "update"),
+    ("module.rest.aws_api_gateway_method.get_item", "update"),
+    ("module.rest.aws_api_gateway_integration_response.get_item", "update"),
+    ("module.rest.aws_api_gateway_deployment.live", "replace"),
+    ("module.rest.aws_api_gateway_stage.live", "update"),
+    ("module.rest.aws_api_gateway_method_settings.all", "update"),
+    ("module.openapi.aws_api_gateway_rest_api.pets", "update"),
+    ("module.openapi.aws_api_gateway_deployment.v1", "replace"),
+    ("module.openapi.aws_api_gateway_stage.v1", "update"),
+    ("module.http.aws_apigatewayv2_api.http", "update"),
+    ("module.http.aws_apigatewayv2_authorizer.jwt", "update"),
+    ("module.http.aws_apigatewayv2_integration.lambda", "update"),
+    ("module.http.aws_apigatewayv2_integration.status", "update"),
+    ("module.http.aws_apigatewayv2_route.team", "update"),
+    ("module.http.aws_apigatewayv2_stage.default", "update"),
+    ("module.domains.aws_api_gateway_domain_name.rest", "update"),
+    ("module.domains.aws_apigatewayv2_domain_name.http", "update"),
+}
+
+
+def test_second_release_updates_in_place_and_nothing_drifts(deployed):
     before = deployed.outputs["rest"]["deployment_id"]
     applied = deployed.terraform.run("apply", "-auto-approve", "-json", "-var", "release=2")
     changes = {(item["change"]["resource"]["addr"], item["change"]["action"])
                for item in map(json.loads, applied.stdout.splitlines())
                if item.get("type") == "planned_change"}
-    assert changes == {
-        ("module.rest.aws_api_gateway_deployment.live", "replace"),
-        ("module.rest.aws_api_gateway_integration_response.get_item", "update"),
-        ("module.rest.aws_api_gateway_stage.live", "update")}
-    after = deployed.terraform.outputs()["rest"]["deployment_id"]
-    assert after != before
+    assert changes == RELEASE_2  # anything else drifted after the first apply
+    assert deployed.terraform.outputs()["rest"]["deployment_id"] != before
+
     item = deployed.rest("rest", "/items/1", headers={"X-Client": "tf"})
     assert item.json()["release"] == "2"
+    app = deployed.rest("rest", "/app/x")
+    assert app.json()["release"] == "2"  # the alias moved to the newly published version
+    missing = deployed.rest("rest", "/nowhere")
+    assert (missing.headers["X-Terraform"], missing.json()["release"]) == ("release-2", "2")
+    version = deployed.rest("openapi", "/version")
+    assert (version.status_code, version.json()) == (200, {"release": "2"})
+    model = deployed.client("apigateway").get_model(
+        restApiId=deployed.outputs["rest"]["api_id"], modelName="Item")
+    assert "tags" in json.loads(model["schema"])["properties"]
 
     plan = deployed.terraform.run("plan", "-detailed-exitcode", "-var", "release=2",
                                   codes=(0, 2))

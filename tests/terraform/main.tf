@@ -27,7 +27,7 @@ variable "backend_url" {
 }
 
 variable "release" {
-  description = "Shown by the REST API's GET /items/{id}: changing it redeploys that API"
+  description = "\"1\", then \"2\": the second release changes a little of everything"
   type        = string
   default     = "1"
 }
@@ -72,6 +72,7 @@ resource "aws_lambda_function" "app" {
   environment {
     variables = {
       GREETING = "hello"
+      RELEASE  = var.release
     }
   }
 }
@@ -95,18 +96,21 @@ module "rest" {
 module "openapi" {
   source      = "./openapi"
   backend_url = var.backend_url
+  release     = var.release
 }
 
 module "http" {
   source      = "./http"
   account_id  = local.account_id
   backend_url = var.backend_url
+  release     = var.release
   function    = aws_lambda_function.app
 }
 
 module "domains" {
   source      = "./domains"
   account_id  = local.account_id
+  release     = var.release
   rest_api_id = module.rest.api_id
   rest_stage  = module.rest.stage
   http_api_id = module.http.api_id

@@ -5,6 +5,10 @@ variable "account_id" {
   type = string
 }
 
+variable "release" {
+  type = string
+}
+
 variable "rest_api_id" {
   type = string
 }
@@ -35,7 +39,8 @@ resource "aws_api_gateway_domain_name" "rest" {
   }
 
   tags = {
-    owner = "terraform"
+    owner   = "terraform"
+    release = var.release
   }
 }
 
@@ -56,7 +61,8 @@ resource "aws_apigatewayv2_domain_name" "http" {
   }
 
   tags = {
-    owner = "terraform"
+    owner   = "terraform"
+    release = var.release
   }
 }
 

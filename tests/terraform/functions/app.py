@@ -4,6 +4,7 @@ REQUEST authorizer (HTTP APIs) — one function, since the provider creates func
 local files one at a time, waiting 5 s after each."""
 
 import json
+import os
 
 
 def handler(event, context):
@@ -23,7 +24,7 @@ def handler(event, context):
                 "stageVariables": event["stageVariables"],
                 "stage": event["requestContext"]["stage"]}
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
-            "body": json.dumps({"from": "lambda", **seen})}
+            "body": json.dumps({"from": "lambda", "release": os.environ.get("RELEASE"), **seen})}
 
 
 def authorizer(event, context):

@@ -26,7 +26,7 @@ resource "aws_apigatewayv2_route" "team" {
   target             = "integrations/${aws_apigatewayv2_integration.lambda.id}"
   authorization_type = "CUSTOM"
   authorizer_id      = aws_apigatewayv2_authorizer.lambda.id
-  operation_name     = "GetTeam"
+  operation_name     = "GetTeam${var.release}"
 }
 
 resource "aws_apigatewayv2_integration" "status" {
@@ -45,6 +45,17 @@ resource "aws_apigatewayv2_integration" "status" {
     mappings = {
       "overwrite:statuscode"     = "503"
       "append:header.x-degraded" = "true"
+    }
+  }
+
+  # The second release adds a mapping. (Changing the mappings of a status code already
+  # mapped would drift, against AWS too: the provider sends that status code's old entry
+  # as {} after the new one, which removes it.)
+  dynamic "response_parameters" {
+    for_each = var.release == "1" ? [] : ["404"]
+    content {
+      status_code = response_parameters.value
+      mappings    = { "overwrite:statuscode" = "410" }
     }
   }
 }

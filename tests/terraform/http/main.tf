@@ -4,6 +4,11 @@ variable "account_id" {
   type = string
 }
 
+variable "release" {
+  description = "\"1\", then \"2\": the second release changes a little of everything"
+  type        = string
+}
+
 variable "backend_url" {
   description = "An HTTP backend the HTTP_PROXY integration forwards to"
   type        = string
@@ -26,11 +31,12 @@ resource "aws_apigatewayv2_api" "http" {
     allow_methods  = ["GET", "POST"]
     allow_headers  = ["authorization", "content-type"]
     expose_headers = ["x-request-id"]
-    max_age        = 300
+    max_age        = var.release == "1" ? 300 : 600
   }
 
   tags = {
-    owner = "terraform"
+    owner   = "terraform"
+    release = var.release
   }
 }
 
@@ -39,7 +45,7 @@ resource "aws_apigatewayv2_integration" "lambda" {
   integration_type       = "AWS_PROXY"
   integration_uri        = var.function.invoke_arn
   payload_format_version = "2.0"
-  timeout_milliseconds   = 10000
+  timeout_milliseconds   = var.release == "1" ? 10000 : 12000
 }
 
 resource "aws_apigatewayv2_integration" "backend" {
@@ -60,7 +66,7 @@ resource "aws_apigatewayv2_authorizer" "jwt" {
   identity_sources = ["$request.header.Authorization"]
 
   jwt_configuration {
-    audience = ["terraform"]
+    audience = ["terraform", "terraform-${var.release}"]
     issuer   = "https://issuer.example.com"
   }
 }
@@ -98,7 +104,8 @@ resource "aws_apigatewayv2_stage" "default" {
   auto_deploy = true
 
   stage_variables = {
-    color = "green"
+    color   = "green"
+    release = var.release
   }
 
   default_route_settings {
@@ -108,7 +115,7 @@ resource "aws_apigatewayv2_stage" "default" {
 
   route_settings {
     route_key              = aws_apigatewayv2_route.item.route_key
-    throttling_burst_limit = 10
+    throttling_burst_limit = var.release == "1" ? 10 : 20
     throttling_rate_limit  = 5
   }
 

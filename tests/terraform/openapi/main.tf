@@ -1,5 +1,10 @@
 # A REST API from an OpenAPI 3.0 body with API Gateway's extensions, deployed to a stage.
 
+variable "release" {
+  description = "\"1\", then \"2\": the second release adds GET /version"
+  type        = string
+}
+
 variable "backend_url" {
   description = "An HTTP backend the HTTP_PROXY integration forwards to"
   type        = string
@@ -15,8 +20,24 @@ resource "aws_api_gateway_rest_api" "pets" {
 
   body = jsonencode({
     openapi = "3.0.1"
-    info    = { title = "terraform-openapi", version = "1.0" }
-    paths = {
+    info    = { title = "terraform-openapi", version = "1.${var.release}" }
+    paths = merge({ for path, item in {
+      "/version" = {
+        get = {
+          responses = { "200" = { description = "The release" } }
+          x-amazon-apigateway-integration = {
+            type             = "mock"
+            requestTemplates = { "application/json" = "{\"statusCode\": 200}" }
+            responses = {
+              default = {
+                statusCode        = "200"
+                responseTemplates = { "application/json" = "{\"release\": \"${var.release}\"}" }
+              }
+            }
+          }
+        }
+      }
+      } : path => item if var.release != "1" }, {
       "/pets" = {
         get = {
           parameters = [
@@ -76,7 +97,7 @@ resource "aws_api_gateway_rest_api" "pets" {
           }
         }
       }
-    }
+    })
     components = {
       schemas = {
         Pet = {

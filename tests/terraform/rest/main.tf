@@ -10,7 +10,7 @@ variable "backend_url" {
 }
 
 variable "release" {
-  description = "Shown by GET /items/{id}: changing it redeploys the API"
+  description = "\"1\", then \"2\": the second release changes a little of everything"
   type        = string
 }
 
@@ -25,13 +25,14 @@ variable "alias" {
 }
 
 locals {
+  second = var.release != "1"
   # the API's execution_arn lacks the account (see ../main.tf)
   execution_arn = "arn:aws:execute-api:us-east-1:${var.account_id}:${aws_api_gateway_rest_api.api.id}"
 }
 
 resource "aws_api_gateway_rest_api" "api" {
   name                     = "terraform-rest"
-  description              = "Built resource by resource"
+  description              = "Built resource by resource, release ${var.release}"
   binary_media_types       = ["image/png"]
   minimum_compression_size = "1024"
   api_key_source           = "HEADER"
@@ -41,7 +42,8 @@ resource "aws_api_gateway_rest_api" "api" {
   }
 
   tags = {
-    owner = "terraform"
+    owner   = "terraform"
+    release = var.release
   }
 }
 
@@ -101,13 +103,15 @@ resource "aws_api_gateway_model" "item" {
     title      = "Item"
     type       = "object"
     required   = ["name"]
-    properties = { name = { type = "string" }, price = { type = "number" } }
+    properties = merge({ name = { type = "string" }, price = { type = "number" } },
+    { for name, schema in { tags = { type = "array", items = { type = "string" } } } :
+    name => schema if local.second })
   })
 }
 
 resource "aws_api_gateway_request_validator" "all" {
   rest_api_id                 = aws_api_gateway_rest_api.api.id
-  name                        = "body-and-parameters"
+  name                        = "body-and-parameters-${var.release}"
   validate_request_body       = true
   validate_request_parameters = true
 }
@@ -120,11 +124,11 @@ resource "aws_api_gateway_method" "get_item" {
   http_method          = "GET"
   authorization        = "NONE"
   request_validator_id = aws_api_gateway_request_validator.all.id
-  request_parameters = {
+  request_parameters = merge({
     "method.request.path.id"             = true
     "method.request.querystring.verbose" = false
     "method.request.header.X-Client"     = true
-  }
+  }, local.second ? { "method.request.header.X-Trace" = false } : {})
 }
 
 resource "aws_api_gateway_integration" "get_item" {
@@ -270,7 +274,7 @@ resource "aws_api_gateway_authorizer" "token" {
   type                             = "TOKEN"
   authorizer_uri                   = var.function.invoke_arn
   identity_source                  = "method.request.header.Authorization"
-  authorizer_result_ttl_in_seconds = 0
+  authorizer_result_ttl_in_seconds = local.second ? 60 : 0
 }
 
 resource "aws_lambda_permission" "authorizer" {
@@ -357,7 +361,7 @@ resource "aws_api_gateway_integration_response" "secure" {
 
 resource "aws_api_gateway_api_key" "client" {
   name        = "terraform-client"
-  description = "The key the test calls /secure with"
+  description = "The key the test calls /secure with (release ${var.release})"
   value       = "terraform-client-key-0123456789"
 }
 
@@ -377,7 +381,7 @@ resource "aws_api_gateway_usage_plan" "basic" {
   }
 
   quota_settings {
-    limit  = 1000
+    limit  = local.second ? 2000 : 1000
     period = "DAY"
   }
 
@@ -400,10 +404,10 @@ resource "aws_api_gateway_gateway_response" "missing_token" {
   response_type = "MISSING_AUTHENTICATION_TOKEN"
   status_code   = "404"
   response_parameters = {
-    "gatewayresponse.header.X-Terraform" = "'yes'"
+    "gatewayresponse.header.X-Terraform" = "'release-${var.release}'"
   }
   response_templates = {
-    "application/json" = "{\"message\": \"no route here\", \"path\": \"$context.path\"}"
+    "application/json" = "{\"message\": \"no route here\", \"path\": \"$context.path\", \"release\": \"$stageVariables.release\"}"
   }
 }
 
@@ -459,7 +463,8 @@ resource "aws_api_gateway_stage" "live" {
   description   = "The live stage"
 
   variables = {
-    color = "blue"
+    color   = "blue"
+    release = var.release
   }
 
   xray_tracing_enabled  = true
@@ -494,7 +499,7 @@ resource "aws_api_gateway_method_settings" "all" {
     logging_level          = "INFO"
     data_trace_enabled     = false
     throttling_burst_limit = 100
-    throttling_rate_limit  = 50
+    throttling_rate_limit  = local.second ? 60 : 50
   }
 }
 
