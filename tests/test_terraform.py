@@ -313,6 +313,26 @@ def test_http_api_stage_as_applied(deployed):
     assert [r["RouteKey"] for r in quick] == ["$default"]
 
 
+# -- a WebSocket API (its data plane is not served yet: what was applied) -------------------
+
+def test_websocket_api_as_applied(deployed):
+    api_id = deployed.outputs["websocket"]["api_id"]
+    client = deployed.client("apigatewayv2")
+    api = client.get_api(ApiId=api_id)
+    assert (api["ProtocolType"], api["RouteSelectionExpression"]) == (
+        "WEBSOCKET", "$request.body.action")
+    routes = {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
+    assert set(routes) == {"$connect", "$disconnect", "$default", "ping"}
+    responses = client.get_route_responses(ApiId=api_id, RouteId=routes["ping"]["RouteId"])
+    assert [r["RouteResponseKey"] for r in responses["Items"]] == ["$default"]
+    ping = routes["ping"]["Target"].removeprefix("integrations/")
+    answers = client.get_integration_responses(ApiId=api_id, IntegrationId=ping)["Items"]
+    assert [(a["IntegrationResponseKey"], json.loads(a["ResponseTemplates"]["$default"]))
+            for a in answers] == [("/200/", {"action": "pong", "release": "1"})]
+    stage = client.get_stage(ApiId=api_id, StageName="live")
+    assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == 50
+
+
 # -- (d) custom domain names ------------------------------------------------------------------
 
 def test_custom_domain_names(deployed):
@@ -359,6 +379,9 @@ RELEASE_2 = {
     ("module.http.aws_apigatewayv2_integration.status", "update"),
     ("module.http.aws_apigatewayv2_route.team", "update"),
     ("module.http.aws_apigatewayv2_stage.default", "update"),
+    ("module.websocket.aws_apigatewayv2_integration_response.ping", "update"),
+    ("module.websocket.aws_apigatewayv2_deployment.live", "replace"),
+    ("module.websocket.aws_apigatewayv2_stage.live", "update"),
     ("module.domains.aws_api_gateway_domain_name.rest", "update"),
     ("module.domains.aws_apigatewayv2_domain_name.http", "update"),
 }

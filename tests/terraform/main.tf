@@ -1,6 +1,6 @@
 # The root configuration tests/test_terraform.py applies: the AWS provider pointed at a
 # `mockgw serve`, one Lambda function the APIs share, and one module per configuration
-# (each a directory beside this file).
+# (each a directory beside this file): rest, openapi, http, websocket, domains.
 
 terraform {
   required_providers {
@@ -107,6 +107,13 @@ module "http" {
   function    = aws_lambda_function.app
 }
 
+module "websocket" {
+  source     = "./websocket"
+  account_id = local.account_id
+  release    = var.release
+  function   = aws_lambda_function.app
+}
+
 module "domains" {
   source      = "./domains"
   account_id  = local.account_id
@@ -128,6 +135,10 @@ output "openapi" {
 
 output "http" {
   value = module.http
+}
+
+output "websocket" {
+  value = module.websocket
 }
 
 output "domains" {
