@@ -99,12 +99,12 @@ resource "aws_api_gateway_model" "item" {
   description  = "An item"
   content_type = "application/json"
   schema = jsonencode({
-    "$schema"  = "http://json-schema.org/draft-04/schema#"
-    title      = "Item"
-    type       = "object"
-    required   = ["name"]
+    "$schema" = "http://json-schema.org/draft-04/schema#"
+    title     = "Item"
+    type      = "object"
+    required  = ["name"]
     properties = merge({ name = { type = "string" }, price = { type = "number" } },
-    { for name, schema in { tags = { type = "array", items = { type = "string" } } } :
+      { for name, schema in { tags = { type = "array", items = { type = "string" } } } :
     name => schema if local.second })
   })
 }
