@@ -1,6 +1,7 @@
 """Terraform's AWS provider against ``mockgw serve``: apply the configurations under
-tests/terraform, call the deployed APIs, redeploy, check that a second plan finds nothing
-to change, destroy, and check with boto3 that nothing is left.
+tests/terraform, call the deployed APIs, apply a second release that changes a little of
+everything in place, check that a plan then finds nothing to change, destroy, and check
+with boto3 that nothing is left.
 
 Terraform reads everything back after each change and diffs it against the configuration,
 so any field mockgw answers differently from AWS (a missing default, a renamed key, an
