@@ -214,6 +214,49 @@ def test_update_stage_settings(api):
     assert set(removed["methodSettings"]) == {"~1items/GET"}
 
 
+def test_method_settings_of_nested_paths_keep_their_text(api):
+    # Terraform's aws_api_gateway_method_settings sends method_path as written: a nested
+    # resource path keeps its slashes; AWS accepts it and keys the setting by that text
+    c, api_id, _ = api
+    c.create_deployment(restApiId=api_id, stageName="dev")
+    updated = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/items/{id}/GET/throttling/burstLimit", "value": "5"},
+        {"op": "replace", "path": "/items/{id}/GET/throttling/rateLimit", "value": "2.000000"},
+        {"op": "replace", "path": "/~1items~1{id}/GET/metrics/enabled", "value": "true"}])
+    nested = updated["methodSettings"]["items/{id}/GET"]
+    assert (nested["throttlingBurstLimit"], nested["throttlingRateLimit"]) == (5, 2.0)
+    assert nested["metricsEnabled"] is False
+    assert updated["methodSettings"]["~1items~1{id}/GET"]["metricsEnabled"] is True
+    removed = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "remove", "path": "/items/{id}/GET"}])
+    assert set(removed["methodSettings"]) == {"~1items~1{id}/GET"}
+    with pytest.raises(ClientError) as exc:
+        c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+            {"op": "remove", "path": "/items/{id}/GET"}])
+    assert error_of(exc) == (
+        "BadRequestException", "Cannot remove method setting items/{id}/GET because there is "
+        "no method setting for this method ", 400)
+
+
+def test_update_stage_documentation_version(api):
+    # Terraform's aws_api_gateway_stage sets documentation_version with UpdateStage
+    c, api_id, _ = api
+    c.create_deployment(restApiId=api_id, stageName="dev")
+    c.create_documentation_version(restApiId=api_id, documentationVersion="v1")
+    updated = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": "v1"}])
+    assert updated["documentationVersion"] == "v1"
+    assert c.get_stage(restApiId=api_id, stageName="dev")["documentationVersion"] == "v1"
+    cleared = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": ""}])
+    assert "documentationVersion" not in cleared
+    c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/documentationVersion", "value": "v1"}])
+    removed = c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "remove", "path": "/documentationVersion"}])
+    assert "documentationVersion" not in removed
+
+
 STAGE_PATHS = (
     "[/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, "
     "/clientCertificateId, /accessLogSettings, /accessLogSettings/destinationArn, "

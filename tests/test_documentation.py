@@ -62,6 +62,16 @@ def test_locations_get_aws_defaults(gw, api, location, stored):
     assert create_part(c, api_id, location)["location"] == stored
 
 
+def test_empty_location_fields_count_as_left_out(gw, api):
+    # Terraform's provider sends every location field, "" for those not set
+    c, api_id = api
+    empty = {"path": "", "method": "", "name": "", "statusCode": ""}
+    assert create_part(c, api_id, {"type": "API", **empty})["location"] == {"type": "API"}
+    method = create_part(c, api_id, {**empty, "type": "METHOD", "path": "/pets",
+                                     "method": "GET"})
+    assert method["location"] == {"type": "METHOD", "path": "/pets", "method": "GET"}
+
+
 @pytest.mark.parametrize("location, properties, message", [
     ({"type": "API", "method": "GET"}, "{}",
      "Invalid documentation part location: method is not a valid location field for type "

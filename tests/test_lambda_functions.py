@@ -297,6 +297,20 @@ def test_delete_function(gw):
                              404)
 
 
+def test_function_code_signing_config_is_empty(gw):
+    # Terraform's aws_lambda_function reads it after every create and refresh
+    c = gw.client("lambda")
+    create(c, "unsigned", ECHO)
+    answer = without_metadata(c.get_function_code_signing_config(FunctionName="unsigned"))
+    assert answer == {"CodeSigningConfigArn": "", "FunctionName": "unsigned"}
+    by_arn = c.get_function_code_signing_config(FunctionName=f"{ARN}:unsigned")
+    assert by_arn["FunctionName"] == "unsigned"
+    with pytest.raises(ClientError) as exc:
+        c.get_function_code_signing_config(FunctionName="missing")
+    assert error_of(exc) == ("ResourceNotFoundException", f"Function not found: {ARN}:missing",
+                             404)
+
+
 def test_account_settings(gw):
     c = gw.client("lambda")
     size = create(c, "counted", ECHO)["CodeSize"]

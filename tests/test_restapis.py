@@ -39,9 +39,30 @@ def test_create_rest_api_all_options(gw):
     assert got["minimumCompressionSize"] == 1024
     assert got["apiKeySource"] == "AUTHORIZER"
     assert got["endpointConfiguration"]["types"] == ["REGIONAL"]
-    assert json.loads(got["policy"]) == json.loads(policy)
+    assert got["policy"] == r'{\"Version\":\"2012-10-17\",\"Statement\":[]}'
     assert got["tags"] == {"team": "core"}
     assert got["disableExecuteApiEndpoint"] is True
+
+
+def test_policy_is_answered_escaped_as_aws_writes_it(gw):
+    # AWS answers a resource policy compacted and escaped once more (quotes and slashes);
+    # Terraform's provider unquotes it before parsing, and fails on plain JSON
+    c = gw.client()
+    policy = json.dumps({"Statement": [{
+        "Action": "execute-api:Invoke", "Effect": "Allow", "Principal": "*",
+        "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc/*/GET/pets"}],
+        "Version": "2012-10-17"}, indent=2)
+    created = c.create_rest_api(name="guarded", policy=policy)
+    expected = (r'{\"Statement\":[{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",'
+                r'\"Principal\":\"*\",\"Resource\":\"arn:aws:execute-api:us-east-1:'
+                r'123456789012:abc\/*\/GET\/pets\"}],\"Version\":\"2012-10-17\"}')
+    assert created["policy"] == expected
+    assert c.get_rest_api(restApiId=created["id"])["policy"] == expected
+    assert [a["policy"] for a in c.get_rest_apis()["items"]] == [expected]
+    assert json.loads(json.loads(f'"{expected}"')) == json.loads(policy)
+    updated = c.update_rest_api(restApiId=created["id"], patchOperations=[
+        {"op": "replace", "path": "/policy", "value": '{"Version": "2012-10-17"}'}])
+    assert updated["policy"] == r'{\"Version\":\"2012-10-17\"}'
 
 
 def test_custom_id_tag_fixes_the_id(gw):

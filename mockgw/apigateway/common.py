@@ -16,9 +16,11 @@ return them directly (the serializer writes only modeled members).
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from mockgw import jsonsafe
 from mockgw.errors import BadRequestException, NotFoundException
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
@@ -116,6 +118,26 @@ def paginate(items: Sequence[Any], params: dict[str, Any]) -> dict[str, Any]:
 def copy_out(value: Any) -> Any:
     """A deep copy of stored data for a response (handlers never hand out live records)."""
     return copy_tree(value)
+
+
+def api_out(api: dict) -> dict:
+    """A stored RestApi as every operation answers it (its ``policy`` as AWS writes it)."""
+    out = copy_tree(api)
+    if out.get("policy"):
+        out["policy"] = policy_as_answered(out["policy"])
+    return out
+
+
+def policy_as_answered(policy: str) -> str:
+    r"""A resource policy as API Gateway answers it: compact JSON escaped once more as the
+    inside of a JSON string, slashes too (``{\"Version\":...,\"Resource\":\"arn:...\/*\"}``),
+    which clients unescape (Terraform's provider does) before parsing."""
+    try:
+        text = json.dumps(jsonsafe.loads(policy, deep=False), separators=(",", ":"),
+                          ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = policy
+    return json.dumps(text, ensure_ascii=False)[1:-1].replace("/", "\\/")
 
 
 def without(record: dict, keys: Iterable[str]) -> dict:

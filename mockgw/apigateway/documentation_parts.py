@@ -156,9 +156,11 @@ def import_parts(call: Call, current: dict[str, dict], entries: list, *,
 
 def complete_location(location: dict) -> dict:
     """``location`` checked against AWS's rules for its type, with the defaults of the
-    fields it leaves out."""
+    fields it leaves out (or leaves empty)."""
     kind = location["type"]
     allowed, required = LOCATION_RULES[kind]
+    # an empty field counts as left out (Terraform's provider sends every field, "" unset)
+    location = {k: v for k, v in location.items() if v != ""}
     for field in LOCATION_FIELDS:
         if location.get(field) is not None and field not in allowed:
             raise BadRequestException(

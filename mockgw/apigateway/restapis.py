@@ -10,8 +10,8 @@ from typing import Any
 from mockgw import jsonsafe
 from mockgw.apigateway.common import (
     SECTIONS,
+    api_out,
     check_tags,
-    copy_out,
     paginate,
     rest_api,
     rest_apis,
@@ -104,7 +104,7 @@ def get_rest_api(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("GetRestApis")
 def get_rest_apis(call: Call, params: dict[str, Any]) -> dict:
-    apis = [copy_out(r["api"]) for r in rest_apis(call).values()]
+    apis = [api_out(r["api"]) for r in rest_apis(call).values()]
     return paginate(apis, params)
 
 
@@ -139,7 +139,7 @@ def delete_rest_api(call: Call, params: dict[str, Any]) -> dict:
 def render(api: dict) -> dict:
     """A RestApi as CreateRestApi, GetRestApi and UpdateRestApi answer it: ``tags`` even
     when there are none (GetRestApis leaves them out)."""
-    return {"tags": {}, **copy_out(api)}
+    return {"tags": {}, **api_out(api)}
 
 
 def new_api_id(call: Call, custom_id: str | None) -> str:

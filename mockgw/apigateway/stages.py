@@ -16,12 +16,14 @@ from mockgw.state.patch import (
     apply_patch,
     boolean,
     custom,
+    find_path,
     integer,
     map_entry,
     number,
     scalar,
 )
 from mockgw.state.stages import setting_key
+from mockgw.state.tree import copy_tree
 
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -80,6 +82,10 @@ _STAGE_PATHS = (
     "/*/*/caching/requireAuthorizationForCacheControl, "
     "/*/*/caching/unauthorizedCacheControlHeaderStrategy, /variables/{variable_name}, "
     "/tracingEnabled]")
+#: A method setting key whose resource path keeps its slashes (``items/{id}/GET``).
+_VERBATIM_KEY = re.compile(r".+/.*/(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY|\*)")
+_VERBATIM_SETTING = re.compile(
+    rf"/(?P<key>{_VERBATIM_KEY.pattern})/(?P<setting>{'|'.join(_SETTINGS)})")
 _COPY_TARGETS = {"/canarySettings/deploymentId": "/deploymentId",
                  "/canarySettings/stageVariableOverrides": "/variables"}
 
@@ -133,6 +139,8 @@ def update_stage(call: Call, params: dict[str, Any]) -> dict:
     for op in params.get("patchOperations") or ():
         if op.get("op") in ("copy", "move"):
             updated = _promote(updated, op)
+        elif (verbatim := _verbatim_method_setting(updated, op)) is not None:
+            updated = verbatim
         else:
             updated = apply_patch(updated, [op], _PATCH_PATHS, unknown_path=_unknown_path,
                                   bad_op=lambda path, op, entry: _unknown_path(path, op, ()))
@@ -219,22 +227,60 @@ def _choice(value: Any, path: str, allowed: tuple[str, ...]) -> str:
 
 def _set_method_setting(member: str) -> Any:
     def apply(stage: dict, op: str, labels: dict[str, str], value: Any) -> None:
-        settings = stage.setdefault("methodSettings", {})
-        key = setting_key(labels["resource"], labels["method"])
-        if key not in settings:
-            settings[key] = dict(settings.get("*/*", DEFAULT_METHOD_SETTING)) \
-                if key != "*/*" else dict(DEFAULT_METHOD_SETTING)
-        settings[key][member] = value
+        _put_method_setting(stage, setting_key(labels["resource"], labels["method"]), member,
+                            value)
     return apply
+
+
+def _put_method_setting(stage: dict, key: str, member: str, value: Any) -> None:
+    """Set one member of the method setting ``key`` (a new one starts from the stage's
+    ``*/*`` settings, else from AWS's defaults)."""
+    settings = stage.setdefault("methodSettings", {})
+    if key not in settings:
+        settings[key] = dict(settings.get("*/*", DEFAULT_METHOD_SETTING)) \
+            if key != "*/*" else dict(DEFAULT_METHOD_SETTING)
+    settings[key][member] = value
 
 
 def _remove_method_setting(stage: dict, op: str, labels: dict[str, str], value: Any) -> None:
     key = setting_key(labels["resource"], labels["method"])
+    shown = f"{labels['resource']}/{labels['method']}".lstrip("/")
+    _drop_method_setting(stage, key, shown)
+
+
+def _drop_method_setting(stage: dict, key: str, shown: str) -> None:
     if key not in stage.get("methodSettings", {}):
-        shown = f"{labels['resource']}/{labels['method']}".lstrip("/")
         raise PatchError(f"Cannot remove method setting {shown} because there is no method "
                          "setting for this method ")
     del stage["methodSettings"][key]
+
+
+def _verbatim_method_setting(stage: dict, operation: dict) -> dict | None:
+    """The stage patched by a method-setting operation whose resource path keeps its
+    slashes unescaped (``/items/{id}/GET/metrics/enabled``, ``remove /items/{id}/GET``:
+    Terraform's ``method_path`` of a nested resource), else None.
+
+    AWS accepts these and keys the setting by the path's text as given (``items/{id}/GET``);
+    only the escaped form (``~1items~1{id}/GET``) names the method the data plane serves.
+    """
+    path, op = operation.get("path") or "", operation.get("op")
+    if find_path(_PATCH_PATHS, path) is not None:
+        return None
+    setting = _VERBATIM_SETTING.fullmatch(path)
+    if setting is not None and op in ("add", "replace"):
+        member, coerce = _SETTINGS[setting["setting"]]
+        if operation.get("value") is None:
+            raise PatchError(f"Invalid null or empty value in patch operation for path "
+                             f"'{path}'")
+        value = coerce(operation["value"], path)
+        patched = copy_tree(stage)
+        _put_method_setting(patched, setting["key"], member, value)
+        return patched
+    if setting is None and op == "remove" and _VERBATIM_KEY.fullmatch(path[1:]):
+        patched = copy_tree(stage)
+        _drop_method_setting(patched, path[1:], path[1:])
+        return patched
+    return None
 
 
 def _set_cache_enabled(stage: dict, op: str, labels: dict[str, str], value: Any) -> None:
@@ -325,8 +371,9 @@ def _check_stage(record: dict, stage: dict) -> None:
             raise BadRequestException("Canary traffic percentage must be between 0.0 and 100.0")
         check_variables(canary.get("stageVariableOverrides"))
     check_variables(stage.get("variables"))
-    if not stage.get("variables"):
-        stage.pop("variables", None)
+    for key in ("variables", "documentationVersion"):  # emptied: gone
+        if not stage.get(key):
+            stage.pop(key, None)
     for setting in stage.get("methodSettings", {}).values():
         ttl = setting.get("cacheTtlInSeconds", 0)
         if not 0 <= ttl <= 3600:
@@ -345,6 +392,7 @@ _PATCH_PATHS = [
     scalar("/accessLogSettings/format", ops=("add", "replace")),
     map_entry("/variables/{name}"),
     scalar("/tracingEnabled", coerce=boolean),
+    scalar("/documentationVersion", ops=("add", "replace"), removable=True),
     custom("/canarySettings", _remove_canary, ops=("remove",), coerce=None,
            value_required=False),
     _canary_field("deploymentId", None),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockgw.apigateway.common import copy_out, rest_api, rest_apis
+from mockgw.apigateway.common import api_out, rest_api, rest_apis
 from mockgw.apigateway.openapi import document, importer
 from mockgw.apigateway.openapi.exporter import export_document
 from mockgw.errors import BadRequestException
@@ -57,7 +57,7 @@ def _build(call: Call, doc: document.Document, options: importer.Options,
 
 
 def _output(api: dict, warnings: list[str]) -> dict[str, Any]:
-    out = copy_out(api)
+    out = api_out(api)
     if warnings:
         out["warnings"] = list(warnings)
     return out
