@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.loaders import create_loader
 from werkzeug.routing import Map, Rule
 
-from mockgw.protocol.models import SERVICES
+from mockgw.protocol import models
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
@@ -90,9 +89,9 @@ def routes() -> dict[str, Route]:
     Read from the models' documents by a loader of its own, so that a service's full
     :func:`~mockgw.protocol.models.service_model` is kept only once it is called.
     """
-    loader = create_loader()
+    loader = models.loader()
     found: dict[str, Route] = {}
-    for service in SERVICES:
+    for service in models.SERVICES:
         operations = loader.load_service_model(service, "service-2")["operations"]
         for name, operation in operations.items():
             http = operation["http"]
