@@ -47,6 +47,17 @@ def _loader() -> Loader:
     return loader()
 
 
+#: The model every process loads first: the control plane's errors for paths no
+#: operation takes speak its protocol.
+FIRST = "apigateway"
+
+
+def document(name: str) -> dict[str, Any]:
+    """The JSON document of ``name``'s model: :data:`FIRST`'s is kept for
+    :func:`service_model` (parsed once), the others are read afresh and not kept."""
+    return (_loader() if name == FIRST else loader()).load_service_model(name, "service-2")
+
+
 @functools.cache
 def service_model(name: str) -> ServiceModel:
     """The botocore model of ``name`` (loaded once per process)."""

@@ -86,13 +86,13 @@ def routes() -> dict[str, Route]:
     """Every operation of :data:`~mockgw.protocol.models.SERVICES`, by endpoint, in model
     order (the order of the rules in the url_map).
 
-    Read from the models' documents by a loader of its own, so that a service's full
-    :func:`~mockgw.protocol.models.service_model` is kept only once it is called.
+    Read from the models' documents one at a time (:func:`~mockgw.protocol.models.
+    document`), so that a service's full model is kept only once it is called and no two
+    are in memory at once (memory that fragments, and stays).
     """
-    loader = models.loader()
     found: dict[str, Route] = {}
     for service in models.SERVICES:
-        operations = loader.load_service_model(service, "service-2")["operations"]
+        operations = models.document(service)["operations"]
         for name, operation in operations.items():
             http = operation["http"]
             route = _route(service, name, http["method"], http["requestUri"])
