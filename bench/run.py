@@ -516,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.install_peers:
         servers.install_peers()
+    servers.compile_mockgw()
     report = Report(args.quick)
     peers: dict[str, Callable[[], servers.Server]] = {"mockgw": servers.mockgw,
                                                       "moto": servers.moto}

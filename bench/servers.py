@@ -79,6 +79,18 @@ class Server:
         self.stop()
 
 
+def compile_mockgw() -> None:
+    """Write mockgw's byte-code (``__pycache__``) as installing it does: an editable
+    install run with ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every module
+    from source at each start (about a third of the start-up time measured), while the
+    peers, installed by pip, start from byte-code."""
+    import compileall
+
+    import mockgw as package
+
+    compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)
+
+
 def mockgw(*args: str, env: dict[str, str] | None = None) -> Server:
     return Server("mockgw", [sys.executable, "-m", "mockgw", "serve", "--port", "{port}",
                              "--websocket-port", "0", "--log-level", "WARNING", *args],

@@ -93,7 +93,6 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
     from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
     from mockgw.serving import Server
-    from mockgw.state.persistence import StateDirError
     from mockgw.websocket_listener import WebSocketListener
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
@@ -106,6 +105,11 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
         front = front_of(app)
         front.instance.close()
         instance = front.instance = Instance(settings)
+    refusals: tuple[type[Exception], ...] = (startup.StartupError, OSError)
+    if settings.state_dir:  # sqlite3 (~1 MiB) is imported only then
+        from mockgw.state.persistence import StateDirError
+
+        refusals += (StateDirError,)
     try:
         if settings.state_dir:
             control.open_state(instance, settings.state_dir)
@@ -118,7 +122,7 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
         websockets = WebSocketListener(lambda: front.instance, settings.host,
                                        settings.websocket_port)
         instance.websocket_url = websockets.url
-    except (StateDirError, startup.StartupError, OSError) as exc:
+    except refusals as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
         return 1

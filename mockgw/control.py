@@ -8,6 +8,7 @@ the output or error, all from the botocore model.
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import uuid
 from typing import Any
@@ -29,16 +30,34 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 log = logging.getLogger("mockgw.control")
 
 
+#: The package of each service's handlers (imported when the service is first called).
+_PACKAGES = {"apigateway": "mockgw.apigateway", "apigatewayv2": "mockgw.apigatewayv2",
+             "apigatewaymanagementapi": "mockgw.apigatewaymanagementapi",
+             "lambda": "mockgw.lambda_"}
+_TABLE: dict[tuple[str, str], Operation] = {}
+
+
 @functools.cache
+def _load(service: str) -> None:
+    """Import ``service``'s handlers into the table: a server's first call to API Gateway
+    does not pay for the other services' handlers and what they import."""
+    package = _PACKAGES.get(service)
+    if package is not None:
+        for op in importlib.import_module(package).operation.handlers.values():
+            _TABLE[(op.service, op.name)] = op
+
+
+def operation(service: str, name: str) -> Operation | None:
+    """The handler of ``service.name``, or ``None`` when nobody implemented it."""
+    _load(service)
+    return _TABLE.get((service, name))
+
+
 def operations() -> dict[tuple[str, str], Operation]:
     """Every registered handler, by (service, operation)."""
-    from mockgw import apigateway, apigatewaymanagementapi, apigatewayv2, lambda_
-
-    table: dict[tuple[str, str], Operation] = {}
-    for package in (apigateway, apigatewayv2, apigatewaymanagementapi, lambda_):
-        for op in package.operation.handlers.values():
-            table[(op.service, op.name)] = op
-    return table
+    for service in _PACKAGES:
+        _load(service)
+    return _TABLE
 
 
 def handle(instance: Instance, request: WireRequest, route: Route | None,
@@ -51,7 +70,7 @@ def handle(instance: Instance, request: WireRequest, route: Route | None,
     service, name = route.service, route.operation
     try:
         params = parse_request(service, name, request, labels)
-        op = operations().get((service, name))
+        op = operation(service, name)
         if op is None:
             raise not_implemented(service, name)
         account, region, _key = caller(request.headers, request.query,
@@ -132,7 +151,7 @@ def open_state(instance: Instance, directory: str, *, snapshot_every: int = 1000
         instance.backends.store(account, region).load(tables)
     replayed = 0
     for entry in state.entries():
-        op = operations().get((entry.service, entry.operation))
+        op = operation(entry.service, entry.operation)
         if op is None:
             log.warning("state: cannot replay %s.%s (no handler)", entry.service,
                         entry.operation)

@@ -12,8 +12,6 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from mockgw import jsonsafe
 from mockgw.apigateway.common import copy_out, paginate, rest_api, rest_apis
 from mockgw.apigateway.registry import operation
@@ -220,6 +218,8 @@ def _merge_properties(current: str, imported: str) -> str:
 
 
 def _extension_parts(body: bytes) -> list:
+    import yaml  # only imports need it (a start must not pay for it)
+
     try:
         document = yaml.safe_load(body.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):

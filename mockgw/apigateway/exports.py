@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from mockgw.apigateway.common import rest_api
 from mockgw.apigateway.registry import operation
 from mockgw.apigateway.stages import stage_of
@@ -41,6 +39,8 @@ def get_export(call: Call, params: dict[str, Any]) -> dict:
                                export_type=export_type, extensions=extensions,
                                documentation=documentation)
     if accepts == YAML:
+        import yaml  # only YAML exports need it
+
         body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
         suffix = "yaml"
     else:

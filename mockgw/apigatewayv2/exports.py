@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from mockgw.apigatewayv2.common import WEBSOCKET, api_record, find
 from mockgw.apigatewayv2.openapi.exporter import EXPORT_VERSION, export_document
 from mockgw.apigatewayv2.registry import operation
@@ -37,5 +35,7 @@ def export_api(call: Call, params: dict[str, Any]) -> dict:
     document = export_document(definition, region=call.region, stage=stage_name,
                                extensions=params.get("IncludeExtensions", True), date=date)
     if params["OutputType"] == "YAML":
+        import yaml  # only YAML exports need it
+
         return {"body": yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()}
     return {"body": json.dumps(document, indent=2, ensure_ascii=False).encode()}

@@ -6,9 +6,6 @@ import json
 import re
 from typing import Any
 
-from jsonschema import Draft4Validator
-from jsonschema.exceptions import SchemaError
-
 from mockgw import model_schemas
 from mockgw.apigateway.model_templates import mapping_template
 from mockgw.apigatewayv2.common import (
@@ -104,6 +101,9 @@ def _check(record: dict, model: dict) -> None:
     if any(m["Name"] == name and m["ModelId"] != model.get("ModelId")
            for m in record["models"].values()):
         raise ConflictException(f"Model name {name} already exists for this API")
+    from jsonschema import Draft4Validator  # ~45 ms to import: on the first model only
+    from jsonschema.exceptions import SchemaError
+
     try:
         schema = json.loads(model["Schema"])
         Draft4Validator.check_schema(schema)

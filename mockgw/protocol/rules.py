@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.loaders import create_loader
 from werkzeug.routing import Map, Rule
 
-from mockgw.protocol.models import SERVICES
+from mockgw.protocol import models
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
@@ -87,13 +86,13 @@ def routes() -> dict[str, Route]:
     """Every operation of :data:`~mockgw.protocol.models.SERVICES`, by endpoint, in model
     order (the order of the rules in the url_map).
 
-    Read from the models' documents by a loader of its own, so that a service's full
-    :func:`~mockgw.protocol.models.service_model` is kept only once it is called.
+    Read from the models' documents one at a time (:func:`~mockgw.protocol.models.
+    document`), so that a service's full model is kept only once it is called and no two
+    are in memory at once (memory that fragments, and stays).
     """
-    loader = create_loader()
     found: dict[str, Route] = {}
-    for service in SERVICES:
-        operations = loader.load_service_model(service, "service-2")["operations"]
+    for service in models.SERVICES:
+        operations = models.document(service)["operations"]
         for name, operation in operations.items():
             http = operation["http"]
             route = _route(service, name, http["method"], http["requestUri"])
