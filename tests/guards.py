@@ -8,7 +8,7 @@ from typing import Any
 from unittest import mock
 
 import requests
-from botocore.auth import SigV4Auth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -43,6 +43,18 @@ def sign(method: str, url: str, *, access_key: str = "AKIDEXAMPLE",
     with mock.patch("botocore.auth.get_current_datetime", lambda: moment):
         SigV4Auth(Credentials(access_key, secret), service, region).add_auth(request)
     return dict(request.headers.items())
+
+
+def presign(url: str, *, access_key: str = "AKIDEXAMPLE",
+            secret: str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", region: str = "us-east-1",
+            expires: int = 300, at: float = EPOCH) -> str:
+    """``url`` presigned for a GET with botocore's SigV4 query signer at time ``at``."""
+    request = AWSRequest(method="GET", url=url)
+    moment = datetime.fromtimestamp(at, UTC).replace(tzinfo=None)
+    with mock.patch("botocore.auth.get_current_datetime", lambda: moment):
+        SigV4QueryAuth(Credentials(access_key, secret), "execute-api", region,
+                       expires=expires).add_auth(request)
+    return request.url
 
 
 class Api:

@@ -11,7 +11,7 @@ from mockgw.mock import mock_apigateway
 from mockgw.settings import Settings
 from mockgw.testing import ServerProcess
 from tests.conftest import Harness
-from tests.guards import EPOCH, Api, expect_error, freeze, sign
+from tests.guards import EPOCH, Api, advance, expect_error, freeze, presign, sign
 
 IDENTITY = ('{"accessKey": "$context.identity.accessKey", '
             '"accountId": "$context.identity.accountId", "caller": "$context.identity.caller", '
@@ -178,6 +178,31 @@ def test_strict_mode_signs_over_body_query_and_headers(strict_gw):
     response = gw.http.post(api.url("/items?b=2&a=2"), data=body, headers=headers, timeout=10)
     assert response.status_code == 403
     assert "\n/" in response.json()["message"]  # the canonical request AWS expected
+
+
+def test_a_presigned_url_carries_the_signature_in_its_query_string(strict_gw):
+    gw = strict_gw
+    api = iam_api(gw, gw.client())
+    freeze(gw, EPOCH)
+    key, secret, arn = KNOWN
+    url = presign(api.url("/items?color=red"), access_key=key, secret=secret, expires=60)
+    assert "X-Amz-Signature=" in url and "Authorization" not in url
+    response = gw.http.get(url, timeout=10)
+    assert response.status_code == 200
+    assert response.json() == {"accessKey": key, "accountId": "123456789012", "caller": key,
+                               "user": key, "userArn": arn}
+    tampered = gw.http.get(url.replace("color=red", "color=blue"), timeout=10)
+    assert tampered.status_code == 403
+    assert tampered.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    assert tampered.json()["message"].startswith("The request signature we calculated")
+    incomplete = "&".join(p for p in url.split("&") if not p.startswith("X-Amz-Date="))
+    expect_error(gw.http.get(incomplete, timeout=10), 403, "IncompleteSignatureException",
+                 "AWS query-string parameters must include 'X-Amz-Date'. Re-examine the "
+                 "query-string parameters.")
+    advance(gw, 61)  # past X-Amz-Expires
+    expect_error(gw.http.get(url, timeout=10), 403, "InvalidSignatureException",
+                 "Signature expired: 20231114T221320Z is now earlier than 20231114T221321Z "
+                 "(20231114T221421Z - 60 sec.)")
 
 
 def test_known_keys_are_verified_outside_strict_mode():

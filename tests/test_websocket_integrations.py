@@ -14,7 +14,7 @@ from websockets.sync.client import connect
 
 from tests.backend import Reply
 from tests.dataplane_support import access_log_lines
-from tests.guards import EPOCH, freeze, sign
+from tests.guards import EPOCH, freeze, presign, sign
 from tests.lambda_support import create
 from tests.websocket_support import ERROR_FRAME, WsApi, reply, websocket_url
 
@@ -67,6 +67,10 @@ def test_iam_authorization_on_connect(gw):
     with api.connect(additional_headers=signed) as ws:
         ws.send(json.dumps({"action": "whoami"}))
         assert json.loads(reply(ws)) == {"key": "AKIDEXAMPLE"}
+    presigned = presign(url + "?room=1", access_key="AKIAPRESIGNED")  # as browsers connect
+    with connect(presigned.replace("http://", "ws://"), open_timeout=10) as ws:
+        ws.send(json.dumps({"action": "whoami"}))
+        assert json.loads(reply(ws)) == {"key": "AKIAPRESIGNED"}
 
 
 def test_api_keys_and_usage_plans(gw):

@@ -12,6 +12,12 @@ The caller reaches ``$context.identity``: ``accessKey``; ``accountId`` (a 12-dig
 key is the account, a key moto's IAM or STS issued is its account's, any other key means
 ``Settings.account``); ``caller`` and ``user`` (the access key); ``userArn`` (the
 configured ARN, else ``arn:aws:iam::{account}:user/{access key}``).
+
+A request may carry its signature in the query string instead of a header (a presigned
+URL: ``X-Amz-Algorithm``, ``X-Amz-Credential``, ``X-Amz-Date``, ``X-Amz-SignedHeaders``,
+``X-Amz-Signature``, optionally ``X-Amz-Expires``), as browsers must for a WebSocket
+``$connect``; it is valid from five minutes before its date until ``X-Amz-Expires``
+seconds after it (five minutes when absent).
 """
 
 from __future__ import annotations
@@ -75,6 +81,8 @@ class Authorization:
     signed_headers: tuple[str, ...]
     signature: str
     timestamp: str  # X-Amz-Date (or Date) in SigV4's basic ISO-8601 form
+    expires: int | None = None  # X-Amz-Expires of a presigned URL
+    presigned: bool = False
 
 
 def _incomplete(message: str) -> GatewayError:
@@ -105,19 +113,62 @@ def parse_authorization(value: str, headers: dict[str, str]) -> Authorization:
                        "a 'Date' header.")
     if missing:
         raise _incomplete(" ".join(missing) + f" Authorization={value}")
-    scope = fields["Credential"].split("/")
+    scope, signed = _scope(fields["Credential"], fields["SignedHeaders"])
+    return Authorization(scope[0], scope[1], scope[2], scope[3], signed, fields["Signature"],
+                         _timestamp(headers))
+
+
+PRESIGNED = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders",
+             "X-Amz-Signature")
+
+
+def is_presigned(request: WireRequest) -> bool:
+    """Whether ``request`` carries a SigV4 signature in its query string."""
+    return "X-Amz-Signature" in request.query or "X-Amz-Algorithm" in request.query
+
+
+def parse_presigned(query: dict[str, list[str]]) -> Authorization:
+    """The SigV4 parts of a presigned URL's query string, or AWS's IncompleteSignature
+    error."""
+    fields = {name: values[0] for name, values in query.items()
+              if name.startswith("X-Amz-") and values}
+    missing = [name for name in PRESIGNED if name not in fields]
+    if missing:
+        raise _incomplete("AWS query-string parameters must include "
+                          + ", ".join(f"'{name}'" for name in missing) + ". Re-examine the "
+                          "query-string parameters.")
+    if fields["X-Amz-Algorithm"] != ALGORITHM:
+        raise _incomplete(f"Unsupported AWS 'algorithm': '{fields['X-Amz-Algorithm']}'")
+    expires = fields.get("X-Amz-Expires")
+    if expires is not None and not (expires.isdigit() and 0 < int(expires) <= 604800):
+        raise _incomplete("X-Amz-Expires must be a number of seconds between 1 and 604800, "
+                          f"got '{expires}'")
+    scope, signed = _scope(fields["X-Amz-Credential"], fields["X-Amz-SignedHeaders"])
+    timestamp = fields["X-Amz-Date"]
+    try:
+        datetime.strptime(timestamp, SIGV4_TIMESTAMP)
+    except ValueError:
+        raise _incomplete(f"Date must be in ISO-8601 'basic format'. Got '{timestamp}'. See "
+                          "http://en.wikipedia.org/wiki/ISO_8601") from None
+    return Authorization(scope[0], scope[1], scope[2], scope[3], signed,
+                         fields["X-Amz-Signature"], timestamp,
+                         int(expires) if expires is not None else None, presigned=True)
+
+
+def _scope(credential: str, signed_headers: str) -> tuple[list[str], tuple[str, ...]]:
+    """The five parts of a credential scope and the signed header names, checked."""
+    scope = credential.split("/")
     if len(scope) != 5:
         raise _incomplete("Credential must have exactly 5 slash-delimited elements, e.g. "
-                          f"keyid/date/region/service/term, got '{fields['Credential']}'")
+                          f"keyid/date/region/service/term, got '{credential}'")
     if scope[4] != "aws4_request":
         raise _invalid("Credential should be scoped with a valid terminator: 'aws4_request', "
                        f"not '{scope[4]}'. ")
-    signed = tuple(h.strip().lower() for h in fields["SignedHeaders"].split(";") if h.strip())
+    signed = tuple(h.strip().lower() for h in signed_headers.split(";") if h.strip())
     if "host" not in signed:
         raise _incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS "
                           "Authorization.")
-    return Authorization(scope[0], scope[1], scope[2], scope[3], signed, fields["Signature"],
-                         _timestamp(headers))
+    return scope, signed
 
 
 def _timestamp(headers: dict[str, str]) -> str:
@@ -137,11 +188,17 @@ def _timestamp(headers: dict[str, str]) -> str:
                           "See http://en.wikipedia.org/wiki/ISO_8601") from None
 
 
-def check_fresh(timestamp: str, now: float) -> None:
-    """AWS's five-minute window around the instance clock."""
+def check_fresh(timestamp: str, now: float, expires: int | None = None) -> None:
+    """AWS's five-minute window around the instance clock (``expires`` seconds after the
+    signing date, for a presigned URL that says so)."""
     signed = datetime.strptime(timestamp, SIGV4_TIMESTAMP).replace(tzinfo=UTC)
     current = datetime.fromtimestamp(int(now), UTC)
-    if signed < current - CLOCK_SKEW:
+    if expires is not None:
+        if current > signed + timedelta(seconds=expires):
+            raise _invalid(f"Signature expired: {timestamp} is now earlier than "
+                           f"{_basic(current - timedelta(seconds=expires))} ({_basic(current)}"
+                           f" - {expires} sec.)")
+    elif signed < current - CLOCK_SKEW:
         raise _invalid(f"Signature expired: {timestamp} is now earlier than "
                        f"{_basic(current - CLOCK_SKEW)} ({_basic(current)} - 5 min.)")
     if signed > current + CLOCK_SKEW:
@@ -173,8 +230,12 @@ def signature_of(request: WireRequest, auth: Authorization,
         if name.lower() in auth.signed_headers:
             signed[name.lower()] = value
     url = f"{request.scheme}://{request.host or 'localhost'}{request.path}"
-    if request.query_string:
-        url += "?" + request.query_string
+    query = request.query_string
+    if auth.presigned:  # the signature signs every query parameter but itself
+        query = "&".join(pair for pair in query.split("&")
+                         if pair.partition("=")[0] != "X-Amz-Signature")
+    if query:
+        url += "?" + query
     aws_request = AWSRequest(method=request.method, url=url,
                              headers=dict(request.header_items), data=request.body)
     aws_request.context["timestamp"] = auth.timestamp
@@ -199,9 +260,12 @@ def verify(request: WireRequest, *, service: str, region: str, settings: Setting
     :class:`GatewayError` (``MISSING_AUTHENTICATION_TOKEN``, ``INVALID_SIGNATURE``) when the
     request is unsigned or its signature does not hold."""
     header = request.headers.get("authorization")
-    if not header:
+    if header:
+        auth = parse_authorization(header, request.headers)
+    elif is_presigned(request):
+        auth = parse_presigned(request.query)
+    else:
         raise GatewayError("MISSING_AUTHENTICATION_TOKEN", log="No Authorization header")
-    auth = parse_authorization(header, request.headers)
     if auth.service != service:
         raise _invalid(f"Credential should be scoped to correct service: '{service}'. ")
     if auth.region != region:
@@ -210,7 +274,7 @@ def verify(request: WireRequest, *, service: str, region: str, settings: Setting
         raise _invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
                        f"of date from HTTP: '{auth.date}' != '{auth.timestamp[:8]}', from "
                        f"'{auth.timestamp}'.")
-    check_fresh(auth.timestamp, now)
+    check_fresh(auth.timestamp, now, auth.expires)
     known = known_credentials(settings.iam_credentials).get(auth.access_key)
     if known is None and settings.strict_iam:
         raise _invalid("The security token included in the request is invalid.",

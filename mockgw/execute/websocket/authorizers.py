@@ -1,8 +1,9 @@
 """Who may connect: the ``$connect`` route's authorization and API key, then usage plans.
 
 AWS authorizes a WebSocket connection once, on ``$connect`` (the route's
-``AuthorizationType``): ``AWS_IAM`` checks the handshake's SigV4 signature (shared with
-REST and HTTP APIs, :func:`mockgw.execute.iam.verify_caller`); ``CUSTOM`` calls the REQUEST
+``AuthorizationType``): ``AWS_IAM`` checks the handshake's SigV4 signature, in its headers
+or in its URL as browsers send it (shared with REST and HTTP APIs,
+:func:`mockgw.execute.iam.verify_caller`); ``CUSTOM`` calls the REQUEST
 Lambda authorizer with the handshake's headers and query string, its identity sources
 being ``route.request.header.X``, ``route.request.querystring.X``, ``stageVariables.X``
 and ``context.X`` (a missing one is 401 without calling it), its IAM policy judged
@@ -28,7 +29,7 @@ from mockgw.errors import ServiceError
 from mockgw.execute.authorizer_policy import MalformedAnswer, Verdict, evaluate, parse_answer
 from mockgw.execute.authorizers import Grant
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.iam import verify_caller
+from mockgw.execute.iam import is_presigned, verify_caller
 from mockgw.execute.integrations.lambda_ import error_message, function_of
 from mockgw.execute.limits import take
 from mockgw.execute.request import substitute_stage_variables
@@ -52,7 +53,7 @@ def authorize(inv: WebSocketInvocation) -> None:
     connection = inv.connection
     assert connection is not None
     if kind == "AWS_IAM":
-        if not inv.request.headers.get("authorization"):
+        if not inv.request.headers.get("authorization") and not is_presigned(inv.request):
             raise GatewayError("MISSING_AUTHENTICATION_TOKEN", "Forbidden",
                                log="IAM authorization: the handshake is not signed")
         caller = verify_caller(inv)
