@@ -32,8 +32,16 @@ def model_url(api_id: str, name: str) -> str:
 
 
 def parse(models: Mapping[str, dict]) -> dict[str, Any]:
-    """The parsed schema of each model of an API's ``models`` section, by name."""
-    return {name: json.loads(model["schema"]) for name, model in models.items()}
+    """The parsed schema of each model of an API's ``models`` section, by name: a REST
+    API's (keyed by name, ``schema``) or an apigatewayv2 API's (keyed by id, ``Name`` and
+    ``Schema``)."""
+    parsed = {}
+    for key, model in models.items():
+        if "Schema" in model:
+            parsed[model["Name"]] = json.loads(model["Schema"])
+        else:
+            parsed[key] = json.loads(model["schema"])
+    return parsed
 
 
 def subschemas(schema: Any) -> Iterator[dict]:

@@ -378,3 +378,32 @@ def test_a_client_that_does_not_read_blocks_no_one(chat):
                 lively.send(json.dumps({"action": "ping"}))
                 assert json.loads(reply(lively))["route"] == "ping"
         assert len(stalled.recv(timeout=20)) == 65536  # all of it is still on its way
+
+
+def test_model_selection_expression_validates_messages(gw):
+    api = WsApi(gw)
+    pizza = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+             "required": ["kind", "size"],
+             "properties": {"size": {"type": "string", "enum": ["S", "L"]}}}
+    for name, schema in (("Pizza", pizza), ("Anything", {"type": "object"})):
+        api.c.create_model(ApiId=api.id, Name=name, ContentType="application/json",
+                           Schema=json.dumps(schema))
+    echo = '{"route": "$context.routeKey"}'
+    api.route("order", api.mock(reply=echo), two_way=True,
+              ModelSelectionExpression="$request.body.kind",
+              RequestModels={"pizza": "Pizza", "$default": "Anything"})
+    api.route("strict", api.mock(reply=echo), two_way=True,
+              ModelSelectionExpression="$request.body.kind", RequestModels={"pizza": "Pizza"})
+    with api.connect() as ws:
+        ws.send(json.dumps({"action": "order", "kind": "pizza", "size": "L"}))
+        assert json.loads(reply(ws)) == {"route": "order"}
+        ws.send(json.dumps({"action": "order", "kind": "salad"}))  # the $default model
+        assert json.loads(reply(ws)) == {"route": "order"}
+        for refused in ({"action": "order", "kind": "pizza"},  # no size
+                        {"action": "order", "kind": "pizza", "size": "XL"},
+                        {"action": "strict", "kind": "salad"}):  # no model, no $default
+            ws.send(json.dumps(refused))
+            found = ERROR_FRAME.match(reply(ws))
+            assert found is not None and found["message"] == "Invalid request body", refused
+        ws.send(json.dumps({"action": "strict", "kind": "pizza", "size": "S"}))
+        assert json.loads(reply(ws)) == {"route": "strict"}

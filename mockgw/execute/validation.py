@@ -43,17 +43,19 @@ def validate_request(inv: Invocation) -> None:
         missing = missing_parameters(inv)
         if missing:
             message = f"Missing required request parameters: [{', '.join(missing)}]"
-            _fail(inv, "BAD_REQUEST_PARAMETERS", message, message)
+            reject(inv, "BAD_REQUEST_PARAMETERS", message, message)
     if validator.get("validateRequestBody"):
         model = request_model(inv)
         if model is not None:
             problems = body_problems(inv, model)
             if problems is not None:
-                _fail(inv, "BAD_REQUEST_BODY", "Invalid request body",
+                reject(inv, "BAD_REQUEST_BODY", "Invalid request body",
                       f"[{', '.join(problems)}]")
 
 
-def _fail(inv: Invocation, response_type: str, message: str, details: str) -> None:
+def reject(inv: Invocation, response_type: str, message: str, details: str) -> None:
+    """Fail the request with AWS's validation error; ``details`` reach
+    ``$context.error.validationErrorString``."""
     inv.context.setdefault("error", {})["validationErrorString"] = details
     raise GatewayError(response_type, message,
                        log=f"Request validation failed: {details}")
@@ -122,10 +124,10 @@ class ValidatorCache:
         cached = self._validators.get(key)
         if cached is not None and cached[0] is inv.snapshot:
             return cached[1]
-        models = inv.snapshot.get("models") or {}
-        if model not in models:
+        schemas = model_schemas.parse(inv.snapshot.get("models") or {})
+        if model not in schemas:
             return None
-        validator = model_schemas.validator(model, inv.api_id, model_schemas.parse(models))
+        validator = model_schemas.validator(model, inv.api_id, schemas)
         with self._lock:
             self._validators[key] = (inv.snapshot, validator)
         return validator

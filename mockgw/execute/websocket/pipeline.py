@@ -25,6 +25,7 @@ from mockgw.execute.websocket.context import CONNECT, DISCONNECT, MESSAGE, WebSo
 from mockgw.execute.websocket.events import prepare_context
 from mockgw.execute.websocket.integrations import call_integration, integration_answer
 from mockgw.execute.websocket.routing import match_route, select_stage
+from mockgw.execute.websocket.validation import validate_message
 from mockgw.protocol.wire import WireResponse
 
 log = logging.getLogger("mockgw.execute")
@@ -74,9 +75,10 @@ def _as_text(data: bytes) -> str | bytes:
 CONNECT_STEPS: list[Step] = [select_stage, match_route, prepare_context, authorize,
                              check_api_key, throttle_usage_plan, throttle_route,
                              call_integration, respond]
-#: A message: route selection, limits, the integration, the route response.
+#: A message: route selection, limits, the route's model, the integration, the route
+#: response.
 MESSAGE_STEPS: list[Step] = [select_stage, match_route, prepare_context, throttle_usage_plan,
-                             throttle_route, call_integration, respond]
+                             throttle_route, validate_message, call_integration, respond]
 #: After the socket closed: the ``$disconnect`` integration, best effort.
 DISCONNECT_STEPS: list[Step] = [select_stage, match_route, prepare_context, call_integration]
 
