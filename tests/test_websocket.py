@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
@@ -407,3 +409,29 @@ def test_model_selection_expression_validates_messages(gw):
             assert found is not None and found["message"] == "Invalid request body", refused
         ws.send(json.dumps({"action": "strict", "kind": "pizza", "size": "S"}))
         assert json.loads(reply(ws)) == {"route": "strict"}
+
+
+def test_custom_domain_names_reach_websocket_apis_through_api_mappings(gw):
+    api = WsApi(gw)
+    api.route("$default", api.mock(reply='{"api": "$context.apiId", '
+                                         '"domain": "$context.domainName", '
+                                         '"stage": "$context.stage"}'), two_way=True)
+    cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    api.c.create_domain_name(DomainName="ws.example.com",
+                             DomainNameConfigurations=[{"CertificateArn": cert}])
+    api.c.create_api_mapping(DomainName="ws.example.com", ApiId=api.id, Stage="dev",
+                             ApiMappingKey="chat")
+    netloc = urlsplit(api.url()).netloc
+    port = int(netloc.rsplit(":", 1)[1])
+
+    def through_domain(path: str):  # the TCP connection to mockgw, the Host of the domain
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        return open_socket(f"ws://ws.example.com:{port}{path}", sock=sock)
+
+    with through_domain("/chat") as ws:
+        ws.send("hello")
+        assert json.loads(reply(ws)) == {"api": api.id, "domain": "ws.example.com",
+                                         "stage": "dev"}
+    with pytest.raises(InvalidStatus) as refused:  # no mapping for this base path
+        through_domain("/other").close()
+    assert refused.value.response.status_code == 403
