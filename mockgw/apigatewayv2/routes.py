@@ -1,5 +1,6 @@
-"""Route: create, get, list, update, delete, DeleteRouteRequestParameter; what a route may
-name (its key, target integration, authorizer, models) for HTTP and WebSocket APIs."""
+"""Route: create, update, delete, DeleteRouteRequestParameter (get and list: ``sections``);
+what a route may name (its key, target integration, authorizer, models) for HTTP and
+WebSocket APIs."""
 
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from mockgw.apigatewayv2.common import (
     WEBSOCKET,
     api_record,
     copy_in,
-    find,
     is_http,
     only_for,
-    paginate,
     render,
     updated,
 )
 from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.registry import operation
+from mockgw.apigatewayv2.sections import ROUTES, replace
 from mockgw.apigatewayv2.selection import check_request_expression, check_route_key
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
@@ -41,29 +41,14 @@ def create_route(call: Call, params: dict[str, Any]) -> dict:
     route = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
     copy_in(params, (*_SCALARS, *_MAPS), route)
     check_route(record, route, params)
-    route_id = call.new_id(ROUTE_ID_LENGTH, avoid=record["routes"])
-    route = {"RouteId": route_id, **route, "routeResponses": {}}
-    record["routes"][route_id] = route
+    route = ROUTES.add(call, record, route, ROUTE_ID_LENGTH, routeResponses={})
     api_changed(call, record)
     return render(route)
 
 
-@operation("GetRoute")
-def get_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "routes", params["RouteId"], "Route"))
-
-
-@operation("GetRoutes")
-def get_routes(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(r) for r in record["routes"].values()], params)
-
-
 @operation("UpdateRoute")
 def update_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    route = find(record, "routes", params["RouteId"], "Route")
+    record, route = ROUTES.lookup(call, params)
     if route.get("ApiGatewayManaged") and params.get("RouteKey") not in (None,
                                                                           route["RouteKey"]):
         raise BadRequestException(
@@ -76,16 +61,14 @@ def update_route(call: Call, params: dict[str, Any]) -> dict:
         if params.get("AuthorizationScopes") is None:
             result.pop("AuthorizationScopes", None)
     check_route(record, result, params, route_id=route["RouteId"])
-    route.clear()
-    route.update(result)
+    replace(route, result)
     api_changed(call, record)
     return render(route)
 
 
 @operation("DeleteRoute")
 def delete_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    find(record, "routes", params["RouteId"], "Route")
+    record, _ = ROUTES.lookup(call, params)
     del record["routes"][params["RouteId"]]
     api_changed(call, record)
     return {}
@@ -93,8 +76,7 @@ def delete_route(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteRouteRequestParameter")
 def delete_route_request_parameter(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    route = find(record, "routes", params["RouteId"], "Route")
+    record, route = ROUTES.lookup(call, params)
     key = params["RequestParameterKey"]
     if key not in route.get("RequestParameters", {}):
         raise NotFoundException(f"Invalid request parameter key specified {key}")
