@@ -12,14 +12,12 @@ from mockgw.apigatewayv2.common import (
     api_record,
     copy_in,
     is_http,
-    render,
     updated,
 )
-from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.integrations import INVOCATION_ARN
 from mockgw.apigatewayv2.registry import operation
 from mockgw.apigatewayv2.routes import routes_using
-from mockgw.apigatewayv2.sections import AUTHORIZERS, replace
+from mockgw.apigatewayv2.sections import AUTHORIZERS, saved
 from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
@@ -49,9 +47,7 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
     if authorizer["AuthorizerType"] == "REQUEST":
         authorizer.setdefault("AuthorizerResultTtlInSeconds", 0)
     check_authorizer(record, authorizer)
-    authorizer = AUTHORIZERS.add(call, record, authorizer, SHORT_ID_LENGTH)
-    api_changed(call, record)
-    return render(authorizer)
+    return saved(call, record, AUTHORIZERS.add(call, record, authorizer, SHORT_ID_LENGTH))
 
 
 @operation("UpdateAuthorizer")
@@ -69,9 +65,7 @@ def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
             if params.get(key) is None:
                 result.pop(key, None)
     check_authorizer(record, result)
-    replace(authorizer, result)
-    api_changed(call, record)
-    return render(authorizer)
+    return saved(call, record, authorizer, result)
 
 
 @operation("DeleteAuthorizer")
@@ -83,9 +77,7 @@ def delete_authorizer(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Authorizer {authorizer_id} is used by route(s) [{', '.join(users)}]: remove it "
             "from those routes first")
-    del record["authorizers"][authorizer_id]
-    api_changed(call, record)
-    return {}
+    return AUTHORIZERS.remove(call, record, record, params)
 
 
 def check_authorizer(record: dict, authorizer: dict) -> None:

@@ -27,7 +27,7 @@ from mockgw.apigatewayv2.mappings import (
 )
 from mockgw.apigatewayv2.registry import operation
 from mockgw.apigatewayv2.routes import routes_using
-from mockgw.apigatewayv2.sections import INTEGRATIONS, replace
+from mockgw.apigatewayv2.sections import INTEGRATIONS, saved
 from mockgw.apigatewayv2.selection import check_request_expression
 from mockgw.errors import BadRequestException
 from mockgw.operations import Call
@@ -109,9 +109,7 @@ def update_integration(call: Call, params: dict[str, Any]) -> dict:
     if params.get("ConnectionType") == "INTERNET" and params.get("ConnectionId") is None:
         result.pop("ConnectionId", None)
     check_integration(record, result, params)
-    replace(integration, result)
-    api_changed(call, record)
-    return render(integration)
+    return saved(call, record, integration, result)
 
 
 @operation("DeleteIntegration")
@@ -127,9 +125,7 @@ def delete_integration(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Integration {integration_id} is the target of route(s) [{', '.join(users)}]: "
             "update or delete those routes first")
-    del record["integrations"][integration_id]
-    api_changed(call, record)
-    return {}
+    return INTEGRATIONS.remove(call, record, record, params)
 
 
 # -- validation ------------------------------------------------------------------------------

@@ -14,11 +14,9 @@ from mockgw.apigatewayv2.common import (
     api_record,
     copy_in,
     is_http,
-    render,
 )
-from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.registry import operation
-from mockgw.apigatewayv2.sections import MODELS, replace
+from mockgw.apigatewayv2.sections import MODELS, saved
 from mockgw.errors import BadRequestException, ConflictException
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
@@ -33,9 +31,7 @@ def create_model(call: Call, params: dict[str, Any]) -> dict:
     model = {"ContentType": "application/json"}
     copy_in(params, _FIELDS, model)
     _check(record, model)
-    model = MODELS.add(call, record, model, SHORT_ID_LENGTH)
-    api_changed(call, record)
-    return render(model)
+    return saved(call, record, MODELS.add(call, record, model, SHORT_ID_LENGTH))
 
 
 @operation("UpdateModel")
@@ -48,9 +44,7 @@ def update_model(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Model {model['Name']} is referenced by a route or route response and cannot be "
             "renamed")
-    replace(model, result)
-    api_changed(call, record)
-    return render(model)
+    return saved(call, record, model, result)
 
 
 @operation("DeleteModel")
@@ -60,9 +54,7 @@ def delete_model(call: Call, params: dict[str, Any]) -> dict:
     if users:
         raise ConflictException(
             f"Cannot delete model '{model['Name']}', is referenced in {users[0]}")
-    del record["models"][params["ModelId"]]
-    api_changed(call, record)
-    return {}
+    return MODELS.remove(call, record, record, params)
 
 
 @operation("GetModelTemplate")

@@ -14,12 +14,11 @@ from mockgw.apigatewayv2.common import (
     copy_in,
     is_http,
     only_for,
-    render,
     updated,
 )
 from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.registry import operation
-from mockgw.apigatewayv2.sections import ROUTES, replace
+from mockgw.apigatewayv2.sections import ROUTES, saved
 from mockgw.apigatewayv2.selection import check_request_expression, check_route_key
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
@@ -41,9 +40,7 @@ def create_route(call: Call, params: dict[str, Any]) -> dict:
     route = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
     copy_in(params, (*_SCALARS, *_MAPS), route)
     check_route(record, route, params)
-    route = ROUTES.add(call, record, route, ROUTE_ID_LENGTH, routeResponses={})
-    api_changed(call, record)
-    return render(route)
+    return saved(call, record, ROUTES.add(call, record, route, ROUTE_ID_LENGTH, routeResponses={}))
 
 
 @operation("UpdateRoute")
@@ -61,17 +58,13 @@ def update_route(call: Call, params: dict[str, Any]) -> dict:
         if params.get("AuthorizationScopes") is None:
             result.pop("AuthorizationScopes", None)
     check_route(record, result, params, route_id=route["RouteId"])
-    replace(route, result)
-    api_changed(call, record)
-    return render(route)
+    return saved(call, record, route, result)
 
 
 @operation("DeleteRoute")
 def delete_route(call: Call, params: dict[str, Any]) -> dict:
     record, _ = ROUTES.lookup(call, params)
-    del record["routes"][params["RouteId"]]
-    api_changed(call, record)
-    return {}
+    return ROUTES.remove(call, record, record, params)
 
 
 @operation("DeleteRouteRequestParameter")

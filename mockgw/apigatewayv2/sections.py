@@ -57,12 +57,22 @@ class Section:
         owner[self.key][ident] = item
         return item
 
+    def remove(self, call: Call, record: dict, owner: dict, params: dict[str, Any]) -> dict:
+        """Delete the item ``params`` name from ``owner`` (a change of the API's definition,
+        so auto-deploy stages are redeployed); the empty output."""
+        del owner[self.key][params[self.id_member]]
+        api_changed(call, record)
+        return {}
 
-def replace(item: dict, result: dict) -> dict:
-    """``item`` (a stored record) made ``result`` in place; ``item``."""
-    item.clear()
-    item.update(result)
-    return item
+
+def saved(call: Call, record: dict, item: dict, result: dict | None = None) -> dict:
+    """``item`` (a stored record) made ``result`` in place when given, auto-deploy stages
+    redeployed (the API's definition changed); ``item`` rendered for the response."""
+    if result is not None:
+        item.clear()
+        item.update(result)
+    api_changed(call, record)
+    return render(item)
 
 
 def read_operations(section: Section) -> None:
@@ -90,25 +100,19 @@ def field_operations(section: Section, *, scalars: Sequence[str], maps: Sequence
         record, owner = section.owner(call, params)
         item = copy_in(params, (*scalars, *maps))
         check(record, owner, item)
-        item = section.add(call, owner, item, id_length)
-        api_changed(call, record)
-        return render(item)
+        return saved(call, record, section.add(call, owner, item, id_length))
 
     def update(call: Call, params: dict[str, Any]) -> dict:
         record, owner = section.owner(call, params)
         item = section.item(owner, params)
         result = updated(item, params, scalars, maps)
         check(record, owner, result)
-        replace(item, result)
-        api_changed(call, record)
-        return render(item)
+        return saved(call, record, item, result)
 
     def delete(call: Call, params: dict[str, Any]) -> dict:
         record, owner = section.owner(call, params)
         section.item(owner, params)
-        del owner[section.key][params[section.id_member]]
-        api_changed(call, record)
-        return {}
+        return section.remove(call, record, owner, params)
 
     operation(f"Create{section.name}")(create)
     operation(f"Update{section.name}")(update)
