@@ -23,7 +23,14 @@ import json
 from typing import Any
 
 from mockgw.apigateway.common import check_tags
-from mockgw.apigatewayv2.common import REST, api_not_found, copy_out, find_api, paginate
+from mockgw.apigatewayv2.common import (
+    REST,
+    api_not_found,
+    copy_out,
+    find_api,
+    paginate,
+    stored,
+)
 from mockgw.apigatewayv2.portals import PORTALS, PRODUCTS
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException
@@ -43,10 +50,9 @@ def products(call: Call) -> dict[str, dict]:
 
 def product_record(call: Call, product_id: str, owner: str | None = None) -> dict:
     """The record of a portal product (of this account), or ``NotFoundException``."""
-    found = products(call).get(product_id)
-    if found is None or owner not in (None, call.account):
+    if owner not in (None, call.account):
         raise NotFoundException(PRODUCT_NOT_FOUND)
-    return found
+    return stored(call, PRODUCTS, product_id, PRODUCT_NOT_FOUND)
 
 
 def _product_arn(call: Call, product_id: str) -> str:
