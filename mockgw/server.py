@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, unquote, unquote_to_bytes
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, quote, unquote
 
 from mockgw import control, crosssite, lambda_url, services
 from mockgw.execute.context import ExecuteTarget
@@ -37,6 +36,7 @@ from mockgw.protocol import rules
 from mockgw.protocol.wire import WireRequest, WireResponse
 from mockgw.state.backends import RegionStore
 from mockgw.state.domains import resolve_custom_domain
+from mockgw.wsgi import call_app, environ_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from flask import Flask
@@ -153,20 +153,8 @@ class Front:
 
     def through_flask(self, request: WireRequest) -> WireResponse:
         """Answer ``request`` with the Flask application (WSGI, without a socket)."""
-        started: list[Any] = []
-
-        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
-            started[:] = [int(status.split(" ", 1)[0]), list(headers)]
-
-        environ = environ_from_request(request)
-        chunks = self.wsgi_app(environ, start_response)
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        return WireResponse(started[0], started[1], body)
+        status, headers, body = call_app(self.wsgi_app, environ_from_request(request))
+        return WireResponse(int(status.split(" ", 1)[0]), list(headers), body)
 
     # -- the planes ---------------------------------------------------------------------------
     def find_target(self, request: WireRequest) -> ExecuteTarget | lambda_url.UrlTarget | None:
@@ -402,35 +390,6 @@ def read_body(environ: dict, limit: int) -> bytes | None:
 
 def environ_from_request(request: WireRequest) -> dict:
     """A WSGI environ for ``request`` (Flask answering the in-process mock)."""
-    host = request.host or "localhost"
-    name, _, port = host.partition(":")
-    raw = request.path + (f"?{request.query_string}" if request.query_string else "")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": "",
-        "PATH_INFO": unquote_to_bytes(request.path).decode("latin-1"),
-        "QUERY_STRING": request.query_string,
-        "REQUEST_URI": raw,
-        "RAW_URI": raw,
-        "SERVER_NAME": name,
-        "SERVER_PORT": port or ("443" if request.scheme == "https" else "80"),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": request.remote_addr,
-        "CONTENT_LENGTH": str(len(request.body)),
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": request.scheme,
-        "wsgi.input": io.BytesIO(request.body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "mockgw.request": (request, False),
-    }
-    for key, value in request.header_items:
-        name = key.upper().replace("-", "_")
-        if name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            environ[name] = value
-            continue
-        name = "HTTP_" + name
-        environ[name] = f"{environ[name]},{value}" if name in environ else value
+    environ = environ_of(request)
+    environ["mockgw.request"] = (request, False)
     return environ

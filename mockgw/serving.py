@@ -33,6 +33,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mockgw.wsgi import call_app
+
 log = logging.getLogger("mockgw")
 
 #: Response headers that describe one connection, never an answer (RFC 9110 7.6.1).
@@ -149,22 +151,11 @@ class Server:
         environ["wsgi.multiprocess"] = False
         environ["wsgi.run_once"] = False
         environ["wsgi.input_terminated"] = True
-        answer: list[Any] = [500, []]
-
-        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
-            answer[0], answer[1] = status, headers
-
         try:
-            chunks = self.app(environ, start_response)
-            try:
-                body = b"".join(chunks)
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
-            status, headers = _status(answer[0]), _sendable(answer[1])
+            line, given, body = call_app(self.app, environ)
+            status, headers = _status(line), _sendable(given)
             if not body and environ.get("REQUEST_METHOD") == "HEAD":
-                headers += _head_length(answer[1])
+                headers += _head_length(given)
         except Exception:
             log.exception("%s %s failed", environ.get("REQUEST_METHOD"),
                           environ.get("PATH_INFO"))

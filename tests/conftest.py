@@ -148,3 +148,19 @@ def backend() -> Iterator[Any]:
 
     with Backend() as server:
         yield server
+
+
+@pytest.fixture
+def v2_http_api(gw: Harness) -> tuple[Any, str]:
+    """An ``apigatewayv2`` client and the id of a new HTTP API."""
+    v2 = gw.client("apigatewayv2")
+    return v2, v2.create_api(Name="http", ProtocolType="HTTP")["ApiId"]
+
+
+@pytest.fixture
+def v2_websocket_api(gw: Harness) -> tuple[Any, str]:
+    """An ``apigatewayv2`` client and the id of a new WebSocket API (routes selected by
+    ``$request.body.action``)."""
+    v2 = gw.client("apigatewayv2")
+    return v2, v2.create_api(Name="ws", ProtocolType="WEBSOCKET",
+                             RouteSelectionExpression="$request.body.action")["ApiId"]

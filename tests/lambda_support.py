@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import error_of  # noqa: F401  (re-exported)
+from tests.support import without_metadata  # noqa: F401  (re-exported)
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -42,11 +43,6 @@ def create(client: Any, name: str, source: str, **options: Any) -> dict:
 def answer(result: dict) -> Any:
     """The decoded payload of an Invoke result."""
     return json.loads(result["Payload"].read())
-
-
-def without_metadata(response: dict) -> dict:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
 
 
 ECHO = """

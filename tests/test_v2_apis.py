@@ -7,12 +7,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.helpers import error_of
+from tests.support import without_metadata as _body
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:hello"
-
-
-def _body(response: dict) -> dict:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 @pytest.fixture

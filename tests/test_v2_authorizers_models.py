@@ -9,30 +9,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.helpers import error_of
+from tests.support import without_metadata as _body
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:auth"
 INVOKE = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{LAMBDA}/invocations"
 
 
-def _body(response: dict) -> dict:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-@pytest.fixture
-def http(gw):
-    v2 = gw.client("apigatewayv2")
-    return v2, v2.create_api(Name="http", ProtocolType="HTTP")["ApiId"]
-
-
-@pytest.fixture
-def ws(gw):
-    v2 = gw.client("apigatewayv2")
-    return v2, v2.create_api(Name="ws", ProtocolType="WEBSOCKET",
-                             RouteSelectionExpression="$request.body.action")["ApiId"]
-
-
-def test_jwt_authorizer(http):
-    v2, api_id = http
+def test_jwt_authorizer(v2_http_api):
+    v2, api_id = v2_http_api
     created = v2.create_authorizer(
         ApiId=api_id, AuthorizerType="JWT", Name="cognito",
         IdentitySource=["$request.header.Authorization"],
@@ -65,8 +49,8 @@ def test_jwt_authorizer(http):
                              f"Invalid Authorizer identifier specified {authorizer_id}", 404)
 
 
-def test_lambda_request_authorizer_for_http_api(http):
-    v2, api_id = http
+def test_lambda_request_authorizer_for_http_api(v2_http_api):
+    v2, api_id = v2_http_api
     created = v2.create_authorizer(
         ApiId=api_id, AuthorizerType="REQUEST", Name="lambda", AuthorizerUri=INVOKE,
         AuthorizerPayloadFormatVersion="2.0", EnableSimpleResponses=True,
@@ -119,8 +103,8 @@ def test_lambda_request_authorizer_for_http_api(http):
       "JwtConfiguration": {"Issuer": "https://i.example"},
       "AuthorizerResultTtlInSeconds": 4000}, None),
 ])
-def test_http_authorizer_refusals(http, kwargs, message):
-    v2, api_id = http
+def test_http_authorizer_refusals(v2_http_api, kwargs, message):
+    v2, api_id = v2_http_api
     with pytest.raises(ClientError) as exc:
         v2.create_authorizer(ApiId=api_id, Name="a", **kwargs)
     code, got, status = error_of(exc)
@@ -130,8 +114,8 @@ def test_http_authorizer_refusals(http, kwargs, message):
     assert v2.get_authorizers(ApiId=api_id)["Items"] == []
 
 
-def test_websocket_authorizers(ws):
-    v2, api_id = ws
+def test_websocket_authorizers(v2_websocket_api):
+    v2, api_id = v2_websocket_api
     out = v2.create_authorizer(ApiId=api_id, AuthorizerType="REQUEST", Name="connect",
                                AuthorizerUri=INVOKE,
                                IdentitySource=["route.request.header.Auth",
@@ -161,8 +145,8 @@ def test_websocket_authorizers(ws):
                              "Maximum number of authorizers (10) reached for this API", 400)
 
 
-def test_models_and_template(ws, http):
-    v2, api_id = ws
+def test_models_and_template(v2_websocket_api, v2_http_api):
+    v2, api_id = v2_websocket_api
     item = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
             "properties": {"name": {"type": "string"}, "price": {"type": "number"}}}
     created = v2.create_model(ApiId=api_id, Name="Item", Schema=json.dumps(item),
@@ -204,7 +188,7 @@ def test_models_and_template(ws, http):
         v2.get_model(ApiId=api_id, ModelId="nope12")
     assert error_of(exc) == ("NotFoundException", "Invalid Model identifier specified nope12",
                              404)
-    _, http_id = http
+    _, http_id = v2_http_api
     with pytest.raises(ClientError) as exc:
         v2.create_model(ApiId=http_id, Name="M", Schema="{}")
     assert error_of(exc) == ("BadRequestException",

@@ -7,31 +7,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.helpers import error_of
+from tests.support import without_metadata as _body
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 INVOKE = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{LAMBDA}/invocations"
 MAPPING = "Invalid mapping expression specified: Validation Result: warnings : [], errors : "
 
 
-def _body(response: dict) -> dict:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-@pytest.fixture
-def http(gw):
-    v2 = gw.client("apigatewayv2")
-    return v2, v2.create_api(Name="http", ProtocolType="HTTP")["ApiId"]
-
-
-@pytest.fixture
-def ws(gw):
-    v2 = gw.client("apigatewayv2")
-    return v2, v2.create_api(Name="ws", ProtocolType="WEBSOCKET",
-                             RouteSelectionExpression="$request.body.action")["ApiId"]
-
-
-def test_lambda_proxy_integration(http):
-    v2, api_id = http
+def test_lambda_proxy_integration(v2_http_api):
+    v2, api_id = v2_http_api
     created = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY",
                                     IntegrationUri=INVOKE, PayloadFormatVersion="1.0",
                                     Description="lambda")
@@ -55,8 +39,8 @@ def test_lambda_proxy_integration(http):
                              f"Invalid Integration identifier specified {integration_id}", 404)
 
 
-def test_http_proxy_integration_with_mappings(http):
-    v2, api_id = http
+def test_http_proxy_integration_with_mappings(v2_http_api):
+    v2, api_id = v2_http_api
     out = v2.create_integration(
         ApiId=api_id, IntegrationType="HTTP_PROXY", IntegrationUri="https://backend.example/{p}",
         IntegrationMethod="PATCH",
@@ -140,8 +124,8 @@ def test_http_proxy_integration_with_mappings(http):
      MAPPING + "[Invalid mapping key specified: overwrite:path. Use append|overwrite|remove:"
      "header.{name} or overwrite:statuscode]"),
 ])
-def test_http_integration_refusals_change_nothing(http, kwargs, message):
-    v2, api_id = http
+def test_http_integration_refusals_change_nothing(v2_http_api, kwargs, message):
+    v2, api_id = v2_http_api
     with pytest.raises(ClientError) as exc:
         v2.create_integration(ApiId=api_id, **kwargs)
     code, got, status = error_of(exc)
@@ -151,8 +135,8 @@ def test_http_integration_refusals_change_nothing(http, kwargs, message):
     assert v2.get_integrations(ApiId=api_id)["Items"] == []
 
 
-def test_service_integrations(http):
-    v2, api_id = http
+def test_service_integrations(v2_http_api):
+    v2, api_id = v2_http_api
     role = "arn:aws:iam::123456789012:role/apigw"
     out = v2.create_integration(
         ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationSubtype="SQS-SendMessage",
@@ -190,8 +174,8 @@ def test_service_integrations(http):
     assert len(v2.get_integrations(ApiId=api_id)["Items"]) == 1
 
 
-def test_private_integration(http):
-    v2, api_id = http
+def test_private_integration(v2_http_api):
+    v2, api_id = v2_http_api
     listener = ("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/"
                 "50dc6c495c0c9188/0467ef3c8400ae65")
     out = v2.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY",
@@ -206,8 +190,8 @@ def test_private_integration(http):
     assert public["ConnectionType"] == "INTERNET" and "ConnectionId" not in public
 
 
-def test_websocket_integrations(ws):
-    v2, api_id = ws
+def test_websocket_integrations(v2_websocket_api):
+    v2, api_id = v2_websocket_api
     mock = v2.create_integration(ApiId=api_id, IntegrationType="MOCK",
                                  RequestTemplates={"application/json": '{"statusCode": 200}'},
                                  TemplateSelectionExpression="\\$default")
@@ -252,8 +236,8 @@ def test_websocket_integrations(ws):
     assert len(v2.get_integrations(ApiId=api_id)["Items"]) == 3
 
 
-def test_integration_responses(ws, http):
-    v2, api_id = ws
+def test_integration_responses(v2_websocket_api, v2_http_api):
+    v2, api_id = v2_websocket_api
     integration_id = v2.create_integration(ApiId=api_id, IntegrationType="MOCK")["IntegrationId"]
     created = v2.create_integration_response(
         ApiId=api_id, IntegrationId=integration_id, IntegrationResponseKey="/4\\d\\d/",
@@ -287,7 +271,7 @@ def test_integration_responses(ws, http):
     assert error_of(exc) == ("NotFoundException",
                              f"Invalid IntegrationResponse identifier specified {response_id}",
                              404)
-    _, http_id = http
+    _, http_id = v2_http_api
     proxy = v2.create_integration(ApiId=http_id, IntegrationType="HTTP_PROXY",
                                   IntegrationUri="https://x.example")["IntegrationId"]
     with pytest.raises(ClientError) as exc:

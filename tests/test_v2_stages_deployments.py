@@ -8,13 +8,10 @@ from botocore.exceptions import ClientError
 
 from mockgw.apigatewayv2.common import APIS
 from tests.helpers import error_of
+from tests.support import without_metadata as _body
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:access"
-
-
-def _body(response: dict) -> dict:
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 @pytest.fixture

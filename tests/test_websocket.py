@@ -9,6 +9,7 @@ import contextlib
 import json
 import re
 import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -48,6 +49,15 @@ POSTING = """
             return {"statusCode": 200, "body": "source " + info["Identity"]["SourceIp"]}
         return {"statusCode": 200}
 """
+
+
+def posting(api: WsApi, name: str, events: Path) -> str:
+    """The integration of a :data:`POSTING` function ``name`` writing its events to
+    ``events``."""
+    integration = api.function(name, POSTING)
+    api.gw.client("lambda").update_function_configuration(
+        FunctionName=name, Environment={"Variables": {"EVENTS": str(events)}})
+    return integration
 
 
 def events_of(path) -> list[dict]:
@@ -133,9 +143,7 @@ def test_unknown_stage_or_api_is_refused_with_403(gw):
 def test_lambda_handlers_get_aws_events_and_post_back(gw, tmp_path):
     events = tmp_path / "events.jsonl"
     api = WsApi(gw)
-    integration = api.function("chat", POSTING)
-    gw.client("lambda").update_function_configuration(
-        FunctionName="chat", Environment={"Variables": {"EVENTS": str(events)}})
+    integration = posting(api, "chat", events)
     for key in ("$connect", "$disconnect"):
         api.route(key, integration)
     api.route("$default", integration, two_way=True)
@@ -191,9 +199,7 @@ def test_lambda_handlers_get_aws_events_and_post_back(gw, tmp_path):
 def test_connect_lambda_refusal_and_client_close_without_status(gw, tmp_path):
     events = tmp_path / "events.jsonl"
     api = WsApi(gw)
-    integration = api.function("gate", POSTING)
-    gw.client("lambda").update_function_configuration(
-        FunctionName="gate", Environment={"Variables": {"EVENTS": str(events)}})
+    integration = posting(api, "gate", events)
     api.route("$connect", integration)
     api.route("$disconnect", integration)
     with pytest.raises(InvalidStatus) as refused:

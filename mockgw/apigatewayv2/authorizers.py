@@ -1,5 +1,6 @@
-"""Authorizer: create, get, list, update, delete.  HTTP APIs: JWT (issuer and audience)
-and REQUEST (Lambda, payload 1.0/2.0, simple responses, caching); WebSocket APIs: REQUEST."""
+"""Authorizer: create, update, delete (get and list: ``sections``).  HTTP APIs: JWT (issuer
+and audience) and REQUEST (Lambda, payload 1.0/2.0, simple responses, caching); WebSocket
+APIs: REQUEST."""
 
 from __future__ import annotations
 
@@ -10,16 +11,13 @@ from mockgw.apigatewayv2.common import (
     SHORT_ID_LENGTH,
     api_record,
     copy_in,
-    find,
     is_http,
-    paginate,
-    render,
     updated,
 )
-from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.integrations import INVOCATION_ARN
 from mockgw.apigatewayv2.registry import operation
 from mockgw.apigatewayv2.routes import routes_using
+from mockgw.apigatewayv2.sections import AUTHORIZERS, saved
 from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
@@ -49,29 +47,12 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
     if authorizer["AuthorizerType"] == "REQUEST":
         authorizer.setdefault("AuthorizerResultTtlInSeconds", 0)
     check_authorizer(record, authorizer)
-    authorizer_id = call.new_id(SHORT_ID_LENGTH, avoid=record["authorizers"])
-    authorizer = {"AuthorizerId": authorizer_id, **authorizer}
-    record["authorizers"][authorizer_id] = authorizer
-    api_changed(call, record)
-    return render(authorizer)
-
-
-@operation("GetAuthorizer")
-def get_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "authorizers", params["AuthorizerId"], "Authorizer"))
-
-
-@operation("GetAuthorizers")
-def get_authorizers(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(a) for a in record["authorizers"].values()], params)
+    return saved(call, record, AUTHORIZERS.add(call, record, authorizer, SHORT_ID_LENGTH))
 
 
 @operation("UpdateAuthorizer")
 def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    authorizer = find(record, "authorizers", params["AuthorizerId"], "Authorizer")
+    record, authorizer = AUTHORIZERS.lookup(call, params)
     if params.get("AuthorizerType") not in (None, authorizer["AuthorizerType"]) and \
             routes_using(record, "AuthorizerId", authorizer["AuthorizerId"]):
         raise BadRequestException(
@@ -84,25 +65,19 @@ def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
             if params.get(key) is None:
                 result.pop(key, None)
     check_authorizer(record, result)
-    authorizer.clear()
-    authorizer.update(result)
-    api_changed(call, record)
-    return render(authorizer)
+    return saved(call, record, authorizer, result)
 
 
 @operation("DeleteAuthorizer")
 def delete_authorizer(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
+    record, _ = AUTHORIZERS.lookup(call, params)
     authorizer_id = params["AuthorizerId"]
-    find(record, "authorizers", authorizer_id, "Authorizer")
     users = routes_using(record, "AuthorizerId", authorizer_id)
     if users:
         raise BadRequestException(
             f"Authorizer {authorizer_id} is used by route(s) [{', '.join(users)}]: remove it "
             "from those routes first")
-    del record["authorizers"][authorizer_id]
-    api_changed(call, record)
-    return {}
+    return AUTHORIZERS.remove(call, record, record, params)
 
 
 def check_authorizer(record: dict, authorizer: dict) -> None:

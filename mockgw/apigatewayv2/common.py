@@ -80,6 +80,15 @@ def find_api(call: Call, api_id: str) -> tuple[str, dict] | None:
     return None
 
 
+def stored(call: Call, table: str, ident: str, not_found: str) -> dict:
+    """Record ``ident`` of ``table`` (VPC links, portals, portal products), or
+    ``NotFoundException(not_found)``."""
+    found = call.store.table(table).get(ident)
+    if found is None:
+        raise NotFoundException(not_found)
+    return found
+
+
 def is_http(record: dict) -> bool:
     return record["api"]["ProtocolType"] == HTTP
 

@@ -1,5 +1,6 @@
 """Deployment: create (an immutable snapshot of the API, optionally moving a stage to it),
-get, list, update, delete; and auto-deploy, which every change of an API calls."""
+update, delete (get and list: :mod:`mockgw.apigatewayv2.sections`); and auto-deploy, which
+every change of an API calls."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from mockgw.apigatewayv2.common import (
     WEBSOCKET,
     api_record,
     find,
-    paginate,
     render,
 )
 from mockgw.apigatewayv2.registry import operation
@@ -89,18 +89,6 @@ def create_deployment(call: Call, params: dict[str, Any]) -> dict:
         stage["DeploymentId"] = deployment["DeploymentId"]
         stage["LastUpdatedDate"] = deployment["CreatedDate"]
     return render(deployment)
-
-
-@operation("GetDeployment")
-def get_deployment(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "deployments", params["DeploymentId"], "Deployment"))
-
-
-@operation("GetDeployments")
-def get_deployments(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(d) for d in record["deployments"].values()], params)
 
 
 @operation("UpdateDeployment")

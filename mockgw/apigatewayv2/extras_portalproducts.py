@@ -23,7 +23,14 @@ import json
 from typing import Any
 
 from mockgw.apigateway.common import check_tags
-from mockgw.apigatewayv2.common import REST, api_not_found, copy_out, find_api, paginate
+from mockgw.apigatewayv2.common import (
+    REST,
+    api_not_found,
+    copy_out,
+    find_api,
+    paginate,
+    stored,
+)
 from mockgw.apigatewayv2.portals import PORTALS, PRODUCTS
 from mockgw.apigatewayv2.registry import operation
 from mockgw.errors import BadRequestException, NotFoundException
@@ -34,6 +41,7 @@ PAGE_NOT_FOUND = "Invalid product page identifier specified"
 ENDPOINT_PAGE_NOT_FOUND = "Invalid product REST endpoint page identifier specified"
 POLICY_NOT_FOUND = "No sharing policy exists for this portal product"
 IN_USE = "The portal product is included in a portal and can't be deleted"
+_NOT_FOUND = {"pages": PAGE_NOT_FOUND, "endpointPages": ENDPOINT_PAGE_NOT_FOUND}
 
 
 def products(call: Call) -> dict[str, dict]:
@@ -42,10 +50,9 @@ def products(call: Call) -> dict[str, dict]:
 
 def product_record(call: Call, product_id: str, owner: str | None = None) -> dict:
     """The record of a portal product (of this account), or ``NotFoundException``."""
-    found = products(call).get(product_id)
-    if found is None or owner not in (None, call.account):
+    if owner not in (None, call.account):
         raise NotFoundException(PRODUCT_NOT_FOUND)
-    return found
+    return stored(call, PRODUCTS, product_id, PRODUCT_NOT_FOUND)
 
 
 def _product_arn(call: Call, product_id: str) -> str:
@@ -219,18 +226,30 @@ def update_product_page(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteProductPage")
 def delete_product_page(call: Call, params: dict[str, Any]) -> dict:
-    record = product_record(call, params["PortalProductId"])
-    page = _page(record, params["ProductPageId"])
-    del record["pages"][page["ProductPageId"]]
-    _forget(record, page["ProductPageArn"])
-    return {}
+    return _delete(call, params, "pages", "ProductPage")
 
 
 def _page(record: dict, page_id: str) -> dict:
-    found = record["pages"].get(page_id)
+    return _child(record, "pages", page_id)
+
+
+def _child(record: dict, section: str, page_id: str) -> dict:
+    """A product's page (``section`` ``pages`` or ``endpointPages``), or AWS's
+    ``NotFoundException``."""
+    found = record[section].get(page_id)
     if found is None:
-        raise NotFoundException(PAGE_NOT_FOUND)
+        raise NotFoundException(_NOT_FOUND[section])
     return found
+
+
+def _delete(call: Call, params: dict[str, Any], section: str, kind: str) -> dict:
+    """Delete a product's page of ``section`` (a ``kind``: ``ProductPage``, ...) and drop it
+    from the product's display order."""
+    record = product_record(call, params["PortalProductId"])
+    page = _child(record, section, params[f"{kind}Id"])
+    del record[section][page[f"{kind}Id"]]
+    _forget(record, page[f"{kind}Arn"])
+    return {}
 
 
 # -- product REST endpoint pages -----------------------------------------------------------
@@ -299,18 +318,11 @@ def update_product_rest_endpoint_page(call: Call, params: dict[str, Any]) -> dic
 
 @operation("DeleteProductRestEndpointPage")
 def delete_product_rest_endpoint_page(call: Call, params: dict[str, Any]) -> dict:
-    record = product_record(call, params["PortalProductId"])
-    page = _endpoint(record, params["ProductRestEndpointPageId"])
-    del record["endpointPages"][page["ProductRestEndpointPageId"]]
-    _forget(record, page["ProductRestEndpointPageArn"])
-    return {}
+    return _delete(call, params, "endpointPages", "ProductRestEndpointPage")
 
 
 def _endpoint(record: dict, page_id: str) -> dict:
-    found = record["endpointPages"].get(page_id)
-    if found is None:
-        raise NotFoundException(ENDPOINT_PAGE_NOT_FOUND)
-    return found
+    return _child(record, "endpointPages", page_id)
 
 
 def _overrides(given: dict | None) -> dict:

@@ -1,88 +1,19 @@
-"""IntegrationResponse (WebSocket APIs): create, get, list, update, delete.  Stored inside
-their integration, under ``integrationResponses``."""
+"""IntegrationResponse (WebSocket APIs): create, get, list, update, delete (the handlers
+are :func:`~mockgw.apigatewayv2.sections.field_operations`; what AWS refuses is here).
+Stored inside their integration, under ``integrationResponses``."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from mockgw.apigatewayv2.common import (
-    SHORT_ID_LENGTH,
-    api_record,
-    copy_in,
-    find,
-    is_http,
-    paginate,
-    render,
-    updated,
-)
-from mockgw.apigatewayv2.deployments import api_changed
-from mockgw.apigatewayv2.registry import operation
+from mockgw.apigatewayv2.common import SHORT_ID_LENGTH, is_http
+from mockgw.apigatewayv2.sections import INTEGRATION_RESPONSES, field_operations
 from mockgw.apigatewayv2.selection import check_request_expression
-from mockgw.errors import BadRequestException, ConflictException, NotFoundException
-from mockgw.operations import Call
+from mockgw.errors import BadRequestException, ConflictException
 
 _SCALARS = ("ContentHandlingStrategy", "IntegrationResponseKey",
             "TemplateSelectionExpression")
 _MAPS = ("ResponseParameters", "ResponseTemplates")
-
-
-def _integration(call: Call, params: dict[str, Any]) -> tuple[dict, dict]:
-    record = api_record(call, params["ApiId"])
-    return record, find(record, "integrations", params["IntegrationId"], "Integration")
-
-
-def _response(integration: dict, response_id: str) -> dict:
-    found = integration["integrationResponses"].get(response_id)
-    if found is None:
-        raise NotFoundException(
-            f"Invalid IntegrationResponse identifier specified {response_id}")
-    return found
-
-
-@operation("CreateIntegrationResponse")
-def create_integration_response(call: Call, params: dict[str, Any]) -> dict:
-    record, integration = _integration(call, params)
-    response = copy_in(params, (*_SCALARS, *_MAPS))
-    _check(record, integration, response)
-    response_id = call.new_id(SHORT_ID_LENGTH, avoid=integration["integrationResponses"])
-    response = {"IntegrationResponseId": response_id, **response}
-    integration["integrationResponses"][response_id] = response
-    api_changed(call, record)
-    return render(response)
-
-
-@operation("GetIntegrationResponse")
-def get_integration_response(call: Call, params: dict[str, Any]) -> dict:
-    _, integration = _integration(call, params)
-    return render(_response(integration, params["IntegrationResponseId"]))
-
-
-@operation("GetIntegrationResponses")
-def get_integration_responses(call: Call, params: dict[str, Any]) -> dict:
-    _, integration = _integration(call, params)
-    return paginate([render(r) for r in integration["integrationResponses"].values()], params)
-
-
-@operation("UpdateIntegrationResponse")
-def update_integration_response(call: Call, params: dict[str, Any]) -> dict:
-    record, integration = _integration(call, params)
-    response = _response(integration, params["IntegrationResponseId"])
-    result = updated(response, params, _SCALARS, _MAPS)
-    _check(record, integration, result)
-    response.clear()
-    response.update(result)
-    api_changed(call, record)
-    return render(response)
-
-
-@operation("DeleteIntegrationResponse")
-def delete_integration_response(call: Call, params: dict[str, Any]) -> dict:
-    record, integration = _integration(call, params)
-    _response(integration, params["IntegrationResponseId"])
-    del integration["integrationResponses"][params["IntegrationResponseId"]]
-    api_changed(call, record)
-    return {}
 
 
 def _check(record: dict, integration: dict, response: dict) -> None:
@@ -109,3 +40,7 @@ def _check(record: dict, integration: dict, response: dict) -> None:
     if response.get("TemplateSelectionExpression") is not None:
         check_request_expression("template selection expression",
                                  response["TemplateSelectionExpression"])
+
+
+field_operations(INTEGRATION_RESPONSES, scalars=_SCALARS, maps=_MAPS, id_length=SHORT_ID_LENGTH,
+                 check=_check)

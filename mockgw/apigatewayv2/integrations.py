@@ -1,6 +1,6 @@
-"""Integration: create, get, list, update, delete, for HTTP APIs (Lambda and HTTP proxies,
-service integrations by ``IntegrationSubtype``, private integrations over VPC links) and
-WebSocket APIs (AWS, AWS_PROXY, HTTP, HTTP_PROXY, MOCK)."""
+"""Integration: create, update, delete (get and list: ``sections``), for HTTP APIs (Lambda
+and HTTP proxies, service integrations by ``IntegrationSubtype``, private integrations over
+VPC links) and WebSocket APIs (AWS, AWS_PROXY, HTTP, HTTP_PROXY, MOCK)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from mockgw.apigatewayv2.common import (
     WEBSOCKET,
     api_record,
     copy_in,
-    find,
     is_http,
     only_for,
-    paginate,
     render,
     updated,
 )
@@ -29,6 +27,7 @@ from mockgw.apigatewayv2.mappings import (
 )
 from mockgw.apigatewayv2.registry import operation
 from mockgw.apigatewayv2.routes import routes_using
+from mockgw.apigatewayv2.sections import INTEGRATIONS, saved
 from mockgw.apigatewayv2.selection import check_request_expression
 from mockgw.errors import BadRequestException
 from mockgw.operations import Call
@@ -65,12 +64,10 @@ def new_integration(call: Call, record: dict, fields: dict[str, Any],
     """An integration record with AWS's defaults, validated and stored."""
     integration = with_defaults(record, fields)
     check_integration(record, integration, fields)
-    integration_id = call.new_id(INTEGRATION_ID_LENGTH, avoid=record["integrations"])
-    integration = {"IntegrationId": integration_id, **integration, "integrationResponses": {}}
     if managed:
         integration["ApiGatewayManaged"] = True
-    record["integrations"][integration_id] = integration
-    return integration
+    return INTEGRATIONS.add(call, record, integration, INTEGRATION_ID_LENGTH,
+                            integrationResponses={})
 
 
 def with_defaults(record: dict, fields: dict[str, Any]) -> dict:
@@ -99,22 +96,9 @@ def create_integration(call: Call, params: dict[str, Any]) -> dict:
     return render(integration)
 
 
-@operation("GetIntegration")
-def get_integration(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "integrations", params["IntegrationId"], "Integration"))
-
-
-@operation("GetIntegrations")
-def get_integrations(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(i) for i in record["integrations"].values()], params)
-
-
 @operation("UpdateIntegration")
 def update_integration(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    integration = find(record, "integrations", params["IntegrationId"], "Integration")
+    record, integration = INTEGRATIONS.lookup(call, params)
     result = updated(integration, params, _SCALARS, _MAPS)
     if params.get("IntegrationType") not in (None, integration["IntegrationType"]):
         defaults = with_defaults(record, {"IntegrationType": result["IntegrationType"]})
@@ -125,17 +109,13 @@ def update_integration(call: Call, params: dict[str, Any]) -> dict:
     if params.get("ConnectionType") == "INTERNET" and params.get("ConnectionId") is None:
         result.pop("ConnectionId", None)
     check_integration(record, result, params)
-    integration.clear()
-    integration.update(result)
-    api_changed(call, record)
-    return render(integration)
+    return saved(call, record, integration, result)
 
 
 @operation("DeleteIntegration")
 def delete_integration(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
+    record, integration = INTEGRATIONS.lookup(call, params)
     integration_id = params["IntegrationId"]
-    integration = find(record, "integrations", integration_id, "Integration")
     if integration.get("ApiGatewayManaged"):
         raise BadRequestException(
             f"Integration {integration_id} is managed by API Gateway and cannot be deleted; "
@@ -145,9 +125,7 @@ def delete_integration(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Integration {integration_id} is the target of route(s) [{', '.join(users)}]: "
             "update or delete those routes first")
-    del record["integrations"][integration_id]
-    api_changed(call, record)
-    return {}
+    return INTEGRATIONS.remove(call, record, record, params)
 
 
 # -- validation ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Model (WebSocket APIs): create, get, list, update, delete; GetModelTemplate."""
+"""Model (WebSocket APIs): create, update, delete, GetModelTemplate (get and list:
+``sections``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ from mockgw.apigatewayv2.common import (
     SHORT_ID_LENGTH,
     api_record,
     copy_in,
-    find,
     is_http,
-    paginate,
-    render,
 )
-from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.registry import operation
+from mockgw.apigatewayv2.sections import MODELS, saved
 from mockgw.errors import BadRequestException, ConflictException
 from mockgw.operations import Call
 from mockgw.state.tree import copy_tree
@@ -33,29 +31,12 @@ def create_model(call: Call, params: dict[str, Any]) -> dict:
     model = {"ContentType": "application/json"}
     copy_in(params, _FIELDS, model)
     _check(record, model)
-    model_id = call.new_id(SHORT_ID_LENGTH, avoid=record["models"])
-    model = {"ModelId": model_id, **model}
-    record["models"][model_id] = model
-    api_changed(call, record)
-    return render(model)
-
-
-@operation("GetModel")
-def get_model(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "models", params["ModelId"], "Model"))
-
-
-@operation("GetModels")
-def get_models(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(m) for m in record["models"].values()], params)
+    return saved(call, record, MODELS.add(call, record, model, SHORT_ID_LENGTH))
 
 
 @operation("UpdateModel")
 def update_model(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    model = find(record, "models", params["ModelId"], "Model")
+    record, model = MODELS.lookup(call, params)
     result = copy_in(params, _FIELDS, copy_tree(model))
     _check(record, result)
     renamed = result["Name"] != model["Name"]
@@ -63,29 +44,22 @@ def update_model(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Model {model['Name']} is referenced by a route or route response and cannot be "
             "renamed")
-    model.clear()
-    model.update(result)
-    api_changed(call, record)
-    return render(model)
+    return saved(call, record, model, result)
 
 
 @operation("DeleteModel")
 def delete_model(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    model = find(record, "models", params["ModelId"], "Model")
+    record, model = MODELS.lookup(call, params)
     users = _users(record, model["Name"])
     if users:
         raise ConflictException(
             f"Cannot delete model '{model['Name']}', is referenced in {users[0]}")
-    del record["models"][params["ModelId"]]
-    api_changed(call, record)
-    return {}
+    return MODELS.remove(call, record, record, params)
 
 
 @operation("GetModelTemplate")
 def get_model_template(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    model = find(record, "models", params["ModelId"], "Model")
+    record, model = MODELS.lookup(call, params)
     schemas = {m["Name"]: json.loads(m["Schema"]) for m in record["models"].values()}
     flat = model_schemas.flatten(model["Name"], record["api"]["ApiId"], schemas)
     return {"Value": mapping_template(flat)}

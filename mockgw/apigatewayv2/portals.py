@@ -18,9 +18,9 @@ from typing import Any
 from mockgw.apigateway.arns import parse_arn
 from mockgw.apigateway.common import check_tags
 from mockgw.apigateway.domains import CLOUDFRONT_HOSTED_ZONE
-from mockgw.apigatewayv2.common import copy_out, paginate
+from mockgw.apigatewayv2.common import copy_out, paginate, stored
 from mockgw.apigatewayv2.registry import operation
-from mockgw.errors import BadRequestException, NotFoundException
+from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
 PORTALS = "apigatewayv2.portals"
@@ -37,10 +37,7 @@ def portals(call: Call) -> dict[str, dict]:
 
 def portal(call: Call, portal_id: str) -> dict:
     """The record of a portal, or ``NotFoundException``."""
-    found = portals(call).get(portal_id)
-    if found is None:
-        raise NotFoundException(PORTAL_NOT_FOUND)
-    return found
+    return stored(call, PORTALS, portal_id, PORTAL_NOT_FOUND)
 
 
 def _out(record: dict) -> dict:

@@ -1,5 +1,6 @@
-"""Route: create, get, list, update, delete, DeleteRouteRequestParameter; what a route may
-name (its key, target integration, authorizer, models) for HTTP and WebSocket APIs."""
+"""Route: create, update, delete, DeleteRouteRequestParameter (get and list: ``sections``);
+what a route may name (its key, target integration, authorizer, models) for HTTP and
+WebSocket APIs."""
 
 from __future__ import annotations
 
@@ -11,15 +12,13 @@ from mockgw.apigatewayv2.common import (
     WEBSOCKET,
     api_record,
     copy_in,
-    find,
     is_http,
     only_for,
-    paginate,
-    render,
     updated,
 )
 from mockgw.apigatewayv2.deployments import api_changed
 from mockgw.apigatewayv2.registry import operation
+from mockgw.apigatewayv2.sections import ROUTES, saved
 from mockgw.apigatewayv2.selection import check_request_expression, check_route_key
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.operations import Call
@@ -41,29 +40,12 @@ def create_route(call: Call, params: dict[str, Any]) -> dict:
     route = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
     copy_in(params, (*_SCALARS, *_MAPS), route)
     check_route(record, route, params)
-    route_id = call.new_id(ROUTE_ID_LENGTH, avoid=record["routes"])
-    route = {"RouteId": route_id, **route, "routeResponses": {}}
-    record["routes"][route_id] = route
-    api_changed(call, record)
-    return render(route)
-
-
-@operation("GetRoute")
-def get_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return render(find(record, "routes", params["RouteId"], "Route"))
-
-
-@operation("GetRoutes")
-def get_routes(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(r) for r in record["routes"].values()], params)
+    return saved(call, record, ROUTES.add(call, record, route, ROUTE_ID_LENGTH, routeResponses={}))
 
 
 @operation("UpdateRoute")
 def update_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    route = find(record, "routes", params["RouteId"], "Route")
+    record, route = ROUTES.lookup(call, params)
     if route.get("ApiGatewayManaged") and params.get("RouteKey") not in (None,
                                                                           route["RouteKey"]):
         raise BadRequestException(
@@ -76,25 +58,18 @@ def update_route(call: Call, params: dict[str, Any]) -> dict:
         if params.get("AuthorizationScopes") is None:
             result.pop("AuthorizationScopes", None)
     check_route(record, result, params, route_id=route["RouteId"])
-    route.clear()
-    route.update(result)
-    api_changed(call, record)
-    return render(route)
+    return saved(call, record, route, result)
 
 
 @operation("DeleteRoute")
 def delete_route(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    find(record, "routes", params["RouteId"], "Route")
-    del record["routes"][params["RouteId"]]
-    api_changed(call, record)
-    return {}
+    record, _ = ROUTES.lookup(call, params)
+    return ROUTES.remove(call, record, record, params)
 
 
 @operation("DeleteRouteRequestParameter")
 def delete_route_request_parameter(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    route = find(record, "routes", params["RouteId"], "Route")
+    record, route = ROUTES.lookup(call, params)
     key = params["RequestParameterKey"]
     if key not in route.get("RequestParameters", {}):
         raise NotFoundException(f"Invalid request parameter key specified {key}")

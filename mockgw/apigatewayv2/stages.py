@@ -1,5 +1,6 @@
-"""Stage: create, get, list, update (auto-deploy, route settings, stage variables, access
-logs), delete; DeleteRouteSettings, DeleteAccessLogSettings, ResetAuthorizersCache."""
+"""Stage: create, update (auto-deploy, route settings, stage variables, access logs),
+delete; DeleteRouteSettings, DeleteAccessLogSettings, ResetAuthorizersCache (get and list:
+:mod:`mockgw.apigatewayv2.sections`)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ from mockgw.apigatewayv2.common import (
     api_record,
     check_tags,
     copy_in,
-    find,
     is_http,
     only_for,
-    paginate,
     render,
 )
 from mockgw.apigatewayv2.deployments import auto_deploy
 from mockgw.apigatewayv2.registry import operation
+from mockgw.apigatewayv2.sections import STAGES
 from mockgw.errors import BadRequestException, ConflictException, NotFoundException
 from mockgw.execute.stagecache import AUTHORIZER_CACHE, StageCache, stage_scope
 from mockgw.operations import Call
@@ -34,11 +34,6 @@ _LOG_DESTINATION = re.compile(r"^arn:aws[a-z-]*:(logs|firehose):[a-z0-9-]+:\d{12
 #: Route settings only WebSocket APIs have (HTTP APIs have no execution logs).
 _WEBSOCKET_SETTINGS = ("DataTraceEnabled", "LoggingLevel")
 _OPTIONAL = ("Description", "ClientCertificateId", "AccessLogSettings")
-
-
-def stage_of(record: dict, name: str) -> dict:
-    """A stage of the API, or ``Invalid Stage identifier specified``."""
-    return find(record, "stages", name, "Stage")
 
 
 def new_stage(call: Call, record: dict, name: str, params: dict[str, Any], *,
@@ -79,21 +74,9 @@ def create_stage(call: Call, params: dict[str, Any]) -> dict:
     return render(stage)
 
 
-@operation("GetStage")
-def get_stage(call: Call, params: dict[str, Any]) -> dict:
-    return render(stage_of(api_record(call, params["ApiId"]), params["StageName"]))
-
-
-@operation("GetStages")
-def get_stages(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    return paginate([render(s) for s in record["stages"].values()], params)
-
-
 @operation("UpdateStage")
 def update_stage(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    stage = stage_of(record, params["StageName"])
+    record, stage = STAGES.lookup(call, params)
     check_stage(record, params)
     updated = copy_tree(stage)
     copy_in(params, ("AutoDeploy", "DeploymentId", *_OPTIONAL), updated)
@@ -117,16 +100,14 @@ def update_stage(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteStage")
 def delete_stage(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    stage_of(record, params["StageName"])
+    record, _ = STAGES.lookup(call, params)
     del record["stages"][params["StageName"]]
     return {}
 
 
 @operation("DeleteRouteSettings")
 def delete_route_settings(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    stage = stage_of(record, params["StageName"])
+    _, stage = STAGES.lookup(call, params)
     key = params["RouteKey"]
     if key not in stage.get("RouteSettings", {}):
         raise NotFoundException(f"Unable to find route settings for route key {key}")
@@ -137,8 +118,7 @@ def delete_route_settings(call: Call, params: dict[str, Any]) -> dict:
 
 @operation("DeleteAccessLogSettings")
 def delete_access_log_settings(call: Call, params: dict[str, Any]) -> dict:
-    record = api_record(call, params["ApiId"])
-    stage = stage_of(record, params["StageName"])
+    _, stage = STAGES.lookup(call, params)
     if stage.pop("AccessLogSettings", None) is not None:
         stage["LastUpdatedDate"] = call.now()
     return {}
@@ -148,8 +128,7 @@ def delete_access_log_settings(call: Call, params: dict[str, Any]) -> dict:
 def reset_authorizers_cache(call: Call, params: dict[str, Any]) -> dict:
     """Empty the stage's authorizer cache (the data plane keeps it, per stage scope, in
     :data:`mockgw.execute.stagecache.AUTHORIZER_CACHE`, as REST APIs do)."""
-    record = api_record(call, params["ApiId"])
-    stage_of(record, params["StageName"])
+    STAGES.lookup(call, params)
     scope = stage_scope(call.account, call.region, params["ApiId"], params["StageName"])
     call.instance.service(AUTHORIZER_CACHE, StageCache).flush(scope)
     return {}

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from mockgw.apigateway.common import check_tags
-from mockgw.apigatewayv2.common import copy_out, paginate
+from mockgw.apigatewayv2.common import copy_out, paginate, stored
 from mockgw.apigatewayv2.registry import operation
-from mockgw.errors import BadRequestException, NotFoundException
+from mockgw.errors import BadRequestException
 from mockgw.operations import Call
 
 VPC_LINKS = "apigatewayv2.vpclinks"
@@ -27,10 +27,7 @@ def vpc_links(call: Call) -> dict[str, dict]:
 
 def vpc_link(call: Call, link_id: str) -> dict:
     """The record of a VPC link, or AWS's ``NotFoundException``."""
-    found = vpc_links(call).get(link_id)
-    if found is None:
-        raise NotFoundException(VPC_LINK_NOT_FOUND)
-    return found
+    return stored(call, VPC_LINKS, link_id, VPC_LINK_NOT_FOUND)
 
 
 @operation("CreateVpcLink")

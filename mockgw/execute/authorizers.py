@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from mockgw.errors import ServiceError
+from mockgw.execute.authorizer_lambda import (
+    authorizer_function,
+    cached_grant,
+    invoke_authorizer,
+)
 from mockgw.execute.authorizer_policy import (
     MalformedAnswer,
     Verdict,
@@ -43,12 +46,9 @@ from mockgw.execute.authorizer_policy import (
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import body_text, java_map, log_endpoint_request
-from mockgw.execute.integrations.lambda_ import error_message, function_of, request_fields
+from mockgw.execute.integrations.lambda_ import error_message, request_fields
 from mockgw.execute.policy import ALLOW, DENY, NEITHER, combine, method_arn
-from mockgw.execute.request import substitute_stage_variables
-from mockgw.execute.stagecache import AUTHORIZER_CACHE, StageCache, stage_scope
 from mockgw.execute.variables import lookup
-from mockgw.runtime import invoke, may_invoke
 
 COGNITO = "COGNITO_USER_POOLS"
 DEFAULT_TTL = 300
@@ -144,23 +144,19 @@ def _lambda_grant(inv: Invocation, authorizer: dict[str, Any], arn: str, values:
     if authorizer["type"] == "TOKEN" and expression and not _full_match(expression, values[0]):
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the token does not match the "
                                                f"identity validation expression {expression}")
-    ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL)
-    cached = cached and ttl > 0 and bool(values)
-    cache: StageCache = inv.instance.service(AUTHORIZER_CACHE, StageCache)
-    scope = stage_scope(inv.store.account, inv.store.region, inv.api_id,
-                        inv.stage["stageName"])
-    key = (authorizer["id"], tuple(values))
-    hit = cache.get(scope, key, inv.instance.clock()) if cached else None
-    if hit is not None:
-        inv.trace(f"Using cached authorizer policy for principal: {_masked(hit.principal_id)}")
-        return replace(hit, latency_ms=0)
-    if authorizer["type"] == "TOKEN":
-        event = {"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn}
-    else:
-        event = {"type": "REQUEST", "methodArn": arn, **request_fields(inv, empty={})}
-    grant = _call_function(inv, authorizer, event)
-    if cached:
-        cache.put(scope, key, grant, ttl, inv.instance.clock())
+    ttl = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL) \
+        if cached and values else 0
+
+    def call() -> Grant:
+        if authorizer["type"] == "TOKEN":
+            event = {"type": "TOKEN", "authorizationToken": values[0], "methodArn": arn}
+        else:
+            event = {"type": "REQUEST", "methodArn": arn, **request_fields(inv, empty={})}
+        return _call_function(inv, authorizer, event)
+
+    grant, hit = cached_grant(inv, (authorizer["id"], tuple(values)), ttl, call)
+    if hit:
+        inv.trace(f"Using cached authorizer policy for principal: {_masked(grant.principal_id)}")
     return grant
 
 
@@ -188,29 +184,16 @@ def _identity_value(inv: Invocation, source: str) -> str | None:
 
 def _call_function(inv: Invocation, authorizer: dict[str, Any], event: dict) -> Grant:
     """Invoke a Lambda authorizer and read its answer."""
-    assert inv.store is not None
-    uri = substitute_stage_variables((authorizer.get("authorizerUri") or "").strip(),
-                                     inv.stage_variables)
-    target = function_of(uri, inv.store.account)
-    if target is None:
-        raise _configuration_error(f"Invalid Lambda function ARN in {uri}")
-    account, region, function = target
-    source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
-                  f"authorizers/{authorizer['id']}")
+    target = authorizer_function(inv, (authorizer.get("authorizerUri") or "").strip(),
+                                 authorizer["id"], _configuration_error)
     payload = json.dumps(event).encode()
-    url = f"https://lambda.{region}.amazonaws.com/2015-03-31/functions/{function}/invocations"
-    log_endpoint_request(inv, url, {"X-Amz-Source-Arn": source_arn, "Accept": "application/json",
+    url = (f"https://lambda.{target.region}.amazonaws.com/2015-03-31/functions/"
+           f"{target.function}/invocations")
+    log_endpoint_request(inv, url, {"X-Amz-Source-Arn": target.source_arn,
+                                    "Accept": "application/json",
                                     "User-Agent": f"AmazonAPIGateway_{inv.api_id}"}, payload)
-    started = time.perf_counter()
-    try:
-        if not authorizer.get("authorizerCredentials") and not may_invoke(
-                inv.instance, account, region, function, source_arn=source_arn):
-            raise _configuration_error("Invalid permissions on Lambda function")
-        result = invoke(inv.instance, account, region, function, payload)
-    except ServiceError as exc:
-        raise _configuration_error(f"Lambda invocation failed: {exc.code}: {exc.message}") \
-            from None
-    latency = int((time.perf_counter() - started) * 1000)
+    result, latency = invoke_authorizer(inv, target, payload, failure=_configuration_error,
+                                        credentials=authorizer.get("authorizerCredentials"))
     if result.function_error:
         message = error_message(result.payload)
         if message == "Unauthorized":

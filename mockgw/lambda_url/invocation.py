@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from mockgw.errors import ServiceError
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.iam import verify
+from mockgw.execute.payload_v2 import MalformedAnswer
 from mockgw.lambda_.urls import URLS
 from mockgw.lambda_url import UrlTarget, cors, payload
 from mockgw.protocol.wire import WireRequest, WireResponse
@@ -87,7 +88,7 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
         return _internal_error(request_id)
     try:
         answer = payload.response(result.payload)
-    except payload.MalformedResponse:
+    except MalformedAnswer:
         return _internal_error(request_id)
     answer.headers += [("x-amzn-RequestId", request_id), ("X-Amzn-Trace-Id", trace)]
     return answer

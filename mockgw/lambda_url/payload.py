@@ -1,33 +1,32 @@
 """The payload format 2.0 of function URLs: the event a request becomes, and the HTTP
-response a function's answer becomes (AWS's inference rules).
+response a function's answer becomes (the rules shared with HTTP APIs are
+:mod:`mockgw.execute.payload_v2`).
 
 The event is API Gateway's HTTP API event (version 2.0) with ``$default`` for the route
 key and stage: lowercase header names (repeated headers joined by commas, cookies moved to
 ``cookies``), the raw path and query string, decoded query parameters (repeated ones
-joined by commas), and the body as text, or base64 when it is not text.
+joined by commas), and the body as text, or base64 when it is not text.  A response
+without ``Content-Type`` is ``application/json``, and JSON the answer holds is written
+again compactly.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from typing import Any
 
+from mockgw.execute import payload_v2
 from mockgw.protocol.wire import WireRequest, WireResponse
 
-_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
+_TEXT_TYPES = ("application/json", "application/xml", "application/javascript",
                "application/x-javascript", "application/ecmascript")
 _TEXT_SUFFIXES = ("+json", "+xml")
-_DROPPED_HEADERS = {"connection", "cookie", "content-length"}
+_DROPPED_HEADERS = {"connection", "content-length"}
 
 
 def is_text(content_type: str | None) -> bool:
     """Whether a body of ``content_type`` reaches the function as text (else base64)."""
-    if not content_type:
-        return False
-    media = content_type.split(";")[0].strip().lower()
-    return media.startswith(_TEXT_TYPES) or media.endswith(_TEXT_SUFFIXES)
+    return payload_v2.is_text(content_type, _TEXT_TYPES, _TEXT_SUFFIXES)
 
 
 def event(request: WireRequest, *, url_id: str, account: str, domain: str, path: str,
@@ -35,14 +34,9 @@ def event(request: WireRequest, *, url_id: str, account: str, domain: str, path:
           trace_id: str = "") -> dict[str, Any]:
     """The event of ``request`` to the function URL ``url_id`` (``path`` is the raw path
     the URL was asked for)."""
-    headers: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in request.header_items:
-        lower = name.lower()
-        if lower == "cookie":
-            cookies += [c.strip() for c in value.split(";") if c.strip()]
-        elif lower not in _DROPPED_HEADERS:
-            headers[lower] = f"{headers[lower]},{value}" if lower in headers else value
+    headers = payload_v2.joined((name, value) for name, value in request.header_items
+                                if name.lower() not in _DROPPED_HEADERS)
+    cookies = payload_v2.cookies(request.header_items)
     headers["host"] = domain
     forwarded = {"x-amzn-tls-cipher-suite": "TLS_AES_128_GCM_SHA256",
                  "x-amzn-tls-version": "TLSv1.3", "x-amzn-trace-id": trace_id,
@@ -69,67 +63,18 @@ def event(request: WireRequest, *, url_id: str, account: str, domain: str, path:
     if authorizer is not None:
         context["authorizer"] = authorizer
     doc["requestContext"] = context
-    if request.body:
-        text = is_text(request.headers.get("content-type"))
-        if text:
-            try:
-                doc["body"] = request.body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = False
-        if not text:
-            doc["body"] = base64.b64encode(request.body).decode()
-        doc["isBase64Encoded"] = not text
-    else:
-        doc["isBase64Encoded"] = False
+    body, encoded = payload_v2.event_body(request.body,
+                                          is_text(request.headers.get("content-type")))
+    if body is not None:
+        doc["body"] = body
+    doc["isBase64Encoded"] = encoded
     return doc
 
 
-class MalformedResponse(ValueError):
-    """The function answered something Lambda cannot turn into an HTTP response."""
-
-
 def response(payload: bytes) -> WireResponse:
-    """The HTTP response for a function's answer.
-
-    An object with ``statusCode`` says everything itself (``headers``, ``cookies`` as
-    ``Set-Cookie`` headers, ``body``, ``isBase64Encoded``; ``Content-Type`` defaults to
-    ``application/json``).  Any other answer is the body of a 200 ``application/json``
-    response: a string as it is, anything else as compact JSON.
-    """
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        raise MalformedResponse("not JSON") from None
-    if not (isinstance(answer, dict) and "statusCode" in answer):
-        body = answer if isinstance(answer, str) else _compact(answer)
-        return WireResponse(200, [("Content-Type", "application/json")], body.encode())
-    try:
-        status = int(answer["statusCode"])
-    except (TypeError, ValueError):
-        raise MalformedResponse("statusCode is not a number") from None
-    headers = answer.get("headers") or {}
-    cookies = answer.get("cookies") or []
-    if not isinstance(headers, dict) or not isinstance(cookies, list):
-        raise MalformedResponse("headers must be an object and cookies a list")
-    items = [(str(name), _text(value)) for name, value in headers.items()]
-    if not any(name.lower() == "content-type" for name, _ in items):
-        items.append(("Content-Type", "application/json"))
-    items += [("Set-Cookie", str(cookie)) for cookie in cookies]
-    body = answer.get("body")
-    raw = b"" if body is None else (body if isinstance(body, str) else _compact(body)).encode()
-    if answer.get("isBase64Encoded") and raw:
-        try:
-            raw = base64.b64decode(raw, validate=True)
-        except ValueError:
-            raise MalformedResponse("body is not base64") from None
-    return WireResponse(status, items, raw)
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """The HTTP response for a function's answer (:func:`mockgw.execute.payload_v2.response`:
+    ``Content-Type`` defaults to ``application/json``; JSON is written again compactly);
+    raises :class:`~mockgw.execute.payload_v2.MalformedAnswer`."""
+    status, headers, body = payload_v2.response(
+        payload, default_content_type="application/json", compact=True)
+    return WireResponse(status, headers, body)

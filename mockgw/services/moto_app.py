@@ -14,18 +14,16 @@ the first request for another service, never at start.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-import sys
 import threading
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 import moto
 from moto import backends as moto_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from mockgw import wsgi
 from mockgw.protocol.wire import WireRequest, WireResponse
 
 log = logging.getLogger("mockgw.services")
@@ -121,19 +119,8 @@ class MotoServices:
     def call(self, backend: str, environ: dict[str, Any]) -> WireResponse:
         """The answer of ``backend``'s application to ``environ``."""
         app = self._app(backend)
-        started: list[Any] = []
-
-        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
-            started[:] = [int(status.split(" ", 1)[0]), headers]
-
         try:
-            chunks = app(environ, start_response)
-            try:
-                body = b"".join(chunks)
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
+            status, raw_headers, body = wsgi.call_app(app, environ)
         except Exception as exc:  # a bug of moto's: an AWS-shaped 500, the trace logged
             log.exception("moto's %s failed on %s %s", backend, environ.get("REQUEST_METHOD"),
                           environ.get("PATH_INFO"))
@@ -142,8 +129,8 @@ class MotoServices:
                                 json.dumps({"__type": "InternalFailure",
                                             "message": f"moto's {backend} failed: "
                                                        f"{type(exc).__name__}: {exc}"}).encode())
-        headers = [(k, v) for k, v in started[1] if not k.lower().startswith(_DROPPED)]
-        return WireResponse(started[0], headers, body)
+        headers = [(k, v) for k, v in raw_headers if not k.lower().startswith(_DROPPED)]
+        return WireResponse(int(status.split(" ", 1)[0]), headers, body)
 
     def _app(self, backend: str) -> Any:
         app = self._apps.get(backend)
@@ -171,36 +158,7 @@ class MotoServices:
 def environ_of(request: WireRequest, account: str) -> dict[str, Any]:
     """A WSGI environ for ``request``, with ``x-moto-account-id: account`` unless the
     request names one."""
-    host = request.host or "localhost"
-    name, _, port = host.partition(":")
-    raw = request.path + (f"?{request.query_string}" if request.query_string else "")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": "",
-        "PATH_INFO": unquote_to_bytes(request.path).decode("latin-1"),
-        "QUERY_STRING": request.query_string,
-        "RAW_URI": raw,
-        "REQUEST_URI": raw,
-        "SERVER_NAME": name,
-        "SERVER_PORT": port or ("443" if request.scheme == "https" else "80"),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": request.remote_addr,
-        "CONTENT_LENGTH": str(len(request.body)),
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": request.scheme,
-        "wsgi.input": io.BytesIO(request.body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-    for key, value in request.header_items:
-        upper = key.upper().replace("-", "_")
-        if upper == "CONTENT_LENGTH":
-            continue
-        if upper != "CONTENT_TYPE":
-            upper = "HTTP_" + upper
-        environ[upper] = f"{environ[upper]},{value}" if upper in environ else value
-    environ.setdefault("HTTP_HOST", host)
+    environ = wsgi.environ_of(request)
+    environ.setdefault("HTTP_HOST", request.host or "localhost")
     environ.setdefault("HTTP_X_MOTO_ACCOUNT_ID", account)
     return environ

@@ -19,11 +19,14 @@ empties the stage).  The ``context`` reaches payload 2.0 integrations as
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from mockgw.errors import ServiceError
+from mockgw.execute.authorizer_lambda import (
+    authorizer_function,
+    cached_grant,
+    invoke_authorizer,
+)
 from mockgw.execute.authorizer_policy import MalformedAnswer, Verdict, evaluate, parse_answer
 from mockgw.execute.http_api.context import HttpApiInvocation
 from mockgw.execute.http_api.errors import (
@@ -34,10 +37,7 @@ from mockgw.execute.http_api.errors import (
 )
 from mockgw.execute.http_api.variables import joined_headers, joined_query
 from mockgw.execute.iam import verify_caller
-from mockgw.execute.integrations.lambda_ import error_message, function_of
-from mockgw.execute.request import substitute_stage_variables
-from mockgw.execute.stagecache import AUTHORIZER_CACHE, StageCache, stage_scope
-from mockgw.runtime import invoke, may_invoke
+from mockgw.execute.integrations.lambda_ import error_message
 from mockgw.vtl.parameters import context_value
 
 
@@ -158,18 +158,9 @@ def _authorize_lambda(inv: HttpApiInvocation, authorizer: dict[str, Any],
                       values: list[str]) -> None:
     assert inv.store is not None
     arn = route_arn(inv)
-    ttl = authorizer.get("AuthorizerResultTtlInSeconds") or 0
-    cached = ttl > 0 and bool(values)
-    cache: StageCache = inv.instance.service(AUTHORIZER_CACHE, StageCache)
-    scope = stage_scope(inv.store.account, inv.store.region, inv.api_id, inv.stage_name or "")
-    key = ("http-api", authorizer["AuthorizerId"], tuple(values))
-    grant = cache.get(scope, key, inv.instance.clock()) if cached else None
-    if grant is not None:
-        grant = replace(grant, latency_ms=0)
-    else:
-        grant = _call(inv, authorizer, arn, values)
-        if cached:
-            cache.put(scope, key, grant, ttl, inv.instance.clock())
+    ttl = (authorizer.get("AuthorizerResultTtlInSeconds") or 0) if values else 0
+    grant, _ = cached_grant(inv, ("http-api", authorizer["AuthorizerId"], tuple(values)), ttl,
+                            lambda: _call(inv, authorizer, arn, values))
     if not grant.allows(arn):
         inv.context["authorizer"] = {"error": "Forbidden"}
         raise HttpApiError(FORBIDDEN, "ACCESS_DENIED",
@@ -198,24 +189,14 @@ def _event(inv: HttpApiInvocation, authorizer: dict[str, Any], arn: str,
 def _call(inv: HttpApiInvocation, authorizer: dict[str, Any], arn: str,
           values: list[str]) -> Grant:
     """Invoke the authorizer's function and read its answer."""
-    assert inv.store is not None
-    uri = substitute_stage_variables(authorizer.get("AuthorizerUri") or "", inv.stage_variables)
-    target = function_of(uri, inv.store.account)
-    if target is None:
-        raise _failure(inv, f"Invalid Lambda function ARN in {uri}")
-    account, region, function = target
-    source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
-                  f"authorizers/{authorizer['AuthorizerId']}")
+    def failure(why: str) -> HttpApiError:
+        return _failure(inv, why)
+
+    target = authorizer_function(inv, authorizer.get("AuthorizerUri") or "",
+                                 authorizer["AuthorizerId"], failure)
     payload = json.dumps(_event(inv, authorizer, arn, values)).encode()
-    started = time.perf_counter()
-    try:
-        if not authorizer.get("AuthorizerCredentialsArn") and not may_invoke(
-                inv.instance, account, region, function, source_arn=source_arn):
-            raise _failure(inv, "Invalid permissions on Lambda function")
-        result = invoke(inv.instance, account, region, function, payload)
-    except ServiceError as exc:
-        raise _failure(inv, f"Lambda invocation failed: {exc.code}: {exc.message}") from None
-    latency = int((time.perf_counter() - started) * 1000)
+    result, latency = invoke_authorizer(inv, target, payload, failure=failure,
+                                        credentials=authorizer.get("AuthorizerCredentialsArn"))
     if result.function_error:
         message = error_message(result.payload)
         if message == "Unauthorized":

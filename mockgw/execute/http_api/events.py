@@ -1,29 +1,27 @@
 """Lambda events of HTTP APIs (payload format versions 2.0 and 1.0) and how the function's
 answer becomes the HTTP answer.
 
-Payload 2.0 (AWS's developer guide, field by field): lower-cased ``headers`` with repeated
-ones joined by commas and without ``cookie`` (its cookies are in ``cookies``);
-``queryStringParameters`` decoded and joined by commas; ``rawPath`` (decoded, with the
-stage on a named stage) and ``rawQueryString`` (as sent); ``pathParameters`` decoded;
-optional fields left out when empty.  The body is base64-encoded (``isBase64Encoded``)
-unless the request's content type is text (``text/*``, ``application/json``,
-``application/xml``, ``application/javascript``): AWS encodes everything else, a missing
-content type and form posts included.
+Payload 2.0 (AWS's developer guide, field by field; the rules shared with function URLs
+are :mod:`mockgw.execute.payload_v2`): lower-cased ``headers`` with repeated ones joined by
+commas and without ``cookie`` (its cookies are in ``cookies``); ``queryStringParameters``
+decoded and joined by commas; ``rawPath`` (decoded, with the stage on a named stage) and
+``rawQueryString`` (as sent); ``pathParameters`` decoded; optional fields left out when
+empty.  The body is base64-encoded (``isBase64Encoded``) unless the request's content type
+is text (``text/*``, ``application/json``, ``application/xml``, ``application/javascript``):
+AWS encodes everything else, a missing content type and form posts included.
 
-The answer (2.0): a JSON object with ``statusCode`` is a response (``headers``,
-``cookies`` -> ``set-cookie``, ``body``, ``isBase64Encoded``); any other JSON is a 200
-``application/json`` body (a JSON string its text, anything else the JSON as the function
-wrote it).  Not JSON, or a malformed response, is 500 ``Internal Server Error``.  Payload
-1.0 answers are read as REST's Lambda proxy answers, except that ``isBase64Encoded``
-bodies are always decoded.
+The answer (2.0): a JSON object with ``statusCode`` is a response (``Content-Type``
+``text/plain; charset=utf-8`` unless it gives one); any other JSON is a 200
+``application/json`` body (the JSON as the function wrote it).  Not JSON, or a malformed
+response, is 500 ``Internal Server Error``.  Payload 1.0 answers are read as REST's Lambda
+proxy answers, except that ``isBase64Encoded`` bodies are always decoded.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
+from mockgw.execute import payload_v2
 from mockgw.execute.context import IntegrationResult
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.http_api.context import HttpApiInvocation
@@ -45,18 +43,13 @@ _REPLACED = frozenset({"connection", "keep-alive", "te", "trailer", "transfer-en
 
 def is_text(content_type: str | None) -> bool:
     """Whether HTTP APIs hand a body of this content type to Lambda as text."""
-    media = (content_type or "").split(";")[0].strip().lower()
-    return media.startswith("text/") or media in _TEXT_TYPES
+    return payload_v2.is_text(content_type, _TEXT_TYPES)
 
 
 def event_body(inv: HttpApiInvocation) -> tuple[str | None, bool]:
     """``(body, isBase64Encoded)`` of the request, as events carry it."""
-    raw = inv.request.body
-    if not raw:
-        return None, False
-    if is_text(inv.request.headers.get("content-type")):
-        return raw.decode("utf-8", "replace"), False
-    return base64.b64encode(raw).decode(), True
+    return payload_v2.event_body(inv.request.body,
+                                 is_text(inv.request.headers.get("content-type")))
 
 
 def event_headers(inv: HttpApiInvocation) -> list[tuple[str, str]]:
@@ -109,12 +102,7 @@ def request_v2(inv: HttpApiInvocation, *, head: dict[str, Any] | None = None) ->
 
 
 def headers_v2(inv: HttpApiInvocation) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name, value in event_headers(inv):
-        lower = name.lower()
-        if lower != "cookie":
-            headers[lower] = f"{headers[lower]},{value}" if lower in headers else value
-    return dict(sorted(headers.items()))
+    return dict(sorted(payload_v2.joined(event_headers(inv)).items()))
 
 
 def request_context_v2(inv: HttpApiInvocation) -> dict[str, Any]:
@@ -140,54 +128,13 @@ def request_context_v2(inv: HttpApiInvocation) -> dict[str, Any]:
 def parse_v2(payload: bytes) -> IntegrationResult:
     """The HTTP answer a payload 2.0 function gave (500 when it makes no sense)."""
     try:
-        doc = json.loads(payload or b"")
-    except ValueError:
-        raise _malformed("the answer is not JSON") from None
-    if not isinstance(doc, dict) or "statusCode" not in doc:
-        text = doc if isinstance(doc, str) else payload.decode("utf-8", "replace")
-        return IntegrationResult(status=200, headers=[("Content-Type", "application/json")],
-                                 body=text.encode())
-    status = doc.get("statusCode")
-    if isinstance(status, bool) or not isinstance(status, (int, str)) or \
-            not str(status).isdigit() or not 100 <= int(status) <= 599:
-        raise _malformed(f"statusCode {status!r} is not an HTTP status code")
-    headers: list[tuple[str, str]] = []
-    given = doc.get("headers") or {}
-    if not isinstance(given, dict):
-        raise _malformed("headers is not an object")
-    for name, value in given.items():
-        if value is None:
-            continue
-        if isinstance(value, (dict, list)):
-            raise _malformed(f"header {name} is not a string")
-        headers.append((name, _scalar(value)))
-    given_cookies = doc.get("cookies") or []
-    if not isinstance(given_cookies, list) or not all(isinstance(c, str) for c in given_cookies):
-        raise _malformed("cookies is not a list of strings")
-    headers.extend(("set-cookie", cookie) for cookie in given_cookies)
-    if not any(name.lower() == "content-type" for name, _ in headers):
-        headers.append(("Content-Type", "text/plain; charset=utf-8"))
-    body = doc.get("body")
-    raw = b"" if body is None else (
-        body if isinstance(body, str) else json.dumps(body)).encode()
-    if doc.get("isBase64Encoded") is True:
-        try:
-            raw = base64.b64decode(raw, validate=True)
-        except ValueError:
-            raise _malformed("the body is not base64") from None
-    return IntegrationResult(status=int(status), headers=headers, body=raw)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _malformed(why: str) -> GatewayError:
-    return GatewayError("INTEGRATION_FAILURE",
-                        log=f"Execution failed due to configuration error: Malformed Lambda "
-                            f"proxy response ({why})")
+        status, headers, body = payload_v2.response(
+            payload, default_content_type="text/plain; charset=utf-8", compact=False)
+    except payload_v2.MalformedAnswer as why:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log=f"Execution failed due to configuration error: Malformed "
+                               f"Lambda proxy response ({why})") from None
+    return IntegrationResult(status=status, headers=headers, body=body)
 
 
 # -- payload format 1.0 ----------------------------------------------------------------------

@@ -14,7 +14,6 @@ headers.  Every integration waits ``TimeoutInMillis``.
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from mockgw.execute.context import IntegrationResult
@@ -24,10 +23,9 @@ from mockgw.execute.http_api.errors import GATEWAY_TIMEOUT, HttpApiError
 from mockgw.execute.http_api.events import event_v1, event_v2, parse_v1, parse_v2
 from mockgw.execute.http_api.mapping import map_request
 from mockgw.execute.http_api.variables import amzn_trace_id, forwarded_for, forwarded_port
-from mockgw.execute.integrations import http
-from mockgw.execute.integrations.lambda_ import error_message, function_of, invoke_function
+from mockgw.execute.integrations import http, measured
+from mockgw.execute.integrations.lambda_ import error_message, invoke_function, route_function
 from mockgw.execute.request import substitute_stage_variables
-from mockgw.runtime import may_invoke
 
 DEFAULT_TIMEOUT_MS = 30000
 #: Headers a proxy never passes on (hop by hop, or set by the HTTP client itself).
@@ -48,8 +46,7 @@ def call_integration(inv: HttpApiInvocation) -> None:
     ``inv.integration_result`` (the latency and any error for ``$context``)."""
     integration = inv.integration
     kind = integration.get("IntegrationType")
-    started = time.perf_counter()
-    try:
+    with measured(inv):
         if kind == "AWS_PROXY" and integration.get("IntegrationSubtype"):
             from mockgw.execute.http_api.services import call_service
 
@@ -61,11 +58,6 @@ def call_integration(inv: HttpApiInvocation) -> None:
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported by HTTP APIs")
-    except GatewayError as error:
-        inv.integration_error = error.log or error.message
-        raise
-    finally:
-        inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)
 
 
 def timeout_of(inv: HttpApiInvocation) -> float:
@@ -84,25 +76,9 @@ def source_arn(inv: HttpApiInvocation) -> str:
 
 
 def call_lambda(inv: HttpApiInvocation) -> IntegrationResult:
-    assert inv.store is not None
     integration = inv.integration
-    uri = substitute_stage_variables(integration.get("IntegrationUri") or "",
-                                     inv.stage_variables)
-    if uri.startswith("arn:") and ":lambda:" in uri and ":function:" in uri and \
-            "/invocations" not in uri:
-        region = uri.split(":")[3]
-        uri = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{uri}/invocations"
-    target = function_of(uri, inv.store.account)
-    if target is None:
-        raise GatewayError("INTEGRATION_FAILURE",
-                           log=f"Execution failed due to configuration error: Invalid Lambda "
-                               f"function ARN in {uri}")
-    account, region, function = target
-    if not integration.get("CredentialsArn") and not may_invoke(
-            inv.instance, account, region, function, source_arn=source_arn(inv)):
-        raise GatewayError("INTEGRATION_FAILURE",
-                           log="Execution failed due to configuration error: Invalid "
-                               "permissions on Lambda function")
+    account, region, function = route_function(inv, integration.get("IntegrationUri") or "",
+                                               source_arn(inv))
     v2 = integration.get("PayloadFormatVersion") == "2.0"
     event = event_v2(inv) if v2 else event_v1(inv)
     result = invoke_function(inv, account, region, function, json.dumps(event).encode(),

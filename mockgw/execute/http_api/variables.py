@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from email.utils import formatdate
 
+from mockgw.execute import payload_v2
 from mockgw.execute.http_api.context import HttpApiInvocation
 
 
@@ -64,12 +65,7 @@ def joined_query(inv: HttpApiInvocation) -> dict[str, str]:
 def cookies(inv: HttpApiInvocation) -> list[str]:
     """Every cookie of the request's ``Cookie`` headers, in order (a WSGI server joins
     repeated ``Cookie`` headers with commas, which no cookie holds)."""
-    found: list[str] = []
-    for name, value in inv.request.header_items:
-        if name.lower() == "cookie":
-            found.extend(part.strip() for part in value.replace(",", ";").split(";")
-                         if part.strip())
-    return found
+    return payload_v2.cookies(inv.request.header_items)
 
 
 def forwarded_for(inv: HttpApiInvocation) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
@@ -30,3 +32,17 @@ def call_integration(inv: Invocation) -> None:
         inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)
     if kind != "MOCK":  # a mock has no endpoint: AWS logs no endpoint response for it
         log_endpoint_response(inv, inv.integration_result)
+
+
+@contextmanager
+def measured(inv: Invocation) -> Iterator[None]:
+    """Around calling an HTTP or WebSocket API's integration: its latency, and the log of a
+    :class:`GatewayError` it raises (``$context.integrationErrorMessage``), kept on ``inv``."""
+    started = time.perf_counter()
+    try:
+        yield
+    except GatewayError as error:
+        inv.integration_error = error.log or error.message
+        raise
+    finally:
+        inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)

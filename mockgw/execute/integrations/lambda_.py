@@ -16,6 +16,7 @@ from mockgw.execute.binary import accepts_binary, is_binary
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.headers import method_request_headers
+from mockgw.execute.request import substitute_stage_variables
 from mockgw.execute.variables import trace_id
 from mockgw.runtime import InvokeResult, invoke, may_invoke
 
@@ -64,6 +65,31 @@ def call(inv: Invocation) -> IntegrationResult:
     error = error_message(result.payload) if result.function_error else None
     return IntegrationResult(status=200, headers=[("Content-Type", "application/json")],
                              body=result.payload, error_message=error)
+
+
+def route_function(inv: Invocation, uri: str, source_arn: str) -> tuple[str, str, str]:
+    """``(account, region, function)`` an HTTP or WebSocket API's Lambda integration calls
+    (``uri`` with its stage variables resolved; a function ARN stands for its invocation
+    URI), once API Gateway may invoke it from ``source_arn`` (or the integration has a
+    ``CredentialsArn``); else ``INTEGRATION_FAILURE``."""
+    assert inv.store is not None
+    uri = substitute_stage_variables(uri, inv.stage_variables)
+    if uri.startswith("arn:") and ":lambda:" in uri and ":function:" in uri and \
+            "/invocations" not in uri:
+        region = uri.split(":")[3]
+        uri = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{uri}/invocations"
+    target = function_of(uri, inv.store.account)
+    if target is None:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log=f"Execution failed due to configuration error: Invalid Lambda "
+                               f"function ARN in {uri}")
+    account, region, function = target
+    if not inv.integration.get("CredentialsArn") and not may_invoke(
+            inv.instance, account, region, function, source_arn=source_arn):
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to configuration error: Invalid "
+                               "permissions on Lambda function")
+    return target
 
 
 def function_of(uri: str, account: str) -> tuple[str, str, str] | None:

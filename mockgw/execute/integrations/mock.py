@@ -9,7 +9,14 @@ from mockgw.execute.errors import GatewayError
 
 def call(inv: Invocation) -> IntegrationResult:
     assert inv.integration_request is not None
-    body = inv.integration_request.body.strip()
+    return answer(inv.integration_request.body)
+
+
+def answer(body: bytes, *, json_required: bool = True) -> IntegrationResult:
+    """The mock backend's answer to ``body`` (the rendered request template): the status
+    its ``statusCode`` says, 200 without one.  A body that is not JSON fails the integration
+    (REST APIs), or counts as no ``statusCode`` without ``json_required`` (WebSocket APIs)."""
+    body = body.strip()
     status = 200
     if body:
         try:
@@ -17,8 +24,11 @@ def call(inv: Invocation) -> IntegrationResult:
         except jsonsafe.TooDeep:  # no statusCode to read at the top: AWS's default
             doc = {}
         except ValueError:
-            raise GatewayError("INTEGRATION_FAILURE",
-                               log="Mock integration template did not give valid JSON") from None
+            if json_required:
+                raise GatewayError("INTEGRATION_FAILURE",
+                                   log="Mock integration template did not give valid "
+                                       "JSON") from None
+            doc = {}
         if isinstance(doc, dict) and doc.get("statusCode") is not None:
             try:
                 status = int(doc["statusCode"])

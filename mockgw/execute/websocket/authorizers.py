@@ -21,24 +21,23 @@ throttle and quota then apply to the connection and to each of its messages.
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import replace
 from typing import Any
 
-from mockgw.errors import ServiceError
+from mockgw.execute.authorizer_lambda import (
+    authorizer_function,
+    cached_grant,
+    invoke_authorizer,
+)
 from mockgw.execute.authorizer_policy import MalformedAnswer, Verdict, evaluate, parse_answer
 from mockgw.execute.authorizers import Grant
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.iam import is_presigned, verify_caller
-from mockgw.execute.integrations.lambda_ import error_message, function_of
+from mockgw.execute.integrations.lambda_ import error_message
 from mockgw.execute.limits import take
-from mockgw.execute.request import substitute_stage_variables
-from mockgw.execute.stagecache import AUTHORIZER_CACHE, StageCache, stage_scope
 from mockgw.execute.websocket.context import CONNECT, WebSocketInvocation
 from mockgw.execute.websocket.events import authorizer_event
 from mockgw.execute.websocket.selection import evaluate as evaluate_expression
 from mockgw.execute.websocket.selection import request_resolver
-from mockgw.runtime import invoke, may_invoke
 from mockgw.state.usageplans import find_plan, record_request
 from mockgw.vtl.parameters import context_value
 
@@ -145,42 +144,20 @@ def _lambda_grant(inv: WebSocketInvocation, authorizer: dict[str, Any]) -> Grant
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks "
                                                f"{', '.join(sources)}")
     arn = method_arn(inv)
-    ttl = authorizer.get("AuthorizerResultTtlInSeconds") or 0
-    cached = ttl > 0 and bool(values)
-    cache: StageCache = inv.instance.service(AUTHORIZER_CACHE, StageCache)
-    scope = stage_scope(inv.store.account, inv.store.region, inv.api_id, inv.stage_name or "")
-    key = ("websocket", authorizer["AuthorizerId"], tuple(values))
-    grant = cache.get(scope, key, inv.instance.clock()) if cached else None
-    if grant is not None:
-        grant = replace(grant, latency_ms=0)
-    else:
-        grant = _call(inv, authorizer, arn)
-        if cached:
-            cache.put(scope, key, grant, ttl, inv.instance.clock())
+    ttl = (authorizer.get("AuthorizerResultTtlInSeconds") or 0) if values else 0
+    grant, _ = cached_grant(inv, ("websocket", authorizer["AuthorizerId"], tuple(values)), ttl,
+                            lambda: _call(inv, authorizer, arn))
     if evaluate(grant.statements, arn) is not Verdict.ALLOW:
         raise GatewayError("ACCESS_DENIED", "Forbidden", log=f"The authorizer denies {arn}")
     return grant
 
 
 def _call(inv: WebSocketInvocation, authorizer: dict[str, Any], arn: str) -> Grant:
-    assert inv.store is not None
-    uri = substitute_stage_variables(authorizer.get("AuthorizerUri") or "", inv.stage_variables)
-    target = function_of(uri, inv.store.account)
-    if target is None:
-        raise _failure(f"Invalid Lambda function ARN in {uri}")
-    account, region, function = target
-    source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
-                  f"authorizers/{authorizer['AuthorizerId']}")
+    target = authorizer_function(inv, authorizer.get("AuthorizerUri") or "",
+                                 authorizer["AuthorizerId"], _failure)
     payload = json.dumps(authorizer_event(inv, arn)).encode()
-    started = time.perf_counter()
-    try:
-        if not authorizer.get("AuthorizerCredentialsArn") and not may_invoke(
-                inv.instance, account, region, function, source_arn=source_arn):
-            raise _failure("Invalid permissions on Lambda function")
-        result = invoke(inv.instance, account, region, function, payload)
-    except ServiceError as exc:
-        raise _failure(f"Lambda invocation failed: {exc.code}: {exc.message}") from None
-    latency = int((time.perf_counter() - started) * 1000)
+    result, latency = invoke_authorizer(inv, target, payload, failure=_failure,
+                                        credentials=authorizer.get("AuthorizerCredentialsArn"))
     if result.function_error:
         message = error_message(result.payload)
         if message == "Unauthorized":

@@ -24,20 +24,18 @@ import base64
 import binascii
 import json
 import re
-import time
 from typing import Any
 
 from mockgw import jsonsafe
 from mockgw.execute.context import IntegrationRequest, IntegrationResult
 from mockgw.execute.errors import GatewayError
-from mockgw.execute.integrations import aws, http
-from mockgw.execute.integrations.lambda_ import error_message, function_of, invoke_function
+from mockgw.execute.integrations import aws, http, measured, mock
+from mockgw.execute.integrations.lambda_ import error_message, invoke_function, route_function
 from mockgw.execute.request import substitute_stage_variables
 from mockgw.execute.templates import render_request_template, render_response_template
 from mockgw.execute.websocket.context import CONNECT, MESSAGE, WebSocketInvocation
 from mockgw.execute.websocket.events import proxy_event
 from mockgw.execute.websocket.selection import Body, evaluate, request_resolver
-from mockgw.runtime import may_invoke
 from mockgw.vtl.parameters import ParameterSource, resolve_parameter
 
 DEFAULT_TIMEOUT_MS = 29000
@@ -52,8 +50,7 @@ def call_integration(inv: WebSocketInvocation) -> None:
     if integration is None:
         return
     kind = integration.get("IntegrationType")
-    started = time.perf_counter()
-    try:
+    with measured(inv):
         if kind == "AWS_PROXY":
             inv.integration_result = _call_lambda_proxy(inv)
         elif kind == "HTTP_PROXY":
@@ -63,11 +60,6 @@ def call_integration(inv: WebSocketInvocation) -> None:
         else:
             raise GatewayError("INTEGRATION_FAILURE",
                                log=f"Integration type {kind} is not supported")
-    except GatewayError as error:
-        inv.integration_error = error.log or error.message
-        raise
-    finally:
-        inv.integration_latency_ms = int((time.perf_counter() - started) * 1000)
 
 
 def timeout_of(inv: WebSocketInvocation) -> float:
@@ -79,25 +71,9 @@ def timeout_of(inv: WebSocketInvocation) -> float:
 def _function(inv: WebSocketInvocation, uri: str) -> tuple[str, str, str]:
     """``(account, region, function)`` of a Lambda URI, after the permission check."""
     assert inv.store is not None
-    uri = substitute_stage_variables(uri, inv.stage_variables)
-    if uri.startswith("arn:") and ":lambda:" in uri and ":function:" in uri and \
-            "/invocations" not in uri:
-        region = uri.split(":")[3]
-        uri = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{uri}/invocations"
-    target = function_of(uri, inv.store.account)
-    if target is None:
-        raise GatewayError("INTEGRATION_FAILURE",
-                           log=f"Execution failed due to configuration error: Invalid Lambda "
-                               f"function ARN in {uri}")
-    account, region, function = target
     source_arn = (f"arn:aws:execute-api:{inv.store.region}:{inv.store.account}:{inv.api_id}/"
                   f"{inv.stage_name}/{inv.route_key}")
-    if not inv.integration.get("CredentialsArn") and not may_invoke(
-            inv.instance, account, region, function, source_arn=source_arn):
-        raise GatewayError("INTEGRATION_FAILURE",
-                           log="Execution failed due to configuration error: Invalid "
-                               "permissions on Lambda function")
-    return target
+    return route_function(inv, uri, source_arn)
 
 
 def _call_lambda_proxy(inv: WebSocketInvocation) -> IntegrationResult:
@@ -197,7 +173,7 @@ def _call_http(inv: WebSocketInvocation, body: bytes) -> IntegrationResult:
 def _call_transformed(inv: WebSocketInvocation, kind: str) -> IntegrationResult:
     body = transformed_body(inv)
     if kind == "MOCK":
-        return _mock(body)
+        return mock.answer(body, json_required=False)
     if kind == "HTTP":
         return _call_http(inv, body)
     uri = inv.integration.get("IntegrationUri") or ""
@@ -212,21 +188,6 @@ def _call_transformed(inv: WebSocketInvocation, kind: str) -> IntegrationResult:
         uri=substitute_stage_variables(uri, inv.stage_variables),
         headers=_mapped(inv).get("header", {}), body=body)
     return aws.call(inv)
-
-
-def _mock(body: bytes) -> IntegrationResult:
-    status = 200
-    try:
-        doc = jsonsafe.loads(body) if body.strip() else {}
-    except ValueError:
-        doc = {}
-    if isinstance(doc, dict) and doc.get("statusCode") is not None:
-        try:
-            status = int(doc["statusCode"])
-        except (TypeError, ValueError):
-            raise GatewayError("INTEGRATION_FAILURE",
-                               log="Mock statusCode is not a number") from None
-    return IntegrationResult(status=status)
 
 
 def transformed_body(inv: WebSocketInvocation) -> bytes:
