@@ -1,0 +1,5 @@
+"""The examples of README.md and docs/*.md run as tests: see tests/doc_examples.py."""
+
+from tests.doc_examples import docs_server, pytest_collect_file, pytest_collection_modifyitems
+
+__all__ = ["docs_server", "pytest_collect_file", "pytest_collection_modifyitems"]
