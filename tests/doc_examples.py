@@ -7,6 +7,8 @@ in order, on one xdist worker):
 
 * ``python`` blocks run as written.  A block that defines top-level ``test_*`` functions is
   a test module: it is saved to a file and run by pytest in a subprocess (it must pass).
+  A block whose first line is ``# file: NAME.py`` is saved as that module in the page's
+  working directory (on ``sys.path``, the shell's current directory) for later blocks.
   ``<!-- invisible-code-block: python ... -->`` comments run the same way, unseen.
 * ``console`` blocks are shell sessions: each ``$ `` line runs in bash (a page's sessions
   share their variables) and what follows it, up to the next prompt, is its expected
@@ -116,12 +118,24 @@ def setup(namespace: dict[str, Any]) -> None:
         os.path.join(empty, "none")
     namespace["_saved_environ"] = saved
     namespace["_workdir"] = empty
+    sys.path.insert(0, empty)
     namespace["_shell_env"] = {**os.environ,
                                "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
-                                       f"{os.environ.get('PATH', '')}"}
+                                       f"{os.environ.get('PATH', '')}",
+                               "PYTHONPATH": os.pathsep.join(filter(None, [
+                                   empty, os.environ.get("PYTHONPATH")]))}
 
 
 def teardown(namespace: dict[str, Any]) -> None:
+    """After a page: mocks its invisible blocks started are stopped, the environment is
+    restored."""
+    from mockgw.mock import mock_apigateway
+
+    for value in list(namespace.values()):
+        while isinstance(value, mock_apigateway) and value._instances:
+            value.stop()
+    if namespace.get("_workdir") in sys.path:
+        sys.path.remove(namespace["_workdir"])
     for name in [name for name in os.environ if name.startswith("AWS_")]:
         del os.environ[name]
     os.environ.update(namespace.get("_saved_environ", {}))
@@ -135,6 +149,10 @@ def run_python(example: Example) -> None:
     __tracebackhide__ = True
     server: DocsServer = example.namespace["docs_server"]
     source = server.localize(str(example.parsed), example.namespace)
+    named = re.match(r"# file: (\S+\.py)\n", source)
+    if named:
+        (Path(example.namespace["_workdir"]) / named.group(1)).write_text(source)
+        return
     if re.search(r"^def test_", source, re.MULTILINE):
         run_as_pytest_module(example, source)
         return
@@ -152,7 +170,7 @@ def run_as_pytest_module(example: Example, source: str) -> None:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
         cwd=workdir, env=example.namespace["_shell_env"], capture_output=True, text=True,
         timeout=TIMEOUT, check=False)
-    tests = len(re.findall(r"^def test_", source, re.MULTILINE))
+    tests = len(re.findall(r"^\s*(?:async )?def test_", source, re.MULTILINE))
     if done.returncode != 0 or not re.search(rf"\b{tests} passed\b", done.stdout):
         raise AssertionError(f"the example's {tests} test(s) did not all pass:\n"
                              f"{done.stdout}{done.stderr}")
