@@ -177,8 +177,8 @@ def run_as_pytest_module(example: Example, source: str) -> None:
 
 
 def console_commands(source: str) -> list[tuple[str, str]]:
-    """The ``$ `` commands of a shell session (continuation lines joined) with the output
-    written under each."""
+    """The ``$ `` commands of a shell session (continuation lines, after a ``\\`` or with a
+    ``> `` prompt, joined) with the output written under each."""
     commands: list[tuple[str, str]] = []
     lines = source.splitlines()
     index = 0
@@ -193,9 +193,11 @@ def console_commands(source: str) -> list[tuple[str, str]]:
             index += 1
             continue
         command = line[2:]
-        while command.endswith("\\") and index + 1 < len(lines):
+        while index + 1 < len(lines) and (command.endswith("\\")
+                                          or lines[index + 1].startswith("> ")):
             index += 1
-            command += "\n" + lines[index]
+            following = lines[index]
+            command += "\n" + (following[2:] if following.startswith("> ") else following)
         commands.append((command, ""))
         index += 1
     return commands
@@ -301,6 +303,7 @@ SYBIL = Sybil(
 pytest_collect_file = SYBIL.pytest()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A page's examples share a namespace: under xdist they stay on one worker
     (``--dist loadgroup`` is in pyproject's addopts)."""
