@@ -129,11 +129,19 @@ def setup(namespace: dict[str, Any]) -> None:
 def teardown(namespace: dict[str, Any]) -> None:
     """After a page: mocks its invisible blocks started are stopped, the environment is
     restored."""
+    from mockgw import mock
     from mockgw.mock import mock_apigateway
 
     for value in list(namespace.values()):
         while isinstance(value, mock_apigateway) and value._instances:
             value.stop()
+    left = list(mock._active)
+    if left:  # a page's mock no name holds any more: stopped so later pages start clean
+        with mock._lock:
+            mock._active.clear()
+            mock._uninstall()
+        for instance in left:
+            instance.close()
     if namespace.get("_workdir") in sys.path:
         sys.path.remove(namespace["_workdir"])
     for name in [name for name in os.environ if name.startswith("AWS_")]:
@@ -303,11 +311,20 @@ SYBIL = Sybil(
 pytest_collect_file = SYBIL.pytest()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A page's examples share a namespace: under xdist they stay on one worker
-    (``--dist loadgroup`` is in pyproject's addopts)."""
-    for item in items:
-        path = Path(str(item.path))
-        if path.suffix == ".md":
-            item.add_marker(pytest.mark.xdist_group(f"docs-{path.name}"))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under xdist (``-n``), a page's examples share a namespace, so each page goes to one
+    worker, in order; every other test is scheduled on its own, as ``--dist load`` does.
+
+    (``--dist loadgroup`` with an ``xdist_group`` mark would say the same, but xdist 3.8
+    renames the items by a node attribute pytest 9.2 no longer reads.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".md") else nodeid
+
+    return PageScheduling(config, log)
