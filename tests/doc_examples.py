@@ -23,7 +23,8 @@ in order, on one xdist worker):
   Terraform configurations are included from the real files (``--8<--``), which their own
   tests run.  A block of any other language, or none, fails.
 
-Each page runs with no AWS variables and no AWS config files, as on a clean machine.
+Each page runs with no AWS variables and no AWS config files, as on a clean machine, in a
+directory of its own (the current directory of its Python blocks and shell sessions).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,8 @@ def setup(namespace: dict[str, Any]) -> None:
         os.path.join(empty, "none")
     namespace["_saved_environ"] = saved
     namespace["_workdir"] = empty
+    namespace["_saved_cwd"] = os.getcwd()
+    os.chdir(empty)  # files an example writes land in the page's directory
     sys.path.insert(0, empty)
     namespace["_shell_env"] = {**os.environ,
                                "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
@@ -142,8 +146,12 @@ def teardown(namespace: dict[str, Any]) -> None:
             mock._uninstall()
         for instance in left:
             instance.close()
+    if "_saved_cwd" in namespace:
+        os.chdir(namespace["_saved_cwd"])
     if namespace.get("_workdir") in sys.path:
         sys.path.remove(namespace["_workdir"])
+    if "_workdir" in namespace:
+        shutil.rmtree(namespace["_workdir"], ignore_errors=True)
     for name in [name for name in os.environ if name.startswith("AWS_")]:
         del os.environ[name]
     os.environ.update(namespace.get("_saved_environ", {}))
