@@ -19,9 +19,10 @@ in order, on one xdist worker):
 * ``json`` blocks must parse; ``sh`` blocks are commands that are shown, not run (servers,
   Docker, Terraform, installs), but every ``mockgw`` command line in one must parse with
   mockgw's own CLI parser and its ``MOCKGW_*`` variables with :class:`Settings`.
-* ``yaml``, ``hcl``, ``js`` and ``text`` blocks are not run: the compose file and the
-  Terraform configurations are included from the real files (``--8<--``), which their own
-  tests run.  A block of any other language, or none, fails.
+* ``hcl`` blocks include real files (``--8<--``), or must pass ``terraform fmt -check``
+  when the ``terraform`` CLI is installed.  ``yaml``, ``js`` and ``text`` blocks are not
+  run: the compose file is included from the real file.  A block of any other language,
+  or none, fails.
 
 Each page runs with no AWS variables and no AWS config files, as on a clean machine, in a
 directory of its own (the current directory of its Python blocks and shell sessions).
@@ -279,6 +280,19 @@ def check_shell(example: Example) -> None:
             raise AssertionError(f"mockgw's CLI refuses: {line}") from stopped
 
 
+def check_hcl(example: Example) -> None:
+    """An ``hcl`` block: a real file included (``--8<--``), or Terraform that ``terraform
+    fmt`` finds well formed and formatted (when the ``terraform`` CLI is installed)."""
+    source = str(example.parsed)
+    terraform = shutil.which("terraform")
+    if source.lstrip().startswith("--8<--") or terraform is None:
+        return
+    done = subprocess.run([terraform, "fmt", "-check", "-diff", "-"], input=source,
+                          capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"terraform fmt refuses the block:\n{done.stdout}{done.stderr}")
+
+
 def logical_lines(source: str) -> Iterable[str]:
     return [line.strip() for line in source.replace("\\\n", " ").splitlines() if line.strip()]
 
@@ -306,6 +320,7 @@ SYBIL = Sybil(
         CodeBlockParser("console", run_console),
         CodeBlockParser("json", check_json),
         CodeBlockParser("sh", check_shell),
+        CodeBlockParser("hcl", check_hcl),
         SkipParser(),
         LanguageGuard(),
     ],
@@ -317,22 +332,3 @@ SYBIL = Sybil(
 )
 
 pytest_collect_file = SYBIL.pytest()
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under xdist (``-n``), a page's examples share a namespace, so each page goes to one
-    worker, in order; every other test is scheduled on its own, as ``--dist load`` does.
-
-    (``--dist loadgroup`` with an ``xdist_group`` mark would say the same, but xdist 3.8
-    renames the items by a node attribute pytest 9.2 no longer reads.)"""
-    if config.getvalue("dist") not in ("load", "loadgroup"):
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class PageScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".md") else nodeid
-
-    return PageScheduling(config, log)
