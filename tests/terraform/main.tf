@@ -32,6 +32,7 @@ variable "release" {
   default     = "1"
 }
 
+# --8<-- [start:provider]
 provider "aws" {
   region     = "us-east-1"
   access_key = "test"
@@ -50,6 +51,7 @@ provider "aws" {
     sts          = var.endpoint
   }
 }
+# --8<-- [end:provider]
 
 locals {
   # With skip_requesting_account_id the provider does not know the account: execution_arn
