@@ -7,6 +7,7 @@ Every :class:`~mockgw.settings.Settings` field is an option (``--state-dir``, ..
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -88,7 +89,24 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
                   app: Flask | None = None) -> int:
     """Serve ``app`` (by default :func:`mockgw.create_app`, either way with a fresh
     instance of ``settings``) until SIGINT or SIGTERM, then close cleanly (state is
-    snapshotted, Lambda workers stopped)."""
+    snapshotted, Lambda workers stopped).
+
+    The cyclic garbage collector is off while the server starts: start-up creates ~100,000
+    objects that live as long as the process (modules, models, the url_map), and
+    collecting while they are made cost 60-90 ms of a ~450 ms start.  Once listening, they
+    are frozen (``gc.freeze``: later collections skip them, a full one no longer takes
+    ~30 ms) and the collector is on again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _serve(settings, definitions, app, collecting)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
+           collecting: bool) -> int:
     from mockgw import control, startup
     from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
@@ -135,6 +153,9 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
     try:
         websockets.start()
         server.start()
+        gc.freeze()  # what start-up made lives as long as the process: never scanned again
+        if collecting:
+            gc.enable()
         print(f"mockgw serving on {server.url} (WebSocket APIs on {websockets.url})",
               flush=True)
         server.wait()
