@@ -110,8 +110,7 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
     from mockgw import control, startup
     from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
-    from mockgw.serving import Server
-    from mockgw.websocket_listener import WebSocketListener
+    from mockgw.serving import Server, listening_socket
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -137,9 +136,9 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
                         access_log=log.isEnabledFor(logging.INFO))
         instance.endpoint_url = _local_url(settings.host, server.port)  # for Lambda workers
         front = front_of(app)
-        websockets = WebSocketListener(lambda: front.instance, settings.host,
-                                       settings.websocket_port)
-        instance.websocket_url = websockets.url
+        websocket_socket = listening_socket(settings.host, settings.websocket_port)
+        instance.websocket_url = _local_url(settings.host,
+                                            websocket_socket.getsockname()[1], "ws")
     except refusals as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
@@ -150,23 +149,33 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (a background job)
+    websockets = None
     try:
-        websockets.start()
         server.start()
         gc.freeze()  # what start-up made lives as long as the process: never scanned again
         if collecting:
             gc.enable()
+        # The WebSocket listener (websockets' import: ~8 ms) starts while the first HTTP
+        # requests are answered; its socket, bound above, keeps connections till then.
+        from mockgw.websocket_listener import WebSocketListener
+
+        websockets = WebSocketListener(lambda: front.instance, settings.host,
+                                       sock=websocket_socket)
+        websockets.start()
         print(f"mockgw serving on {server.url} (WebSocket APIs on {websockets.url})",
               flush=True)
         server.wait()
     finally:
-        websockets.stop()
+        if websockets is not None:
+            websockets.stop()
+        else:
+            websocket_socket.close()
         instance.close()
         print("mockgw stopped", flush=True)
     return 0
 
 
-def _local_url(host: str, port: int) -> str:
+def _local_url(host: str, port: int, scheme: str = "http") -> str:
     """The URL this machine reaches the server at (a wildcard address means loopback)."""
     host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"

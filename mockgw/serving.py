@@ -179,6 +179,13 @@ class Server:
         return status
 
 
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (0: a free port) and listening: connections
+    wait in its backlog until something serves it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=backlog)
+
+
 class _Stderr:
     """``wsgi.errors``: what an application writes there goes to the log."""
 
