@@ -28,7 +28,6 @@ import os
 import re
 import sys
 import threading
-import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -41,6 +40,8 @@ from mockgw.protocol.models import SERVICES
 from mockgw.protocol.wire import WireRequest
 
 if TYPE_CHECKING:  # pragma: no cover
+    import unittest
+
     from flask import Flask
 
     from mockgw.instance import Instance
@@ -211,7 +212,8 @@ def _decorate(target: Any, settings: Settings | None) -> Any:
 
 
 def _decorate_class(cls: type, settings: Settings | None) -> type:
-    if issubclass(cls, unittest.TestCase):
+    unittest = sys.modules.get("unittest")  # not imported: no class is a TestCase
+    if unittest is not None and issubclass(cls, unittest.TestCase):
         original_setup = cls.setUp
 
         def setUp(self: unittest.TestCase) -> None:
