@@ -95,7 +95,8 @@ def serve_forever(settings: Settings, definitions: Sequence[object] = (), *,
     objects that live as long as the process (modules, models, the url_map), and
     collecting while they are made cost 60-90 ms of a ~450 ms start.  Once listening, they
     are frozen (``gc.freeze``: later collections skip them, a full one no longer takes
-    ~30 ms) and the collector is on again."""
+    ~30 ms) and the collector is on again; a start that replayed ``--state-dir`` or
+    imported ``--openapi`` files collects their garbage first."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -143,6 +144,8 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
         instance.close()
         return 1
+    if settings.state_dir or definitions:  # the garbage of replayed calls and imports,
+        gc.collect()  # before what is left is frozen
 
     def stop(signum: int, frame: object) -> None:
         server.stop()
@@ -159,9 +162,16 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
         # requests are answered; its socket, bound above, keeps connections till then.
         from mockgw.websocket_listener import WebSocketListener
 
-        websockets = WebSocketListener(lambda: front.instance, settings.host,
-                                       sock=websocket_socket)
-        websockets.start()
+        listener = WebSocketListener(lambda: front.instance, settings.host,
+                                     sock=websocket_socket)
+        try:
+            listener.start()
+        except Exception as exc:  # the HTTP server is up: stop it before saying why
+            server.stop()
+            server.wait()
+            print(f"mockgw: WebSocket listener: {exc}", file=sys.stderr, flush=True)
+            return 1
+        websockets = listener
         print(f"mockgw serving on {server.url} (WebSocket APIs on {websockets.url})",
               flush=True)
         server.wait()
