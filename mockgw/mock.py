@@ -28,7 +28,6 @@ import os
 import re
 import sys
 import threading
-import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -41,6 +40,8 @@ from mockgw.protocol.models import SERVICES
 from mockgw.protocol.wire import WireRequest
 
 if TYPE_CHECKING:  # pragma: no cover
+    import unittest
+
     from flask import Flask
 
     from mockgw.instance import Instance
@@ -59,6 +60,10 @@ _app: Flask | None = None
 _requests_mock: Any = None
 _adapter_patch: Any = None
 _MockgwAdapter: Any = None  # the adapter class, made when requests is first intercepted
+#: ``responses`` keeps every call it answered (request and response) for its ``calls``,
+#: which no one reads here: they are forgotten at the next call, so that a long mock does
+#: not keep every response (memory, and the garbage collector's work over them).
+_recorded: list[Any] = []
 _saved_env: dict[str, str | None] = {}
 _original_do_get_response = Endpoint._do_get_response
 
@@ -207,7 +212,8 @@ def _decorate(target: Any, settings: Settings | None) -> Any:
 
 
 def _decorate_class(cls: type, settings: Settings | None) -> type:
-    if issubclass(cls, unittest.TestCase):
+    unittest = sys.modules.get("unittest")  # not imported: no class is a TestCase
+    if unittest is not None and issubclass(cls, unittest.TestCase):
         original_setup = cls.setUp
 
         def setUp(self: unittest.TestCase) -> None:
@@ -276,6 +282,7 @@ def _uninstall() -> None:
         _requests_mock.stop()
         _requests_mock.reset()
         _requests_mock = None
+        _recorded.clear()
 
 
 def _intercept_requests() -> None:
@@ -305,6 +312,7 @@ def _intercept_requests() -> None:
         for method in _HTTP_METHODS:
             answering.add_callback(method, re.compile(".*"), callback=_requests_callback)
         answering.start()
+        _recorded[:] = [answering.calls, *(r.calls for r in answering.registered())]
         _requests_mock = answering
         original = requests.Session.get_adapter
         adapter = _MockgwAdapter()
@@ -471,6 +479,8 @@ def _requests_callback(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes
     """Answer a ``requests`` call to an execute-api URL from the active application."""
     if not _active:  # pragma: no cover - the mock is stopped with the last application
         raise ConnectionError("mockgw is not active")
+    for calls in _recorded:  # what responses records of each call: read by no one
+        calls.reset()
     parts = urlsplit(prepared.url)
     body = prepared.body
     if body is None:

@@ -308,10 +308,19 @@ def _answer(response: WireResponse, start_response: StartResponse) -> list[bytes
 
 
 def _status_line(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        try:
+            line = f"{status} {HTTPStatus(status).phrase}"
+        except ValueError:
+            line = f"{status} Unknown"
+        if len(_STATUS_LINES) < 1024:
+            _STATUS_LINES[status] = line
+    return line
+
+
+#: ``200``: ``"200 OK"``, each made once.
+_STATUS_LINES: dict[int, str] = {}
 
 
 def request_from_environ(environ: dict, *,
@@ -340,16 +349,20 @@ def request_from_environ(environ: dict, *,
         for key, value in parse_qsl(query_string, keep_blank_values=True):
             query.setdefault(key, []).append(value)
     items = environ.get("mockgw.header_items")
+    headers: dict[str, str] = {}
     if items is None:
         items = []
+        names = _HEADER_NAMES
         for key, value in environ.items():
-            if key.startswith("HTTP_"):
-                items.append((key[5:].replace("_", "-").title(), value))
+            if key[:5] == "HTTP_":
+                name = names.get(key)
+                if name is None:
+                    name = _header_name(key)
+                items.append((name, value))
         if environ.get("CONTENT_TYPE"):
             items.append(("Content-Type", environ["CONTENT_TYPE"]))
         if environ.get("CONTENT_LENGTH"):
             items.append(("Content-Length", environ["CONTENT_LENGTH"]))
-    headers: dict[str, str] = {}
     for key, value in items:
         lower = key.lower()
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
@@ -366,6 +379,18 @@ def request_from_environ(environ: dict, *,
     if body:
         request.body = read_body(environ, REQUEST_LIMIT) or b""
     return request, decoded
+
+
+#: Header names as WSGI environ keys (``HTTP_X_AMZ_DATE``) and as mockgw reads them
+#: (``X-Amz-Date``): the names clients send, made once (bounded: any name can come).
+_HEADER_NAMES: dict[str, str] = {}
+
+
+def _header_name(key: str) -> str:
+    name = key[5:].replace("_", "-").title()
+    if len(_HEADER_NAMES) < 4096:
+        _HEADER_NAMES[key] = name
+    return name
 
 
 def read_body(environ: dict, limit: int) -> bytes | None:

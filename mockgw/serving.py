@@ -170,6 +170,13 @@ class Server:
         return status
 
 
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (0: a free port) and listening: connections
+    wait in its backlog until something serves it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=backlog)
+
+
 class _Stderr:
     """``wsgi.errors``: what an application writes there goes to the log."""
 
@@ -190,10 +197,19 @@ _STDERR = _Stderr()
 
 
 def _status(line: str | int) -> int:
+    code = _STATUSES.get(line)  # type: ignore[arg-type]
+    if code is not None:
+        return code
     code = int(str(line).split(" ", 1)[0])
     if not 100 <= code <= 999:
         raise ValueError(f"status {line!r}")
+    if len(_STATUSES) < 1024:
+        _STATUSES[line] = code  # type: ignore[index]
     return code
+
+
+#: Status lines read (``"200 OK"``: 200), each parsed once (bounded).
+_STATUSES: dict[str | int, int] = {}
 
 
 def _head_length(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -209,15 +225,42 @@ def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The headers of an answer granian can send as they are: hop-by-hop ones and the
     length (granian counts the body) dropped, and any name or value HTTP cannot carry."""
     kept = []
+    names = _NAMES
     for name, value in headers:
-        lower = name.lower()
-        if lower in HOP_BY_HOP or lower == "content-length":
-            if lower != "content-length":
+        kind = names.get(name)
+        if kind is None:
+            kind = _name_kind(name)
+        if kind is not _SENT:
+            if kind is _HOP_BY_HOP:
                 log.debug("dropped hop-by-hop response header %s", name)
+            elif kind is _UNSENDABLE:
+                log.warning("dropped response header %r: not sendable over HTTP", name)
             continue
-        value = str(value)
-        if not name or not set(name) <= _TOKEN or any(c in value for c in "\r\n\0"):
+        if value.__class__ is not str:
+            value = str(value)
+        if "\r" in value or "\n" in value or "\0" in value:
             log.warning("dropped response header %r: not sendable over HTTP", name)
             continue
         kept.append((name, value))
     return kept
+
+
+_SENT, _HOP_BY_HOP, _LENGTH, _UNSENDABLE = "sent", "hop-by-hop", "length", "unsendable"
+#: What :func:`_sendable` does with a response header name, decided once per name
+#: (bounded: applications may make up any name).
+_NAMES: dict[str, str] = {}
+
+
+def _name_kind(name: str) -> str:
+    lower = name.lower()
+    if lower == "content-length":
+        kind = _LENGTH
+    elif lower in HOP_BY_HOP:
+        kind = _HOP_BY_HOP
+    elif not name or not set(name) <= _TOKEN:
+        kind = _UNSENDABLE
+    else:
+        kind = _SENT
+    if len(_NAMES) < 4096:
+        _NAMES[name] = kind
+    return kind

@@ -47,6 +47,8 @@ from websockets.frames import Frame
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 
+from mockgw.serving import listening_socket
+
 if TYPE_CHECKING:  # pragma: no cover
     from mockgw.execute.context import ExecuteTarget
     from mockgw.execute.websocket.connections import Connection, Connections
@@ -117,16 +119,16 @@ class WebSocketListener:
     """WebSocket APIs served on ``host:port`` (0: a free port, read :attr:`port`) for the
     instance ``instance_of()`` returns when a client connects.
 
-    The socket is bound on construction; :meth:`start` serves from a thread of its own
-    until :meth:`stop`.
+    The socket is bound on construction (or given bound and listening, ``sock``);
+    :meth:`start` serves from a thread of its own until :meth:`stop`.
     """
 
     def __init__(self, instance_of: Callable[[], Instance], host: str = "127.0.0.1",
-                 port: int = 0, *, workers: int = 32) -> None:
+                 port: int = 0, *, workers: int = 32, sock: socket.socket | None = None
+                 ) -> None:
         self.instance_of = instance_of
         self.host = host
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._sock = socket.create_server((host, port), family=family, backlog=1024)
+        self._sock = sock if sock is not None else listening_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="mockgw-websocket")

@@ -86,13 +86,13 @@ def routes() -> dict[str, Route]:
     """Every operation of :data:`~mockgw.protocol.models.SERVICES`, by endpoint, in model
     order (the order of the rules in the url_map).
 
-    Read from the models' documents one at a time (:func:`~mockgw.protocol.models.
-    document`), so that a service's full model is kept only once it is called and no two
-    are in memory at once (memory that fragments, and stays).
+    Read from the models one at a time (:func:`~mockgw.protocol.models.operations`), so
+    that a service's full model is kept only once it is called and no two are in memory
+    at once (memory that fragments, and stays).
     """
     found: dict[str, Route] = {}
     for service in models.SERVICES:
-        operations = models.document(service)["operations"]
+        operations = models.operations(service)
         for name, operation in operations.items():
             http = operation["http"]
             route = _route(service, name, http["method"], http["requestUri"])

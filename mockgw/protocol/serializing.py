@@ -32,24 +32,21 @@ _NOT_IMPLEMENTED_CODES = ("BadRequestException", "InvalidParameterValueException
 def serialize_output(service: str, operation: str, output: dict[str, Any] | None,
                      request_id: str) -> WireResponse:
     """The response for a successful call of ``operation`` that returned ``output``."""
-    op = service_model(service).operation_model(operation)
-    status = op.http.get("responseCode", 200)
+    status, members, payload = _output_plan(service, operation)
     headers = [("x-amzn-RequestId", request_id)]
-    shape = op.output_shape
-    if shape is None:
+    if members is None:
         return WireResponse(status, [*headers, ("Content-Type", JSON)], b"{}"
                             if status != 204 else b"")
     output = output or {}
-    payload = shape.serialization.get("payload")
     content_type = None
     doc = {}
-    for name, member in shape.members.items():
+    for name, location, wire, member, encode in members:
         value = output.get(name)
         if value is None:
             continue
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
-        if location == "header":
+        if location is None:
+            doc[wire] = encode(value)
+        elif location == "header":
             text = _header_text(value, member)
             if wire.lower() == "content-type":
                 content_type = text
@@ -59,22 +56,48 @@ def serialize_output(service: str, operation: str, output: dict[str, Any] | None
             headers.extend((wire + k, str(v)) for k, v in value.items())
         elif location == "statusCode":
             status = int(value)
-        elif name != payload:
-            doc[wire] = _encoder(member.name, service)(value)
-    if payload:
-        member = shape.members[payload]
-        value = output.get(payload)
+    if payload is not None:
+        name, member, encode = payload
+        value = output.get(name)
         if member.type_name in ("blob", "string"):
             body = value.encode() if isinstance(value, str) else (value or b"")
             content_type = content_type or "application/octet-stream"
         else:
-            body = _dumps(_encoder(member.name, service)(value) if value is not None else {})
+            body = _dumps(encode(value) if value is not None else {})
             content_type = content_type or JSON
     else:
         body = _dumps(doc)
         content_type = content_type or JSON
     headers.append(("Content-Type", content_type))
     return WireResponse(status, headers, body)
+
+
+@functools.cache
+def _output_plan(service: str, operation: str) -> tuple[
+        int, list[tuple[str, str | None, str, Shape, Callable[[Any], Any]]] | None,
+        tuple[str, Shape, Callable[[Any], Any]] | None]:
+    """What :func:`serialize_output` reads of an operation's model, once: its status, each
+    output member (name, location, wire name, shape, encoder; the payload's last) and the
+    payload member; ``None`` members when it has no output shape."""
+    op = service_model(service).operation_model(operation)
+    status = op.http.get("responseCode", 200)
+    shape = op.output_shape
+    if shape is None:
+        return status, None, None
+    payload_name = shape.serialization.get("payload")
+    members, payload = [], None
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        if location not in ("header", "headers", "statusCode"):
+            location = None  # in the document
+        encode = _encoder(member.name, service)
+        if name == payload_name:
+            payload = (name, member, encode)
+            if location is None:
+                continue  # the body itself
+        members.append((name, location, member.serialization.get("name", name), member,
+                        encode))
+    return status, members, payload
 
 
 def serialize_error(service: str, error: ServiceError, request_id: str) -> WireResponse:
