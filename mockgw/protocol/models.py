@@ -36,7 +36,7 @@ class _PlainJSON(JSONFileLoader):
 
 
 class _OurServices(Loader):
-    """botocore's loader (search paths, ``AWS_DATA_PATH``, API versions, extras) that
+    """botocore's loader (search paths, API versions, extras) that
     knows only :data:`SERVICES`: listing every service botocore has, which
     ``load_service_model`` does first, costs ~20 ms a process."""
 
@@ -107,7 +107,7 @@ def _write(path: str, data: dict[str, Any]) -> None:
 
 def loader(file_loader: JSONFileLoader | None = None) -> Loader:
     """A new loader of the :data:`SERVICES` models (each caches what it loaded)."""
-    found = create_loader()  # the search paths, AWS_DATA_PATH included
+    found = create_loader()  # botocore's default search paths
     ours = _OurServices(extra_search_paths=found.search_paths,
                         file_loader=file_loader or _PlainJSON(),
                         include_default_search_paths=False)
