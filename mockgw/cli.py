@@ -111,7 +111,7 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
     from mockgw import control, startup
     from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
-    from mockgw.serving import Server, listening_socket
+    from mockgw.serving import Server, ServerUnavailable, listening_socket
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -123,7 +123,7 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
         front = front_of(app)
         front.instance.close()
         instance = front.instance = Instance(settings)
-    refusals: tuple[type[Exception], ...] = (startup.StartupError, OSError)
+    refusals: tuple[type[Exception], ...] = (startup.StartupError, OSError, ServerUnavailable)
     if settings.state_dir:  # sqlite3 (~1 MiB) is imported only then
         from mockgw.state.persistence import StateDirError
 

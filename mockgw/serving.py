@@ -47,6 +47,10 @@ _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
 
+class ServerUnavailable(RuntimeError):
+    """granian cannot be imported: mockgw's dependencies are not all installed."""
+
+
 class Server:
     """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
 
@@ -55,7 +59,12 @@ class Server:
 
     def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
                  threads: int = 16, access_log: bool = True, backlog: int = 1024) -> None:
-        from granian._granian import ListenerSpec, WorkerSignal
+        try:
+            from granian._granian import ListenerSpec, WorkerSignal
+        except ImportError as exc:  # an environment mockgw was not installed into
+            raise ServerUnavailable(
+                f"the HTTP server cannot start: {exc} (granian comes with mockgw: "
+                "pip install -e . in a virtualenv)") from None
 
         self.app = app
         self.host = host

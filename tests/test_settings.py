@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -61,6 +62,14 @@ def test_a_bad_environment_variable_stops_the_command(monkeypatch, capsys):
         cli.main(["serve"])
     assert stopped.value.code == 2
     assert "mockgw serve: error: MOCKGW_THREADS: 'many' is not int" in capsys.readouterr().err
+
+
+def test_a_missing_server_dependency_is_one_line_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "granian._granian", None)  # as if not installed
+    assert cli.main(["serve", "--port", "0", "--websocket-port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mockgw: the HTTP server cannot start: ")
+    assert "pip install -e ." in err and "Traceback" not in err
 
 
 def test_every_setting_is_a_flag_and_a_row_of_the_readme_table():
