@@ -31,11 +31,11 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from mockgw import control, crosssite, lambda_url, services
 from mockgw.blocking import WouldBlock
-from mockgw.serving import BODY_LIMIT
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol import rules
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.serving import BODY_LIMIT
 from mockgw.state.backends import RegionStore
 from mockgw.state.domains import resolve_custom_domain
 from mockgw.wsgi import call_app, environ_of
@@ -267,7 +267,7 @@ class Front:
         settings = self.instance.settings
         if inline and route is not None and (
                 route.service not in _NEVER_WAITING or route.operation in _MAY_WAIT
-                or settings.state_dir and request.method != "GET"):  # written to disk
+                or (settings.state_dir and request.method != "GET")):  # written to disk
             raise WouldBlock
         refused = crosssite.check(request, settings)
         if refused is not None:
