@@ -97,8 +97,8 @@ class Server:
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
         self._signal.add_cb(self._stopped.set)
-        self._busy = 0  # requests being answered (or logged)
-        self._idle = threading.Condition()
+        self._busy = 0  # requests being answered (or logged), counted on the server's thread
+        self._drained = threading.Event()  # set when none is, once stopped
 
     @property
     def url(self) -> str:
@@ -125,6 +125,8 @@ class Server:
             False, None, None, None, "tls1.3", None, [], False,  # no TLS
             (None, MetricsAggregator(1)),  # no metrics
         )
+        front = getattr(self.app, "wsgi_app", None)  # mockgw's front, unless middleware
+        self._front = front if hasattr(front, "refuse_body") else None  # wraps it: plain WSGI
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mockgw-request")
         self._loop = asyncio.new_event_loop()
         worker.serve_str(_new_cbscheduler(self._loop, _future_watcher_wrapper(self._request),
@@ -153,8 +155,8 @@ class Server:
         try:
             while not self._stopped.wait(1.0):
                 pass
-            with self._idle:
-                self._idle.wait_for(lambda: self._busy == 0, timeout=drain)
+            if self._busy:
+                self._drained.wait(drain)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(drain)
@@ -172,28 +174,26 @@ class Server:
 
     # -- one request --------------------------------------------------------------------------
     async def _request(self, scope: Any, proto: Any) -> None:
-        with self._idle:
-            self._busy += 1
+        self._busy += 1
         try:
             await self._answer(scope, proto)
         finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
+            self._busy -= 1
+            if not self._busy and self._stopped.is_set():
+                self._drained.set()
 
     async def _answer(self, scope: Any, proto: Any) -> None:
         started = time.perf_counter()
         request = wire_request(scope)
-        front = getattr(self.app, "wsgi_app", None)
-        if not hasattr(front, "refuse_body"):
-            front = None  # not mockgw's front, or middleware around it: plain WSGI
+        front = self._front
         try:
             refused = None
             length = request.headers.get("content-length")
             if length is not None and length.isdigit():  # refused unread when too long
                 refused = front.refuse_body(request, int(length)) if front is not None \
                     else _too_large(int(length))
-            if refused is None:
+            if refused is None and (length is not None
+                                    or "transfer-encoding" in request.headers):
                 body = await _read_body(proto, request.headers, BODY_LIMIT)
                 if body is None:  # chunked, and longer than any request may be
                     refused = front.refuse_body(request, BODY_LIMIT + 1) if front is not None \
