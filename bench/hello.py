@@ -1,6 +1,7 @@
 """The floors of the data-plane benchmark: ``python -m bench.hello PORT [THREADS] [SERVER]``
 serves a bare "hello" WSGI route on granian as ``mockgw serve`` runs it
-(:class:`mockgw.serving.Server`, the default) or on waitress (``waitress``)."""
+(:class:`mockgw.serving.Server`, the default; on the server's own thread, where mockgw
+answers what never waits) or on waitress (``waitress``)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def main(port: int, threads: int, server: str) -> None:
         return
     from mockgw.serving import Server
 
-    served = Server(app, "127.0.0.1", port, threads=threads, access_log=False)
+    served = Server(app, "127.0.0.1", port, threads=threads, access_log=False, inline=True)
     signal.signal(signal.SIGTERM, lambda *_: served.stop())
     served.serve_forever()
 

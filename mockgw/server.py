@@ -30,10 +30,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote
 
 from mockgw import control, crosssite, lambda_url, services
+from mockgw.blocking import WouldBlock
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol import rules
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.serving import BODY_LIMIT
 from mockgw.state.backends import RegionStore
 from mockgw.state.domains import resolve_custom_domain
 from mockgw.wsgi import call_app, environ_of
@@ -48,7 +50,12 @@ WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
 #: API Gateway's payload limit: a larger data-plane request gets REQUEST_TOO_LARGE (413).
 DATA_PLANE_LIMIT = 10 * 1024 * 1024
 #: The most any other request may carry (a Lambda zip of 50 MB is ~67 MB in JSON).
-REQUEST_LIMIT = 128 * 1024 * 1024
+REQUEST_LIMIT = BODY_LIMIT
+#: The services whose operations never wait on anything outside the process, but these
+#: (they invoke the method or authorizer): the server answers the rest on its own thread
+#: (:mod:`mockgw.blocking`).  Lambda's and ``@connections``' operations may all wait.
+_NEVER_WAITING = frozenset({"apigateway", "apigatewayv2"})
+_MAY_WAIT = frozenset({"TestInvokeMethod", "TestInvokeAuthorizer"})
 #: Paths whose match the front remembers (control-plane paths repeat: ids, names).
 _MATCHES_KEPT = 4096
 #: Characters a path keeps as they are when a server gave it percent-decoded: what a path
@@ -137,19 +144,39 @@ class Front:
         return self.wsgi_app(environ, start_response)
 
     # -- without WSGI -------------------------------------------------------------------------
-    def handle(self, request: WireRequest) -> WireResponse:
-        """Answer one request (the in-process mock's entry)."""
+    def handle(self, request: WireRequest, *, decoded: bool = False,
+               inline: bool = False) -> WireResponse:
+        """Answer one request (the in-process mock's entry, and ``mockgw serve``'s).
+
+        ``decoded``: the server gave the path percent-decoded (see :meth:`match`).
+        ``inline``: the caller's thread must not wait; a request that may raises
+        :class:`~mockgw.blocking.WouldBlock` before it changes anything.
+        """
         if not request.path.startswith("/_mockgw/"):
             target = self.find_target(request)
             limit = DATA_PLANE_LIMIT if target is not None else REQUEST_LIMIT
             if len(request.body) > limit:
                 return self._too_large(request, target)
             if target is not None:
-                return self._data_plane(request, target)
-            response = self.other_service(request) or self.control_plane(request)
+                return self._data_plane(request, target, inline=inline)
+            response = self.other_service(request, inline=inline) or \
+                self.control_plane(request, decoded=decoded, inline=inline)
             if response is not None:
                 return response
+        if inline:  # the admin endpoints, the console, routes users added: any may wait
+            raise WouldBlock
         return self.through_flask(request)
+
+    def refuse_body(self, request: WireRequest, length: int) -> WireResponse | None:
+        """The answer to ``request`` when the ``length`` bytes of body it announces are over
+        its limit (API Gateway's 10 MB for the data plane), before the body is read; else
+        ``None``."""
+        if length <= DATA_PLANE_LIMIT:
+            return None
+        target = self.find_target(request)
+        if length <= (DATA_PLANE_LIMIT if target is not None else REQUEST_LIMIT):
+            return None
+        return self._too_large(request, target)
 
     def through_flask(self, request: WireRequest) -> WireResponse:
         """Answer ``request`` with the Flask application (WSGI, without a socket)."""
@@ -163,13 +190,17 @@ class Front:
         return lambda_url.find_target(request) or find_execute_target(
             request, self.instance.backends)
 
-    def _data_plane(self, request: WireRequest,
-                    target: ExecuteTarget | lambda_url.UrlTarget) -> WireResponse:
+    def _data_plane(self, request: WireRequest, target: ExecuteTarget | lambda_url.UrlTarget,
+                    *, inline: bool = False) -> WireResponse:
         if isinstance(target, lambda_url.UrlTarget):
+            if inline:  # a Lambda function answers
+                raise WouldBlock
             from mockgw.lambda_url.invocation import handle
 
             return handle(self.instance, target, request)
         if "/@connections/" in target.path:  # a WebSocket API stage's @connections API
+            if inline:  # it waits on the WebSocket listener's thread
+                raise WouldBlock
             from mockgw.execute.websocket import management_path
 
             path = management_path(self.instance, target)
@@ -179,7 +210,7 @@ class Front:
                     control.unknown_operation(request)
         from mockgw import execute
 
-        return execute.handle(self.instance, target, request)
+        return execute.handle(self.instance, target, request, inline=inline)
 
     def _too_large(self, request: WireRequest,
                    target: ExecuteTarget | lambda_url.UrlTarget | None) -> WireResponse:
@@ -192,13 +223,16 @@ class Front:
                                   ("x-amzn-ErrorType", "RequestTooLargeException")],
                             b'{"message":"Request Too Long"}')
 
-    def other_service(self, request: WireRequest) -> WireResponse | None:
+    def other_service(self, request: WireRequest, *,
+                      inline: bool = False) -> WireResponse | None:
         """moto's answer when ``request`` is for an AWS service mockgw does not implement
         itself (:mod:`mockgw.services`), after :mod:`mockgw.crosssite`'s checks; else
         ``None``."""
         service = services.requested_service(request)
         if service is None:
             return None
+        if inline:  # moto's services may wait (SQS long polls, Lambda targets)
+            raise WouldBlock
         settings = self.instance.settings
         refused = crosssite.check(request, settings)
         if refused is not None:
@@ -221,7 +255,7 @@ class Front:
         return True
 
     def control_plane(self, request: WireRequest, *, decoded: bool = False,
-                      force: bool = False) -> WireResponse | None:
+                      force: bool = False, inline: bool = False) -> WireResponse | None:
         """The control plane's answer when the url_map matches an operation (directly,
         unless :attr:`direct` is off and ``force`` is not set), else ``None``."""
         if not (force or self.direct):
@@ -231,6 +265,10 @@ class Front:
             return None
         route, labels = found
         settings = self.instance.settings
+        if inline and route is not None and (
+                route.service not in _NEVER_WAITING or route.operation in _MAY_WAIT
+                or (settings.state_dir and request.method != "GET")):  # written to disk
+            raise WouldBlock
         refused = crosssite.check(request, settings)
         if refused is not None:
             return refused

@@ -1,26 +1,35 @@
 """Serving a WSGI application over HTTP with granian, in this process.
 
-granian is a Rust HTTP server (hyper, tokio) with a WSGI interface.  On this project's
-benchmark machine (2 CPUs) its bare "hello" route answered 43,000 to 68,000 requests/s under
-``wrk -c 8``, waitress's 8,600 (``bench/``).  mockgw keeps its state in memory, so it is
-served by one process with many threads.  granian's own launcher (``granian.server``) runs
-an application in worker processes (in threads only on free-threaded Python) and merges
-the process environment into every request's environ, where an ``HTTP_PROXY`` variable
-would read as a ``Proxy`` request header; :class:`Server` therefore drives granian's WSGI
-worker itself: one listener, ``threads`` Python threads calling the application, and an
-environ made of the request alone.
+granian is a Rust HTTP server (hyper, tokio).  On this project's benchmark machine (2 CPUs)
+its bare "hello" route answered 43,000 to 68,000 requests/s under ``wrk -c 8``, waitress's
+8,600 (``bench/``).  mockgw keeps its state in memory, so it is served by one process.
+granian's own launcher (``granian.server``) runs an application in worker processes and,
+for WSGI, merges the process environment into every request's environ (where an
+``HTTP_PROXY`` variable would read as a ``Proxy`` request header); :class:`Server`
+therefore drives a granian worker itself, with an environ made of the request alone.
+
+Threads, measured (``bench/``, MOCK invokes, ``wrk -c 8``): granian's WSGI worker calls
+the application on a pool of Python threads, and with more than one of them the threads
+take turns at the GIL for every request: 4,600 requests/s with 16 threads, 9,300 with one.
+One thread cannot serve a request that waits (a Lambda function, an HTTP endpoint), so
+:class:`Server` uses granian's RSGI worker (its asynchronous interface): each request
+comes to one thread, the server's own, which answers it there when it never waits and
+hands it to a pool of ``threads`` threads when it may.  mockgw's front
+(:class:`mockgw.server.Front`) tells which, by raising :class:`mockgw.blocking.WouldBlock`
+before it changes anything; any other WSGI application is answered in the pool (or on the
+server's thread, when it is made with ``inline=True``: the bench's bare floor).
 
 What this layer guarantees whatever the application answers: hop-by-hop headers
 (``Connection``, ``Transfer-Encoding``, ...) and headers granian cannot send are dropped
 and logged, the body's length is counted here (an application's ``Content-Length`` is not
 trusted, except in an answer to ``HEAD``, which has no body), an application error is a
-plain 500, and one log line per request goes to the ``mockgw`` logger.
-``Expect: 100-continue`` is answered by hyper when the application reads the body, so a
-body the application refuses unread is never sent.
+plain 500, and one log line per request goes to the ``mockgw`` logger.  The body is read
+before the application is called, and only when it is within the limit (a client waiting
+on ``Expect: 100-continue`` sends no body that is refused).
 
-What granian does not give a WSGI application: the path as sent (``PATH_INFO`` is
-percent-decoded and no ``RAW_URI`` is set) and header names as sent (hyper lowercases
-them).  The WebSocket upgrade is not offered to WSGI applications either.
+What granian does not give an application: the path as sent (it comes percent-decoded,
+and is encoded again here) and header names as sent (hyper lowercases them).  WebSocket
+APIs have a listener of their own (:mod:`mockgw.websocket_listener`).
 """
 
 from __future__ import annotations
@@ -32,8 +41,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl, quote
 
-from mockgw.wsgi import call_app
+from mockgw.blocking import WouldBlock
+from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.wsgi import call_app, environ_of
 
 log = logging.getLogger("mockgw")
 
@@ -41,8 +53,13 @@ log = logging.getLogger("mockgw")
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate",
                         "proxy-authorization", "proxy-connection", "te", "trailer",
                         "trailers", "transfer-encoding", "upgrade"})
+#: The longest body any request may carry (a Lambda zip of 50 MB is ~67 MB in JSON).
+BODY_LIMIT = 128 * 1024 * 1024
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: Characters a path keeps as they are when encoded again: what a path may hold
+#: unencoded, less the sub-delimiters (clients mostly send those encoded).
+_PATH_SAFE = "/:@"
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -54,11 +71,14 @@ class ServerUnavailable(RuntimeError):
 class Server:
     """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
 
-    The socket is bound on construction; :meth:`serve_forever` serves until :meth:`stop`.
+    ``threads`` threads answer the requests that may wait; ``inline`` says that ``app``
+    (not mockgw's own) never waits, so the server's thread calls it.  The socket is bound
+    on construction; :meth:`serve_forever` serves until :meth:`stop`.
     """
 
     def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
-                 threads: int = 16, access_log: bool = True, backlog: int = 1024) -> None:
+                 threads: int = 16, access_log: bool = True, backlog: int = 1024,
+                 inline: bool = False) -> None:
         try:
             from granian._granian import ListenerSpec, WorkerSignal
         except ImportError as exc:  # an environment mockgw was not installed into
@@ -70,14 +90,15 @@ class Server:
         self.host = host
         self.threads = max(1, threads)
         self.access_log = access_log
+        self.inline = inline
         self._listener = ListenerSpec(host, port, backlog).build()
         with socket.socket(fileno=os.dup(self._listener.get_fd())) as bound:
             self.port: int = bound.getsockname()[1]
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
         self._signal.add_cb(self._stopped.set)
-        self._busy = 0  # requests being answered (or logged)
-        self._idle = threading.Condition()
+        self._busy = 0  # requests being answered (or logged), counted on the server's thread
+        self._drained = threading.Event()  # set when none is, once stopped
 
     @property
     def url(self) -> str:
@@ -85,26 +106,34 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def start(self) -> None:
-        """Start serving (granian's threads); returns once the listener takes
-        connections."""
+        """Start serving (granian's runtime, the server's thread and its event loop);
+        returns once the listener takes connections."""
         import asyncio
+        from concurrent.futures import ThreadPoolExecutor
 
-        from granian._futures import _new_cbscheduler
-        from granian._granian import MetricsAggregator, WSGIWorker
+        from granian._futures import _future_watcher_wrapper, _new_cbscheduler
+        from granian._granian import MetricsAggregator, RSGIWorker
 
-        worker = WSGIWorker(
+        worker = RSGIWorker(
             1, (None, self._listener), None,  # worker id, listener, no IPC
             1, 512,  # Rust runtime threads, Rust blocking I/O threads
-            self.threads, 30,  # Python threads, their idle timeout (s)
+            1, 30,  # granian's Python threads (RSGI: unused), their idle timeout (s)
             1024,  # backpressure: requests in flight
             "1", None, None,  # HTTP/1.1, default HTTP/1 and HTTP/2 settings
+            False,  # no WebSockets (mockgw's listener has them)
             None,  # no static files
             False, None, None, None, "tls1.3", None, [], False,  # no TLS
             (None, MetricsAggregator(1)),  # no metrics
         )
-        self._loop = asyncio.new_event_loop()  # granian's scheduler wants one; WSGI never
-        worker.serve_mtr(_new_cbscheduler(self._loop, self._call, impl_asyncio=False),
-                         self._loop, self._signal)
+        front = getattr(self.app, "wsgi_app", None)  # mockgw's front, unless middleware
+        self._front = front if hasattr(front, "refuse_body") else None  # wraps it: plain WSGI
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mockgw-request")
+        self._loop = asyncio.new_event_loop()
+        worker.serve_str(_new_cbscheduler(self._loop, _future_watcher_wrapper(self._request),
+                                          impl_asyncio=False), self._loop, self._signal)
+        self._thread = threading.Thread(target=self._loop.run_forever, name="mockgw-server",
+                                        daemon=True)
+        self._thread.start()
         self._wait_listening()
 
     def _wait_listening(self, within: float = 10.0) -> None:
@@ -126,10 +155,14 @@ class Server:
         try:
             while not self._stopped.wait(1.0):
                 pass
-            with self._idle:
-                self._idle.wait_for(lambda: self._busy == 0, timeout=drain)
+            if self._busy:
+                self._drained.wait(drain)
         finally:
-            self._loop.close()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(drain)
+            if not self._thread.is_alive():
+                self._loop.close()
+            self._pool.shutdown(wait=False)
 
     def serve_forever(self) -> None:
         """Serve until :meth:`stop` is called."""
@@ -140,43 +173,131 @@ class Server:
         self._signal.set()
 
     # -- one request --------------------------------------------------------------------------
-    def _call(self, proto: Any, scope: dict) -> int:
-        with self._idle:
-            self._busy += 1
+    async def _request(self, scope: Any, proto: Any) -> None:
+        self._busy += 1
         try:
-            return self._answer(proto, scope)
+            await self._answer(scope, proto)
         finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
+            self._busy -= 1
+            if not self._busy and self._stopped.is_set():
+                self._drained.set()
 
-    def _answer(self, proto: Any, scope: dict) -> int:
+    async def _answer(self, scope: Any, proto: Any) -> None:
         started = time.perf_counter()
-        environ = scope  # granian's own dict, fresh for each request
-        environ["SCRIPT_NAME"] = ""
-        environ["wsgi.version"] = (1, 0)
-        environ["wsgi.errors"] = _STDERR
-        environ["wsgi.multithread"] = True
-        environ["wsgi.multiprocess"] = False
-        environ["wsgi.run_once"] = False
-        environ["wsgi.input_terminated"] = True
+        request = wire_request(scope)
+        front = self._front
         try:
-            line, given, body = call_app(self.app, environ)
-            status, headers = _status(line), _sendable(given)
-            if not body and environ.get("REQUEST_METHOD") == "HEAD":
-                headers += _head_length(given)
+            refused = None
+            length = request.headers.get("content-length")
+            if length is not None and length.isdigit():  # refused unread when too long
+                refused = front.refuse_body(request, int(length)) if front is not None \
+                    else _too_large(int(length))
+            if refused is None and (length is not None
+                                    or "transfer-encoding" in request.headers):
+                body = await _read_body(proto, request.headers, BODY_LIMIT)
+                if body is None:  # chunked, and longer than any request may be
+                    refused = front.refuse_body(request, BODY_LIMIT + 1) if front is not None \
+                        else _too_large(BODY_LIMIT + 1)
+                else:
+                    request.body = body
+            if refused is not None:
+                response = refused
+            elif front is not None:
+                try:
+                    response = front.handle(request, decoded=True, inline=True)
+                except WouldBlock:
+                    response = await self._loop.run_in_executor(
+                        self._pool, lambda: front.handle(request, decoded=True))
+            elif self.inline:
+                response = self._call_wsgi(request)
+            else:
+                response = await self._loop.run_in_executor(self._pool, self._call_wsgi,
+                                                            request)
+            status, headers, body = response.status, _sendable(response.headers), \
+                response.body
+            if not body and request.method == "HEAD":
+                headers += _head_length(response.headers)
         except Exception:
-            log.exception("%s %s failed", environ.get("REQUEST_METHOD"),
-                          environ.get("PATH_INFO"))
+            log.exception("%s %s failed", request.method, scope.path)
             status, headers, body = 500, [("Content-Type", "text/plain")], \
                 b"Internal Server Error"
         proto.response_bytes(status, headers, body)
         if self.access_log:
-            query = environ.get("QUERY_STRING")
-            log.info("%s %s%s %s %.1fms", environ.get("REQUEST_METHOD"),
-                     environ.get("PATH_INFO"), f"?{query}" if query else "", status,
+            query = request.query_string
+            log.info("%s %s%s %s %.1fms", request.method, scope.path,
+                     f"?{query}" if query else "", status,
                      (time.perf_counter() - started) * 1000)
-        return status
+
+    def _call_wsgi(self, request: WireRequest) -> WireResponse:
+        environ = environ_of(request)
+        del environ["REQUEST_URI"], environ["RAW_URI"]  # the path is not as it was sent
+        environ["wsgi.errors"] = _STDERR
+        environ["wsgi.input_terminated"] = True
+        line, headers, body = call_app(self.app, environ)
+        return WireResponse(_status(line), list(headers), body)
+
+
+def wire_request(scope: Any) -> WireRequest:
+    """A :class:`WireRequest` (without its body) of granian's RSGI ``scope``: the path
+    encoded again, header names in the form mockgw used to get them from WSGI
+    (``X-Amz-Date``: hyper gives them lowercase)."""
+    query_string = scope.query_string
+    query: dict[str, list[str]] = {}
+    if query_string:
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            query.setdefault(key, []).append(value)
+    headers: dict[str, str] = {}
+    items = []
+    names = _HEADER_NAMES
+    for lower, value in scope.headers.items():
+        name = names.get(lower)
+        if name is None:
+            name = _header_name(lower)
+        items.append((name, value))
+        headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
+    if "host" not in headers and scope.authority:  # HTTP/2
+        headers["host"] = scope.authority
+        items.append(("Host", scope.authority))
+    client = scope.client
+    return WireRequest(method=scope.method.upper(), path=quote(scope.path, safe=_PATH_SAFE),
+                       query=query, headers=headers, query_string=query_string,
+                       header_items=items,
+                       remote_addr=client.rsplit(":", 1)[0].strip("[]") or "127.0.0.1",
+                       scheme=scope.scheme)
+
+
+#: Lowercase header names and the form mockgw reads them in (``x-amz-date``:
+#: ``X-Amz-Date``), each made once (bounded: any name can come).
+_HEADER_NAMES: dict[str, str] = {}
+
+
+def _header_name(lower: str) -> str:
+    name = lower.title()
+    if len(_HEADER_NAMES) < 4096:
+        _HEADER_NAMES[lower] = name
+    return name
+
+
+async def _read_body(proto: Any, headers: dict[str, str], limit: int) -> bytes | None:
+    """The request body, or ``None`` when it is longer than ``limit``."""
+    length = headers.get("content-length")
+    if length is not None:
+        return await proto() if length.isdigit() and int(length) > 0 else b""
+    if "chunked" not in headers.get("transfer-encoding", ""):
+        return b""
+    chunks, size = [], 0
+    async for chunk in proto:
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(length: int) -> WireResponse | None:
+    if length <= BODY_LIMIT:
+        return None
+    return WireResponse(413, [("Content-Type", "text/plain")], b"Request Entity Too Large")
 
 
 def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:

@@ -47,7 +47,7 @@ class Settings:
     # the server (``mockgw serve``)
     host: str = _knob("127.0.0.1", "interface to listen on")
     port: int = _knob(4566, "port to listen on (0 picks a free one)")
-    threads: int = _knob(16, "Python threads the server runs requests on (one process)")
+    threads: int = _knob(16, "threads for requests that may wait (Lambda, HTTP integrations)")
     log_level: str = _knob("INFO", "DEBUG, INFO (a line per request), WARNING or ERROR")
     state_dir: str | None = _knob(None, "keep API Gateway and Lambda state in this "
                                         "directory (SQLite), so it survives restarts (the "

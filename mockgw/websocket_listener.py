@@ -1,10 +1,9 @@
 """Serving WebSocket APIs: a WebSocket listener beside the HTTP one, in this process.
 
-granian's WSGI worker, which serves the HTTP port (:mod:`mockgw.serving`), cannot take a
-WebSocket upgrade, so WebSocket APIs get a listener of their own (``--websocket-port``,
-4510 by default; ``GET /_mockgw/health`` reports its URL as ``websocket_url``).  It is
-`websockets`' asyncio server on an event loop in one thread, chosen over driving granian's
-RSGI/ASGI worker the way :mod:`mockgw.serving` drives its WSGI one because:
+WebSocket APIs get a listener of their own (``--websocket-port``, 4510 by default;
+``GET /_mockgw/health`` reports its URL as ``websocket_url``).  It is `websockets`' asyncio
+server on an event loop in one thread, chosen over the WebSocket support of granian's
+RSGI worker, which serves the HTTP port (:mod:`mockgw.serving`), because:
 
 * `websockets` is a well-kept, complete RFC 6455 implementation (a sans-I/O core) whose
   limits are AWS's: ``max_size=(message, frame)`` closes a connection sending a message
@@ -12,8 +11,8 @@ RSGI/ASGI worker the way :mod:`mockgw.serving` drives its WSGI one because:
   with 1002/1007 and never reach mockgw;
 * its server hooks fit API Gateway's handshake: ``process_request`` runs ``$connect``
   before the upgrade and answers a refusal with the integration's HTTP status;
-* granian's RSGI/ASGI workers are private API (the WSGI one already pins its version) and
-  would add a second protocol bridge for a second port anyway.
+* granian's worker is private API (its version is pinned for the HTTP port already), and
+  its WebSocket protocol offers neither the limits nor the handshake hooks.
 
 Each connection is one coroutine, so idle connections cost no thread.  Every event's
 pipeline (:mod:`mockgw.execute.websocket`) blocks (Lambda invokes, HTTP calls), so it runs

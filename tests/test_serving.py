@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -28,6 +29,9 @@ def app(environ: dict, start_response) -> list[bytes]:
         return [b"hop", b"-by-hop"]
     if path == "/fails":
         raise RuntimeError("a bug in the application")
+    if path == "/thread":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [threading.current_thread().name.encode()]
     start_response("201 Created", [("Content-Type", "text/plain")])
     return [b"got %d bytes" % len(body)]
 
@@ -106,3 +110,14 @@ def test_an_application_error_is_a_plain_500_and_the_server_goes_on(url):
     failed = requests.get(f"{url}/fails", timeout=10)
     assert (failed.status_code, failed.text) == (500, "Internal Server Error")
     assert requests.get(f"{url}/fine", timeout=10).status_code == 201
+
+
+def test_an_application_is_called_on_the_pool_unless_it_never_waits(url):
+    assert requests.get(f"{url}/thread", timeout=10).text.startswith("mockgw-request")
+    server = Server(app, "127.0.0.1", 0, threads=4, access_log=False, inline=True)
+    server.start()
+    try:
+        assert requests.get(f"{server.url}/thread", timeout=10).text == "mockgw-server"
+    finally:
+        server.stop()
+        server.wait()

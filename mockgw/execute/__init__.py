@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mockgw.blocking import WouldBlock
 from mockgw.protocol.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,17 +18,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
 
 
-def handle(instance: Instance, target: ExecuteTarget, request: WireRequest) -> WireResponse:
-    """Answer one data-plane request."""
+def handle(instance: Instance, target: ExecuteTarget, request: WireRequest, *,
+           inline: bool = False) -> WireResponse:
+    """Answer one data-plane request; ``inline``: raise
+    :class:`~mockgw.blocking.WouldBlock` before anything changes if answering it may wait
+    (an HTTP API's integrations all may; a REST method's unless it is MOCK)."""
     from mockgw.execute import http_api
 
     store = http_api.find_store(instance, target)
     if store is not None:
+        if inline:
+            raise WouldBlock
         return http_api.handle(instance, store, target, request)
     from mockgw.execute.context import Invocation
     from mockgw.execute.pipeline import run
 
-    return run(Invocation(instance=instance, request=request, target=target))
+    return run(Invocation(instance=instance, request=request, target=target, inline=inline))
 
 
 def refuse_too_large(instance: Instance, target: ExecuteTarget,

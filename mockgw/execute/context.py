@@ -106,6 +106,7 @@ class Invocation:
     response: WireResponse | None = None
     answered: bool = False  # a step answered by itself (a cache hit): the pipeline stops
     log: list[str] | None = None  # the execution log, kept only when asked (TestInvokeMethod)
+    inline: bool = False  # on the server's own thread: a method that may wait must not run
 
     def __post_init__(self) -> None:
         if not self.epoch_ms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from mockgw.blocking import WouldBlock
 from mockgw.execute import accesslog, telemetry
 from mockgw.execute.authorizers import authorize
 from mockgw.execute.cache import serve_from_cache, store_in_cache
@@ -90,6 +91,8 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         if error.log:
             inv.trace(error.log)
         inv.response = gateway_error_response(inv, error)
+    except WouldBlock:  # nothing answered or counted yet: the server answers it elsewhere
+        raise
     except RecursionError:  # a payload nested deeper than a step can walk: a bad body
         log.warning("data-plane request %s: payload nested too deeply", inv.request_id)
         inv.response = gateway_error_response(inv, GatewayError("BAD_REQUEST_BODY"))

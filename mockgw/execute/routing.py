@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockgw.blocking import WouldBlock
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 
@@ -143,6 +144,8 @@ def select_stage(inv: Invocation) -> None:
     variables = dict(stage.get("variables") or {})
     deployment_id = stage["deploymentId"]
     canary = stage.get("canarySettings")
+    if canary and canary.get("percentTraffic", 0) > 0 and inv.inline:
+        raise WouldBlock  # the canary's roll is made once, where the request is answered
     if canary and canary.get("percentTraffic", 0) > 0 and \
             inv.instance.random.random() * 100 < canary["percentTraffic"]:
         inv.is_canary = True
@@ -172,3 +175,6 @@ def match_resource(inv: Invocation) -> None:
         raise GatewayError("MISSING_AUTHENTICATION_TOKEN",
                            log=f"No method {inv.request.method} on {resource['path']}")
     inv.resource, inv.method, inv.path_params = resource, method, params
+    if inv.inline and (method.get("authorizationType") == "CUSTOM"
+                       or (method.get("methodIntegration") or {}).get("type") != "MOCK"):
+        raise WouldBlock  # a Lambda authorizer or an integration outside the process
