@@ -217,6 +217,44 @@ def test_an_http_integration_reaches_a_backend_on_the_same_port(served):
     assert requests.get(f"{url}/backend/echo/direct", timeout=10).json()["path"] == "direct"
 
 
+def test_middleware_around_the_front_sees_every_request_on_the_server():
+    """WSGI middleware wrapped around ``app.wsgi_app`` (Flask's documented pattern) is
+    called for every plane when served: the server then answers all of it on its pool."""
+    app = create_app()
+    seen: list[str] = []
+
+    def middleware(environ: dict, start_response):
+        seen.append(environ["PATH_INFO"])
+
+        def tagged(status: str, headers: list, exc_info=None):
+            return start_response(status, [*headers, ("X-Middleware", "yes")], exc_info)
+
+        return front(environ, tagged)
+
+    front, app.wsgi_app = app.wsgi_app, middleware
+    server = Server(app, "127.0.0.1", 0, threads=2, access_log=False)
+    server.start()
+    try:
+        client = boto3.client("apigateway", endpoint_url=server.url, region_name="us-east-1",
+                              aws_access_key_id="a", aws_secret_access_key="b",
+                              config=NO_RETRIES)
+        ids = mock_api(client, path="pets")
+        client.create_deployment(restApiId=ids["api_id"], stageName="dev")
+        answer = requests.get(
+            f"{server.url}/restapis/{ids['api_id']}/dev/_user_request_/pets", timeout=10)
+        assert (answer.status_code, answer.json()) == (200, {"ok": True})
+        assert answer.headers["X-Middleware"] == "yes"
+        health = requests.get(f"{server.url}/_mockgw/health", timeout=10)
+        assert (health.status_code, health.headers["X-Middleware"]) == (200, "yes")
+        assert seen[0] == "/restapis"
+        assert seen[-2:] == [f"/restapis/{ids['api_id']}/dev/_user_request_/pets",
+                             "/_mockgw/health"]
+    finally:
+        server.stop()
+        server.wait()
+        instance_of(app).close()
+
+
 def test_a_body_over_10_mb_gets_the_apis_request_too_large_answer(gw):
     client = gw.client()
     ids = mock_api(client, path="upload", method="POST")
