@@ -18,16 +18,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
 
 
-def mount(session: requests.Session, instance: Instance) -> None:
-    """Route ``session``'s requests to function URL hosts to ``instance``."""
-    adapter = _FunctionUrlAdapter(instance)
+def mount(session: requests.Session, instance: Instance, **adapter_args: Any) -> None:
+    """Route ``session``'s requests to function URL hosts to ``instance`` (the others to
+    an ``HTTPAdapter`` made with ``adapter_args``)."""
+    adapter = _FunctionUrlAdapter(instance, **adapter_args)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
 
 
 class _FunctionUrlAdapter(HTTPAdapter):
-    def __init__(self, instance: Instance) -> None:
-        super().__init__()
+    def __init__(self, instance: Instance, **adapter_args: Any) -> None:
+        super().__init__(**adapter_args)
         self._instance = instance
 
     def send(self, request: requests.PreparedRequest, *args: Any,
