@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import http.client
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import check_header_validity
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.util import SKIP_HEADER
 
 from mockgw.execute.context import IntegrationResult, Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_endpoint_request
 from mockgw.execute.headers import DROPPED_FROM_HTTP_REQUEST, method_request_headers
+from mockgw.execute.integrations import keepalive
 from mockgw.execute.variables import trace_id
 from mockgw.instance import Instance
+from mockgw.lambda_url import URL_PATTERN
 from mockgw.lambda_url import local as function_urls
 
 _BODYLESS = ("GET", "HEAD", "OPTIONS")
@@ -32,21 +41,28 @@ def session_factory(instance: Instance) -> requests.Session:
     return session
 
 
-class _NoAcceptEncoding:
-    """A connection that sends no ``Accept-Encoding`` the request does not carry
-    (``http.client`` adds ``identity``; API Gateway sends none of its own)."""
+class _NothingOfItsOwn:
+    """A connection that sends no ``Accept-Encoding`` or ``User-Agent`` the request does
+    not carry (``http.client`` adds ``identity``, urllib3 its name; API Gateway adds
+    neither)."""
 
     def putrequest(self, method: str, url: str, skip_host: bool = False,
                    skip_accept_encoding: bool = False) -> None:
         super().putrequest(method, url, skip_host=skip_host,  # type: ignore[misc]
                            skip_accept_encoding=True)
 
+    def request(self, method: str, url: str, body: Any = None,
+                headers: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        if not any(name.lower() == "user-agent" for name in headers or ()):
+            headers = {**(headers or {}), "User-Agent": SKIP_HEADER}
+        super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
 
-class _HTTPConnection(_NoAcceptEncoding, HTTPConnection):
+
+class _HTTPConnection(_NothingOfItsOwn, HTTPConnection):
     pass
 
 
-class _HTTPSConnection(_NoAcceptEncoding, HTTPSConnection):
+class _HTTPSConnection(_NothingOfItsOwn, HTTPSConnection):
     pass
 
 
@@ -82,11 +98,33 @@ def call(inv: Invocation) -> IntegrationResult:
 
 def send(inv: Invocation, method: str, url: str, headers: dict[str, str], body: bytes | None,
          *, timeout: float, verify: bool = True) -> IntegrationResult:
-    """Send one request with the instance's HTTP session (no redirects followed): the
-    backend's answer, headers in order; a timeout is ``INTEGRATION_TIMEOUT``, an endpoint
-    that cannot be reached ``INTEGRATION_FAILURE`` (REST and HTTP APIs alike)."""
-    session = inv.instance.service("execute.http", session_factory)
+    """Send one request (no redirects followed): the backend's answer, headers in order; a
+    timeout is ``INTEGRATION_TIMEOUT``, an endpoint that cannot be reached
+    ``INTEGRATION_FAILURE`` (REST and HTTP APIs alike).
+
+    It goes through the instance session's adapter (``requests``), except that a plain
+    ``http://`` endpoint goes on :mod:`keepalive`'s connections while nothing has replaced
+    ``requests``' transport (no mock to honour, as behind ``mockgw serve``): the same
+    request and answer, for about half the time."""
+    if isinstance(body, str):
+        body = body.encode()
     try:
+        if _transport_is_requests_own() and not URL_PATTERN.match(url):
+            scheme, host, port, target = _endpoint(url)
+            if scheme == "http":
+                pools = inv.instance.service("execute.http.keepalive", _pools_factory)
+                try:
+                    status, items, content = pools.request(
+                        method, host, port, target, _wire_headers(method, headers, body),
+                        body, timeout)
+                except keepalive.BadBody as exc:
+                    raise requests.exceptions.ContentDecodingError(str(exc)) from None
+                except TimeoutError as exc:
+                    raise requests.Timeout(str(exc)) from None
+                except (OSError, http.client.HTTPException) as exc:
+                    raise requests.ConnectionError(str(exc) or repr(exc)) from None
+                return _result(status, items, content)
+        session = inv.instance.service("execute.http", session_factory)
         request = requests.PreparedRequest()
         request.prepare(method=method, url=url, headers=headers, data=body)
         # The session's adapter, not ``session.request``: no default headers, cookies or
@@ -107,14 +145,60 @@ def send(inv: Invocation, method: str, url: str, headers: dict[str, str], body: 
         raise GatewayError("INTEGRATION_FAILURE",
                            log=f"Execution failed due to an invalid response from the "
                                f"endpoint: {exc}") from None
-    if not 100 <= response.status_code <= 599:
-        raise GatewayError("INTEGRATION_FAILURE",
-                           log="Execution failed due to an invalid response from the endpoint: "
-                               f"status {response.status_code}")
     raw = response.raw.headers if response.raw is not None else None
     items = list(raw.iteritems()) if raw is not None and hasattr(raw, "iteritems") \
         else list(response.headers.items())
-    return IntegrationResult(status=response.status_code, headers=items, body=content)
+    return _result(response.status_code, items, content)
+
+
+def _result(status: int, items: list[tuple[str, str]], content: bytes) -> IntegrationResult:
+    if not 100 <= status <= 599:
+        raise GatewayError("INTEGRATION_FAILURE",
+                           log="Execution failed due to an invalid response from the endpoint: "
+                               f"status {status}")
+    return IntegrationResult(status=status, headers=items, body=content)
+
+
+def _transport_is_requests_own() -> bool:
+    """Whether ``requests`` picks adapters and sends as it was written to: no mock
+    (``responses``, ``requests_mock``, the in-process mock's routing) has replaced either."""
+    return (getattr(requests.Session.get_adapter, "__module__", None) == "requests.sessions"
+            and getattr(HTTPAdapter.send, "__module__", None) == "requests.adapters")
+
+
+@functools.lru_cache(maxsize=1024)
+def _endpoint(url: str) -> tuple[str, str, int, str]:
+    """``(scheme, host, port, request target)`` of ``url`` as ``requests`` prepares it
+    (its errors, e.g. ``MissingSchema``, raised as it raises them)."""
+    request = requests.PreparedRequest()
+    request.prepare_url(url, None)
+    prepared = request.url or ""
+    parts = urlsplit(prepared)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return scheme, parts.hostname or "", port, target
+
+
+def _wire_headers(method: str, headers: dict[str, str],
+                  body: bytes | None) -> list[tuple[str, str]]:
+    """The headers ``requests`` (then urllib3, as the session's adapter is configured)
+    sends besides ``Host``: the given ones (validated; of two names differing only in
+    case, the first place and the last name and value), then ``Content-Length`` unless
+    given (``0`` without a body, but for GET and HEAD)."""
+    wire: dict[str, tuple[str, str]] = {}
+    for header in headers.items():
+        check_header_validity(header)
+        wire[header[0].lower()] = header
+    if body:
+        wire["content-length"] = ("Content-Length", str(len(body)))
+    elif method not in ("GET", "HEAD") and "content-length" not in wire:
+        wire["content-length"] = ("Content-Length", "0")  # an empty body is none
+    return list(wire.values())
+
+
+def _pools_factory(instance: Instance) -> keepalive.Pools:
+    return keepalive.Pools(maxsize=max(10, instance.settings.threads))
 
 
 def _url(uri: str, path_params: dict[str, str]) -> str:
