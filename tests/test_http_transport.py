@@ -142,7 +142,15 @@ def test_both_ways_read_the_same_answer(monkeypatch, instance, reply):
     assert direct == through_requests
 
 
-def test_a_connection_the_backend_closed_while_idle_is_not_reused(instance):
+@pytest.fixture(params=["keepalive", "requests"])
+def way(request, monkeypatch):
+    """Each test once on the keep-alive connections, once through ``requests``."""
+    if request.param == "requests":
+        monkeypatch.setattr(http, "_transport_is_requests_own", lambda: False)
+    return request.param
+
+
+def test_a_connection_the_backend_closed_while_idle_is_not_reused(instance, way):
     backend = RawBackend(_OK, close=True)  # no Connection: close: the client keeps it
     try:
         assert _send(instance, backend.url + "/1").body == b"ok"
@@ -153,7 +161,7 @@ def test_a_connection_the_backend_closed_while_idle_is_not_reused(instance):
         backend.stop()
 
 
-def test_connections_are_kept_alive(instance):
+def test_connections_are_kept_alive(instance, way):
     backend = RawBackend(_OK)
     try:
         for n in range(3):
@@ -163,7 +171,7 @@ def test_connections_are_kept_alive(instance):
         backend.stop()
 
 
-def test_an_answer_that_is_no_http_is_an_integration_failure(instance):
+def test_an_answer_that_is_no_http_is_an_integration_failure(instance, way):
     backend = RawBackend(b"SMTP ready\r\n\r\n", close=True)
     try:
         with pytest.raises(GatewayError) as caught:
@@ -173,7 +181,7 @@ def test_an_answer_that_is_no_http_is_an_integration_failure(instance):
         backend.stop()
 
 
-def test_a_body_that_does_not_decode_is_an_integration_failure(instance):
+def test_a_body_that_does_not_decode_is_an_integration_failure(instance, way):
     backend = RawBackend(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
                          b"Content-Length: 4\r\n\r\nnope")
     try:
