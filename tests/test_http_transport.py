@@ -199,6 +199,8 @@ def test_a_mock_of_requests_is_honoured(instance):
 
     with responses.RequestsMock() as mocked:
         mocked.add(responses.GET, "http://backend.invalid/x", body=b"mocked", status=202)
-        result = _send(instance, "http://backend.invalid/x")
+        result = _send(instance, "http://backend.invalid/x", headers={"X-A": "1"})
+        seen = dict(mocked.calls[0].request.headers)
     assert (result.status, result.body) == (202, b"mocked")
+    assert seen == {"X-A": "1"}  # what was asked for, nothing of the transport's
     assert requests.adapters.HTTPAdapter.send.__module__ == "requests.adapters"

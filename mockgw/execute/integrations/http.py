@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.client
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import check_header_validity
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.util import SKIP_HEADER
 
 from mockgw.execute.context import IntegrationResult, Invocation
@@ -29,52 +26,38 @@ _BODYLESS = ("GET", "HEAD", "OPTIONS")
 
 
 def session_factory(instance: Instance) -> requests.Session:
-    """The instance's outbound HTTP session: what it holds is its adapters (function URL
-    hosts answered in-process, every other URL by a pool of keep-alive connections, as
-    many as the server has threads); its cookie jar and default headers are never used
-    (:func:`send` sends through the adapter)."""
+    """The instance's outbound HTTP session: what it holds is its adapter, with as many
+    keep-alive connections per host as the server has threads; its cookie jar and default
+    headers are never used (:func:`send` sends through the adapter)."""
     session = requests.Session()
     session.trust_env = False
-    function_urls.mount(session, instance, pool_maxsize=max(10, instance.settings.threads))
-    for adapter in session.adapters.values():
-        adapter.poolmanager.pool_classes_by_scheme = _POOLS
+    adapter = _Adapter(instance, pool_maxsize=max(10, instance.settings.threads))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
     return session
 
 
-class _NothingOfItsOwn:
-    """A connection that sends no ``Accept-Encoding`` or ``User-Agent`` the request does
-    not carry (``http.client`` adds ``identity``, urllib3 its name; API Gateway adds
-    neither)."""
+class _Adapter(HTTPAdapter):
+    """Function URLs answered by the instance, without a socket (AWS keeps those calls
+    inside AWS); other URLs over the network, with no ``Accept-Encoding`` or
+    ``User-Agent`` the request does not carry (``http.client`` would add ``identity``,
+    urllib3 its name; API Gateway adds neither)."""
 
-    def putrequest(self, method: str, url: str, skip_host: bool = False,
-                   skip_accept_encoding: bool = False) -> None:
-        super().putrequest(method, url, skip_host=skip_host,  # type: ignore[misc]
-                           skip_accept_encoding=True)
+    def __init__(self, instance: Instance, **adapter_args: Any) -> None:
+        super().__init__(**adapter_args)
+        self._instance = instance
 
-    def request(self, method: str, url: str, body: Any = None,
-                headers: Mapping[str, str] | None = None, **kwargs: Any) -> None:
-        if not any(name.lower() == "user-agent" for name in headers or ()):
-            headers = {**(headers or {}), "User-Agent": SKIP_HEADER}
-        super().request(method, url, body, headers, **kwargs)  # type: ignore[misc]
+    def send(self, request: requests.PreparedRequest, *args: Any,
+             **kwargs: Any) -> requests.Response:
+        answer = function_urls.answer(self._instance, request)
+        return answer if answer is not None else super().send(request, *args, **kwargs)
 
-
-class _HTTPConnection(_NothingOfItsOwn, HTTPConnection):
-    pass
-
-
-class _HTTPSConnection(_NothingOfItsOwn, HTTPSConnection):
-    pass
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
-_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+    def add_headers(self, request: requests.PreparedRequest, **kwargs: Any) -> None:
+        # called by HTTPAdapter.send only: a mock replacing it (``responses``) never sees
+        # these markers, which urllib3 sends as no header at all
+        for name in ("Accept-Encoding", "User-Agent"):
+            if name not in request.headers:
+                request.headers[name] = SKIP_HEADER
 
 
 def call(inv: Invocation) -> IntegrationResult:
