@@ -204,3 +204,18 @@ def test_a_mock_of_requests_is_honoured(instance):
     assert (result.status, result.body) == (202, b"mocked")
     assert seen == {"X-A": "1"}  # what was asked for, nothing of the transport's
     assert requests.adapters.HTTPAdapter.send.__module__ == "requests.adapters"
+
+
+def test_idle_connections_are_kept_for_the_latest_hosts_only():
+    pools = keepalive.Pools(maxsize=1, hosts=1)
+    first, second = RawBackend(_OK), RawBackend(_OK)
+    try:
+        for backend in (first, first, second, first):
+            port = int(backend.url.rsplit(":", 1)[1])
+            status, _, body = pools.request("GET", "127.0.0.1", port, "/", [], None, 5.0)
+            assert (status, body) == (200, b"ok")
+        assert (first.connections, second.connections) == (2, 1)  # evicted for second
+    finally:
+        pools.close()
+        first.stop()
+        second.stop()
