@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
+
+import requests
 
 from tests.backend import Reply
 
@@ -179,3 +182,49 @@ def test_header_mapping_survives_the_servers_header_case(gw, backend):
                            timeout=10)
     assert response.status_code == 200
     assert backend.seen[-1].headers["x-tenant-id"] == "acme"
+
+
+def test_only_gateway_headers_reach_a_non_proxy_backend(gw, backend):
+    """Non-proxy HTTP sends AWS's defaults and nothing of an HTTP client library's own
+    (no Accept-Encoding, no cookies kept from an earlier answer)."""
+    backend.replies["/target/42"] = Reply(headers=[("Content-Type", "application/json"),
+                                                   ("Set-Cookie", "session=abc")],
+                                          body=b"{}")
+    api_id = http_api(gw.client(), kind="HTTP", uri=backend.url + "/target/42")
+    for _ in range(2):  # the second call must not carry the first answer's cookie
+        response = requests.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10)
+        assert response.status_code == 200
+    first, second = backend.seen[-2:]
+    assert first.headers == second.headers | {"X-Amzn-Trace-Id": first.headers["X-Amzn-Trace-Id"]}
+    assert sorted(second.headers) == ["Accept", "Connection", "Host", "User-Agent",
+                                      "X-Amzn-Apigateway-Api-Id", "X-Amzn-Trace-Id"]
+    assert second.headers["Accept"] == "application/json"
+    assert second.headers["Connection"] == "keep-alive"
+    assert second.headers["User-Agent"] == f"AmazonAPIGateway_{api_id}"
+
+
+def test_proxy_cookies_are_the_clients_only(gw, backend):
+    backend.replies["/echo"] = Reply(headers=[("Set-Cookie", "session=abc")], body=b"{}")
+    api_id = http_api(gw.client(), kind="HTTP_PROXY", uri=backend.url + "/echo")
+    assert requests.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10).status_code == 200
+    response = requests.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10,
+                            headers={"Cookie": "mine=1"})
+    assert response.status_code == 200
+    assert backend.seen[-1].headers["Cookie"] == "mine=1"
+    requests.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10)
+    assert "Cookie" not in backend.seen[-1].headers
+
+
+def test_compressed_proxy_answer_reaches_the_client_decoded(gw, backend):
+    """HTTP_PROXY drops the backend's Content-Encoding: the body is passed on decoded."""
+    data = json.dumps({"hello": "world" * 50}).encode()
+    backend.replies["/packed"] = Reply(headers=[("Content-Type", "application/json"),
+                                                ("Content-Encoding", "gzip")],
+                                       body=gzip.compress(data, mtime=0))
+    api_id = http_api(gw.client(), kind="HTTP_PROXY", uri=backend.url + "/packed")
+    response = requests.get(gw.invoke_url(api_id, "dev", "/items"), timeout=10,
+                            headers={"Accept-Encoding": "gzip"}, stream=True)
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    assert response.raw.read(decode_content=False) == data
+    assert backend.seen[-1].headers["Accept-Encoding"] == "gzip"  # the client's

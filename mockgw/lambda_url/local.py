@@ -1,14 +1,14 @@
 """Calls from mockgw itself to function URLs (an HTTP integration whose backend is a
 function URL) are answered by this instance, without a socket, as AWS keeps them inside
-AWS: :func:`mount` gives a ``requests`` session an adapter that does that."""
+AWS: :func:`answer` is what the outbound HTTP adapter
+(:mod:`mockgw.execute.integrations.http`) answers them with."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from mockgw.lambda_url import URL_PATTERN, dispatch
@@ -18,34 +18,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from mockgw.instance import Instance
 
 
-def mount(session: requests.Session, instance: Instance) -> None:
-    """Route ``session``'s requests to function URL hosts to ``instance``."""
-    adapter = _FunctionUrlAdapter(instance)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-
-
-class _FunctionUrlAdapter(HTTPAdapter):
-    def __init__(self, instance: Instance) -> None:
-        super().__init__()
-        self._instance = instance
-
-    def send(self, request: requests.PreparedRequest, *args: Any,
-             **kwargs: Any) -> requests.Response:
-        if not URL_PATTERN.match(request.url or ""):
-            return super().send(request, *args, **kwargs)
-        answer = dispatch(self._instance, _wire(request))
-        assert answer is not None  # URL_PATTERN hosts are function URLs
-        response = requests.Response()
-        response.status_code = answer.status
-        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-        for name, value in answer.headers:
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        response.headers = headers
-        response._content = answer.body
-        response.url = request.url or ""
-        response.request = request
-        return response
+def answer(instance: Instance, request: requests.PreparedRequest) -> requests.Response | None:
+    """``instance``'s answer to ``request`` when it goes to a function URL, else ``None``."""
+    if not URL_PATTERN.match(request.url or ""):
+        return None
+    reply = dispatch(instance, _wire(request))
+    assert reply is not None  # URL_PATTERN hosts are function URLs
+    response = requests.Response()
+    response.status_code = reply.status
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in reply.headers:
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    response.headers = headers
+    response._content = reply.body
+    response.url = request.url or ""
+    response.request = request
+    return response
 
 
 def _wire(request: requests.PreparedRequest) -> WireRequest:
