@@ -26,8 +26,9 @@ def build_integration_request(inv: Invocation) -> None:
     """Map parameters and render the request template into ``inv.integration_request``."""
     integration = inv.integration
     kind = integration.get("type", "MOCK")
-    mapped = apply_mappings(integration.get("requestParameters"), "integration.request.",
-                            method_request_source(inv))
+    parameters = integration.get("requestParameters")
+    mapped = apply_mappings(parameters, "integration.request.",
+                            method_request_source(inv)) if parameters else {}
     for location in ("header", "multivalueheader"):
         for name in mapped.get(location, {}):
             illegal = _ILLEGAL_HEADERS | (_ILLEGAL_AWS_HEADERS if kind.startswith("AWS") else set())

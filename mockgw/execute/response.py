@@ -53,8 +53,9 @@ def mapped_response(inv: Invocation) -> None:
                            log="Execution failed due to configuration error: No match for "
                                "output mapping and no default output mapping configured. "
                                f"Endpoint Response Status Code: {result.status}")
-    mapped = apply_mappings(selected.get("responseParameters"), "method.response.",
-                            integration_response_source(inv, result))
+    parameters = selected.get("responseParameters")
+    mapped = apply_mappings(parameters, "method.response.",
+                            integration_response_source(inv, result)) if parameters else {}
     headers = {k: ",".join(v) if isinstance(v, list) else v
                for k, v in mapped.get("header", {}).items()}
     body = response_payload(inv, result.body, result.header("content-type"),
