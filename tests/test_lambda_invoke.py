@@ -292,8 +292,10 @@ def test_event_invocation_runs_in_the_background(gw, tmp_path):
     create(c, "async", """
         import os, pathlib
 
-        def handler(event, context):
-            pathlib.Path(os.environ["MARKER"]).write_text(event["value"])
+        def handler(event, context):  # the marker appears whole: written, then renamed
+            written = pathlib.Path(os.environ["MARKER"] + ".part")
+            written.write_text(event["value"])
+            os.replace(written, os.environ["MARKER"])
     """, Environment={"Variables": {"MARKER": str(marker)}})
     result = c.invoke(FunctionName="async", InvocationType="Event", Payload=b'{"value": "v"}')
     assert result["StatusCode"] == 202
