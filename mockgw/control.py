@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
-import uuid
 from typing import Any
 
 from mockgw.errors import ServiceError, UnknownOperationError
@@ -26,6 +25,7 @@ from mockgw.protocol.serializing import (
     serialize_output,
 )
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.requestids import new_request_id
 
 log = logging.getLogger("mockgw.control")
 
@@ -64,7 +64,7 @@ def handle(instance: Instance, request: WireRequest, route: Route | None,
            labels: dict[str, str]) -> WireResponse:
     """Answer one control-plane request for the operation of ``route`` (``None``: no
     operation matches), whose URI labels are ``labels``."""
-    request_id = str(uuid.uuid4())
+    request_id = new_request_id()
     if route is None:
         return unknown_operation(request, request_id)
     service, name = route.service, route.operation
@@ -91,7 +91,7 @@ def unknown_operation(request: WireRequest, request_id: str | None = None) -> Wi
     """The modeled error answering a request that matches no operation."""
     error = UnknownOperationError(
         f"No operation of {', '.join(SERVICES)} matches {request.method} {request.path}")
-    return serialize_error("apigateway", error, request_id or str(uuid.uuid4()))
+    return serialize_error("apigateway", error, request_id or new_request_id())
 
 
 def execute(instance: Instance, op: Operation, params: dict[str, Any], account: str,

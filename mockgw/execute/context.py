@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import functools
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.requestids import new_request_id
 from mockgw.state.stages import setting_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,7 +77,7 @@ class Invocation:
     instance: Instance
     request: WireRequest
     target: ExecuteTarget
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str = field(default_factory=new_request_id)
     extended_request_id: str = ""
     started: float = field(default_factory=time.perf_counter)
     epoch_ms: int = 0  # when the request arrived, by the instance's clock

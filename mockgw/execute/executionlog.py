@@ -74,6 +74,8 @@ def log_endpoint_response(inv: Invocation, result: IntegrationResult) -> None:
 def log_method_response(inv: Invocation, headers: Iterable[tuple[str, str]]) -> None:
     """The method response of a request that completed without a gateway error."""
     assert inv.response is not None
+    if not inv.tracing:
+        return
     inv.trace(f"Method response body after transformations: {body_text(inv.response.body)}")
     inv.trace(f"Method response headers: {java_map(headers)}")
     inv.trace("Successfully completed execution")
@@ -81,7 +83,8 @@ def log_method_response(inv: Invocation, headers: Iterable[tuple[str, str]]) -> 
 
 def log_completed(inv: Invocation) -> None:
     assert inv.response is not None
-    inv.trace(f"Method completed with status: {inv.response.status}")
+    if inv.tracing:
+        inv.trace(f"Method completed with status: {inv.response.status}")
 
 
 def render(inv: Invocation) -> str:

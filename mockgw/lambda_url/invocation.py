@@ -9,7 +9,6 @@ HTTP response: ``502 Internal Server Error``.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import TYPE_CHECKING
 
 from mockgw.errors import ServiceError
@@ -19,6 +18,7 @@ from mockgw.execute.payload_v2 import MalformedAnswer
 from mockgw.lambda_.urls import URLS
 from mockgw.lambda_url import UrlTarget, cors, payload
 from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.requestids import new_request_id
 from mockgw.runtime import invoke
 from mockgw.runtime.engine import trace_header
 from mockgw.runtime.functions import FUNCTIONS
@@ -36,7 +36,7 @@ FORBIDDEN = ("Forbidden. For troubleshooting Function URL authorization issues, 
 
 def handle(instance: Instance, target: UrlTarget, request: WireRequest) -> WireResponse:
     """Lambda's answer to ``request`` for the function URL ``target``."""
-    request_id = str(uuid.uuid4())
+    request_id = new_request_id()
     found = _find(instance, target)
     if found is None:
         return _forbidden(request_id)
