@@ -111,15 +111,13 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
     from mockgw import control, startup
     from mockgw.app import create_app, front_of
     from mockgw.instance import Instance
-    from mockgw.serving import Server, ServerUnavailable, listening_socket
+    from mockgw.serving import Listener, Server, ServerUnavailable, listening_socket
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("_granian").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
-    if app is None:
-        app = create_app(settings)
-        instance = front_of(app).instance
-    else:  # the settings of this command, not those the application was made with
+    instance = None
+    if app is not None:  # the settings of this command, not those the application was made with
         front = front_of(app)
         front.instance.close()
         instance = front.instance = Instance(settings)
@@ -129,12 +127,18 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
 
         refusals += (StateDirError,)
     try:
+        # The port is bound before the application is made: a client connecting meanwhile
+        # waits in the backlog and is answered once served, rather than refused and polling.
+        listener = Listener(settings.host, settings.port)
+        if app is None:
+            app = create_app(settings)
+            instance = front_of(app).instance
         if settings.state_dir:
             control.open_state(instance, settings.state_dir)
         for definition in definitions:
             startup.deploy(instance, definition)
-        server = Server(app, settings.host, settings.port, threads=settings.threads,
-                        access_log=log.isEnabledFor(logging.INFO))
+        server = Server(app, threads=settings.threads,
+                        access_log=log.isEnabledFor(logging.INFO), listener=listener)
         instance.endpoint_url = _local_url(settings.host, server.port)  # for Lambda workers
         front = front_of(app)
         websocket_socket = listening_socket(settings.host, settings.websocket_port)
@@ -142,7 +146,8 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
                                             websocket_socket.getsockname()[1], "ws")
     except refusals as exc:
         print(f"mockgw: {exc}", file=sys.stderr, flush=True)
-        instance.close()
+        if instance is not None:
+            instance.close()
         return 1
     if settings.state_dir or definitions:  # the garbage of replayed calls and imports,
         gc.collect()  # before what is left is frozen

@@ -68,32 +68,47 @@ class ServerUnavailable(RuntimeError):
     """granian cannot be imported: mockgw's dependencies are not all installed."""
 
 
-class Server:
-    """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
+class Listener:
+    """The server's socket, bound to ``host:port`` (0: a free port, read :attr:`port`) and
+    listening: connections wait in its backlog until a :class:`Server` made with it
+    serves them (``mockgw serve`` binds it before it makes the application)."""
 
-    ``threads`` threads answer the requests that may wait; ``inline`` says that ``app``
-    (not mockgw's own) never waits, so the server's thread calls it.  The socket is bound
-    on construction; :meth:`serve_forever` serves until :meth:`stop`.
-    """
-
-    def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
-                 threads: int = 16, access_log: bool = True, backlog: int = 1024,
-                 inline: bool = False) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, backlog: int = 1024) -> None:
         try:
-            from granian._granian import ListenerSpec, WorkerSignal
+            from granian._granian import ListenerSpec
         except ImportError as exc:  # an environment mockgw was not installed into
             raise ServerUnavailable(
                 f"the HTTP server cannot start: {exc} (granian comes with mockgw: "
                 "pip install -e . in a virtualenv)") from None
 
-        self.app = app
         self.host = host
+        self.socket = ListenerSpec(host, port, backlog).build()
+        with socket.socket(fileno=os.dup(self.socket.get_fd())) as bound:
+            self.port: int = bound.getsockname()[1]
+
+
+class Server:
+    """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
+
+    ``threads`` threads answer the requests that may wait; ``inline`` says that ``app``
+    (not mockgw's own) never waits, so the server's thread calls it.  The socket is bound
+    on construction (or given: ``listener``); :meth:`serve_forever` serves until
+    :meth:`stop`.
+    """
+
+    def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
+                 threads: int = 16, access_log: bool = True, backlog: int = 1024,
+                 inline: bool = False, listener: Listener | None = None) -> None:
+        from granian._granian import WorkerSignal  # importable: Listener imported it
+
+        listener = listener or Listener(host, port, backlog)
+        self.app = app
+        self.host = listener.host
         self.threads = max(1, threads)
         self.access_log = access_log
         self.inline = inline
-        self._listener = ListenerSpec(host, port, backlog).build()
-        with socket.socket(fileno=os.dup(self._listener.get_fd())) as bound:
-            self.port: int = bound.getsockname()[1]
+        self._listener = listener.socket
+        self.port: int = listener.port
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
         self._signal.add_cb(self._stopped.set)

@@ -114,3 +114,25 @@ def test_lambda_errors_use_lambda_codes(gw):
         c.list_layers()  # not implemented: answered with a modeled Lambda error
     assert exc.value.response["Error"]["Code"] == "InvalidParameterValueException"
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_paths_no_greedy_rule_starts_like_skip_the_greedy_map():
+    """A decoded path no rule matches is tried against the greedy map only when its first
+    segment starts a greedy rule: every such rule still is, ``/`` builds no map."""
+    from mockgw.app import create_app, front_of
+    from mockgw.protocol import rules
+    from mockgw.protocol.wire import WireRequest
+    from mockgw.server import _may_match_greedy
+
+    greedy = [route.greedy_rule() for route in rules.routes().values() if route.greedy_rule()]
+    assert greedy and all(_may_match_greedy(rule) for rule in greedy)
+    front = front_of(create_app())
+
+    def match(path: str):
+        return front.match(WireRequest(method="GET", path=path, query={}, headers={},
+                                       query_string="", header_items=[]), decoded=True)
+
+    assert match("/") is None and front._decoded_adapter is None
+    arn = "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod"
+    route, labels = match(f"/tags/{arn}")
+    assert (route.operation, labels) == ("GetTags", {"resource_arn": arn})
