@@ -82,9 +82,21 @@ class Listener:
                 "pip install -e . in a virtualenv)") from None
 
         self.host = host
+        if port:
+            _refuse_taken(host, port)
         self.socket = ListenerSpec(host, port, backlog).build()
         with socket.socket(fileno=os.dup(self.socket.get_fd())) as bound:
             self.port: int = bound.getsockname()[1]
+
+
+def _refuse_taken(host: str, port: int) -> None:
+    """Raise ``OSError`` (``EADDRINUSE``) when ``host:port`` is taken.  granian's listener
+    sets ``SO_REUSEPORT``, so a second ``mockgw serve`` on a port one already serves would
+    bind beside it and share its connections; a socket without the option is refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as any server binds
+        probe.bind((host, port))
 
 
 class Server:

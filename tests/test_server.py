@@ -176,3 +176,17 @@ def test_serve_app_refuses_what_is_not_a_mockgw_application(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 2
     assert "--app other:app is not an application made by mockgw.create_app()" in done.stderr
+
+
+def test_a_second_server_on_a_port_already_served_is_refused(server):
+    """granian's listener shares a port (SO_REUSEPORT): the second server must not."""
+    import subprocess
+    import sys
+
+    port = server.url.rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "mockgw", "serve", "--port", port,
+                           "--websocket-port", "0"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert "Address already in use" in done.stderr
+    assert requests.get(f"{server.url}/_mockgw/health", timeout=10).status_code == 200
