@@ -130,9 +130,9 @@ class Server:
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mockgw-request")
         self._loop = asyncio.new_event_loop()
         # Each request runs as an asyncio task (granian's default task implementation):
-        # with granian's Rust one, every request that awaited its body (any call with a
-        # body) left its coroutine, awaitable, waker and context behind, out of the
-        # collector's reach: ~850 bytes a call, and Python 3.12+ has no Rust one.
+        # with its experimental Rust one, every request that awaited anything (its body,
+        # the pool) kept what it awaited, its coroutine, waker and context alive for good,
+        # out of the collector's reach (~850 bytes a call).
         worker.serve_str(_new_cbscheduler(self._loop, _future_watcher_wrapper(self._request),
                                           impl_asyncio=True), self._loop, self._signal)
         self._thread = threading.Thread(target=self._loop.run_forever, name="mockgw-server",
