@@ -39,7 +39,9 @@ import os
 import socket
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -138,8 +140,8 @@ class Server:
         import asyncio
         from concurrent.futures import ThreadPoolExecutor
 
-        from granian._futures import _future_watcher_wrapper, _new_cbscheduler
-        from granian._granian import MetricsAggregator, RSGIWorker
+        from granian._futures import _CBSchedulerAIO, _future_watcher_wrapper
+        from granian._granian import CallbackScheduler, MetricsAggregator, RSGIWorker
 
         worker = RSGIWorker(
             1, (None, self._listener), None,  # worker id, listener, no IPC
@@ -156,8 +158,27 @@ class Server:
         self._front = front if hasattr(front, "refuse_body") else None  # wraps it: plain WSGI
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mockgw-request")
         self._loop = asyncio.new_event_loop()
-        worker.serve_str(_new_cbscheduler(self._loop, _future_watcher_wrapper(self._request),
-                                          impl_asyncio=False), self._loop, self._signal)
+        # A request is started on the server's thread at once and becomes an asyncio
+        # task only when it waits (for its body, for the pool).  granian's experimental
+        # Rust task implementation, used before, kept every request that waited alive for
+        # good (what it awaited, its coroutine, waker and context: ~850 bytes a call, out
+        # of the collector's reach); granian's asyncio one makes a task of every request
+        # (~10 us more a request that never waits, under concurrency).  The scheduler is
+        # granian's asyncio one with our schedule function: it keeps the first one it is
+        # given, so it is made without running its own __init__, which sets one.
+        loop = self._loop
+        start = partial(_start, loop, _future_watcher_wrapper(self._request))
+        scheduler = _CBSchedulerAIO.__new__(_CBSchedulerAIO, loop, None, None,
+                                            partial(asyncio.tasks._enter_task, loop),
+                                            partial(asyncio.tasks._leave_task, loop))
+        CallbackScheduler.__init__(scheduler)
+        call_soon, context = loop.call_soon_threadsafe, scheduler._ctx
+
+        def schedule(watcher: Any) -> None:
+            call_soon(start, watcher, context=context)
+
+        scheduler._schedule_fn = schedule
+        worker.serve_str(scheduler, loop, self._signal)
         self._thread = threading.Thread(target=self._loop.run_forever, name="mockgw-server",
                                         daemon=True)
         self._thread.start()
@@ -262,6 +283,35 @@ class Server:
         environ["wsgi.input_terminated"] = True
         line, headers, body = call_app(self.app, environ)
         return WireResponse(_status(line), list(headers), body)
+
+
+def _start(loop: Any, handler: Callable[[Any], Any], watcher: Any) -> None:
+    """Run granian's request ``watcher`` through ``handler`` up to its first wait; a task
+    takes it from there."""
+    coroutine = handler(watcher)
+    try:
+        awaited = coroutine.send(None)
+    except StopIteration:  # answered without waiting (granian's wrapper catches the rest)
+        return
+    watcher.taskref(loop.create_task(_resumed(coroutine, awaited)))
+
+
+@types.coroutine
+def _resumed(coroutine: Any, awaited: Any) -> Any:
+    """``coroutine``, started and now waiting on ``awaited``, for a task to go on with."""
+    while True:
+        try:
+            value = yield awaited
+        except BaseException as exc:  # a cancelled task cancels the request
+            try:
+                awaited = coroutine.throw(exc)
+            except StopIteration as stop:
+                return stop.value
+            continue
+        try:
+            awaited = coroutine.send(value)
+        except StopIteration as stop:
+            return stop.value
 
 
 def wire_request(scope: Any) -> WireRequest:
