@@ -400,6 +400,11 @@ def test_health_lists_what_is_served(served, tmp_path):
     assert "awslambda" not in services and services.count("apigateway") == 1
     other = health["otherServices"]
     assert (other["enabled"], other["servedBy"], other["persisted"]) == (True, "moto", False)
+    from importlib.metadata import version
+
+    assert other["motoVersion"] == version("moto")
+    again = requests.get(f"{served.endpoint_url}/_mockgw/health", timeout=30).json()
+    assert again["otherServices"]["motoVersion"] == version("moto")  # read once, kept
     assert (health["stateDir"], health["persisted"]) == (None, [])
     with ServerProcess(["--state-dir", str(tmp_path)]) as durable:
         health = requests.get(f"{durable.url}/_mockgw/health", timeout=30).json()
