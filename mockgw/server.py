@@ -28,14 +28,14 @@ import re
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, unquote
 
 from mockgw import control, crosssite, lambda_url, services
 from mockgw.blocking import WouldBlock
 from mockgw.execute.context import ExecuteTarget
 from mockgw.instance import Instance
 from mockgw.protocol import rules
-from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.protocol.wire import WireRequest, WireResponse, encoded_path
 from mockgw.serving import BODY_LIMIT
 from mockgw.state.backends import RegionStore
 from mockgw.state.domains import resolve_custom_domain
@@ -59,9 +59,6 @@ _NEVER_WAITING = frozenset({"apigateway", "apigatewayv2"})
 _MAY_WAIT = frozenset({"TestInvokeMethod", "TestInvokeAuthorizer"})
 #: Paths whose match the front remembers (control-plane paths repeat: ids, names).
 _MATCHES_KEPT = 4096
-#: Characters a path keeps as they are when a server gave it percent-decoded: what a path
-#: may hold unencoded, less the sub-delimiters (clients mostly send those encoded).
-_PATH_SAFE = "/:@"
 
 _EXECUTE_HOST = re.compile(r"^([a-z0-9]+)(?:-([a-z0-9-]+))?\.execute-api\.([^:]+?)(?::\d+)?$",
                            re.IGNORECASE)
@@ -402,7 +399,7 @@ def request_from_environ(environ: dict, *,
         if "://" in path:  # absolute-form request target
             path = "/" + path.split("://", 1)[1].partition("/")[2]
     else:
-        path = quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe=_PATH_SAFE)
+        path = encoded_path(environ.get("PATH_INFO", "/").encode("latin-1"))
     query_string = environ.get("QUERY_STRING", "")
     query: dict[str, list[str]] = {}
     if query_string:

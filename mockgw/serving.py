@@ -43,10 +43,10 @@ import types
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from mockgw.blocking import WouldBlock
-from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.protocol.wire import WireRequest, WireResponse, encoded_path
 from mockgw.wsgi import call_app, environ_of
 
 log = logging.getLogger("mockgw")
@@ -59,9 +59,6 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate",
 BODY_LIMIT = 128 * 1024 * 1024
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-#: Characters a path keeps as they are when encoded again: what a path may hold
-#: unencoded, less the sub-delimiters (clients mostly send those encoded).
-_PATH_SAFE = "/:@"
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -336,7 +333,7 @@ def wire_request(scope: Any) -> WireRequest:
         headers["host"] = scope.authority
         items.append(("Host", scope.authority))
     client = scope.client
-    return WireRequest(method=scope.method.upper(), path=quote(scope.path, safe=_PATH_SAFE),
+    return WireRequest(method=scope.method.upper(), path=encoded_path(scope.path),
                        query=query, headers=headers, query_string=query_string,
                        header_items=items,
                        remote_addr=client.rsplit(":", 1)[0].strip("[]") or "127.0.0.1",

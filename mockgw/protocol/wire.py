@@ -5,6 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
+
+#: Characters a path keeps as they are when a server gave it percent-decoded: what a path
+#: may hold unencoded, less the sub-delimiters (clients mostly send those encoded).
+_PATH_SAFE = "/:@"
+
+
+def encoded_path(path: str | bytes) -> str:
+    """A path a server gave percent-decoded, encoded again as a client would send it."""
+    return quote(path, safe=_PATH_SAFE)
 
 
 @dataclass(slots=True)
