@@ -1,5 +1,5 @@
 """The floors of the data-plane benchmark: ``python -m bench.hello PORT [THREADS] [SERVER]``
-serves a bare "hello" WSGI route on granian as ``mockgw serve`` runs it
+serves a bare "hello" WSGI route on uvicorn as ``mockgw serve`` runs it
 (:class:`mockgw.serving.Server`, the default; on the server's own thread, where mockgw
 answers what never waits) or on waitress (``waitress``)."""
 
@@ -32,4 +32,4 @@ def main(port: int, threads: int, server: str) -> None:
 
 if __name__ == "__main__":
     main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 16,
-         sys.argv[3] if len(sys.argv) > 3 else "granian")
+         sys.argv[3] if len(sys.argv) > 3 else "uvicorn")

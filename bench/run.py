@@ -3,7 +3,7 @@
 Runs every workload against mockgw, moto (installed with mockgw's test extras) and
 ministack (in a virtualenv of its own, ``bench/.peers``, made by ``--install-peers``), with
 floors: a botocore client answered by a canned response (no mock at all), ``responses``
-answering an execute-api URL with a canned body, and a bare "hello" route on granian as
+answering an execute-api URL with a canned body, and a bare "hello" route on uvicorn as
 mockgw serves with it (beside it the same route on waitress, the server mockgw used
 before).  Prints a Markdown table, then which of the project's targets this machine's run
 meets.  Never part of the test suite.
@@ -210,7 +210,7 @@ def data_plane(report: Report, peers: dict[str, Callable[[], servers.Server]]) -
                         + (" (a Python client: figures are a lower bound)"
                            if loadgen.generator() == "python" else "")
                         + "; the path form /restapis/{id}/{stage}/_user_request_/...; "
-                          "the floor is the bare hello route on granian as mockgw serves "
+                          "the floor is the bare hello route on uvicorn as mockgw serves "
                           "it, which is also the HTTP_PROXY backend, and the waitress "
                           "column the same route on waitress; the best of "
                           f"{report.rounds} alternating runs of {seconds} s.")
@@ -427,7 +427,7 @@ def targets(report: Report) -> list[tuple[str, bool | None, str]]:
     row = "MOCK invoke, 8 concurrent"
     m, fl, ms = fig(row, "mockgw"), fig(row, "floor"), fig(row, "ministack")
     out.append(("MOCK invoke (8 concurrent) >= 2x ministack", _ge(m, ms, 2), _x(m, ms)))
-    out.append(("MOCK invoke (8 concurrent) >= 0.5 of granian's bare hello floor",
+    out.append(("MOCK invoke (8 concurrent) >= 0.5 of the server's bare hello floor",
                 _ge(m, fl, 0.5), f"{_ratio(m, fl)} of the floor"))
     m, ms = (fig("MOCK invoke, sequential, p50", who) for who in ("mockgw", "ministack"))
     out.append(("sequential MOCK invoke p50 <= ministack's",

@@ -111,8 +111,8 @@ def ministack() -> Server:
                   env={"GATEWAY_PORT": "{port}", "LOG_LEVEL": "WARNING"})
 
 
-def hello(threads: int = 16, server: str = "granian") -> Server:
-    """A floor: a bare "hello" WSGI route on granian as ``mockgw serve`` runs it, or on
+def hello(threads: int = 16, server: str = "uvicorn") -> Server:
+    """A floor: a bare "hello" WSGI route on uvicorn as ``mockgw serve`` runs it, or on
     waitress (the server mockgw used before)."""
     return Server(f"hello-{server}", [sys.executable, "-m", "bench.hello", "{port}",
                                       str(threads), server],

@@ -76,8 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """The ``mockgw`` command (and ``python -m mockgw``): :func:`main`, then the process
-    ends without finalizing the interpreter, whose teardown granian's Rust threads, still
-    winding down, must not meet (state is saved and workers stopped before that)."""
+    ends without finalizing the interpreter, whose teardown the server's daemon threads
+    (an event loop, the request pool), still winding down, must not meet (state is saved
+    and workers stopped before that)."""
     code = main()
     logging.shutdown()
     sys.stdout.flush()
@@ -115,7 +116,6 @@ def _serve(settings: Settings, definitions: Sequence[object], app: Flask | None,
 
     logging.basicConfig(level=settings.log_level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("_granian").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
     instance = None
     if app is not None:  # the settings of this command, not those the application was made with
         front = front_of(app)

@@ -387,7 +387,7 @@ def request_from_environ(environ: dict, *,
 
     The raw path comes from ``REQUEST_URI`` or ``RAW_URI`` when the server gives one
     (waitress, gunicorn, werkzeug's test client); otherwise ``PATH_INFO`` is encoded again,
-    keeping ``/``, ``:`` and ``@`` (granian gives no raw path).
+    keeping ``/``, ``:`` and ``@`` (a server that gives no raw path).
     """
     given = environ.get("mockgw.request")
     if given is not None:

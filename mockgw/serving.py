@@ -1,52 +1,52 @@
-"""Serving a WSGI application over HTTP with granian, in this process.
+"""Serving a WSGI application over HTTP with uvicorn, in this process.
 
-granian is a Rust HTTP server (hyper, tokio).  On this project's benchmark machine (2 CPUs)
-its bare "hello" route answered 43,000 to 68,000 requests/s under ``wrk -c 8``, waitress's
-8,600 (``bench/``).  mockgw keeps its state in memory, so it is served by one process.
-granian's own launcher (``granian.server``) runs an application in worker processes and,
-for WSGI, merges the process environment into every request's environ (where an
-``HTTP_PROXY`` variable would read as a ``Proxy`` request header); :class:`Server`
-therefore drives a granian worker itself, with an environ made of the request alone.
+uvicorn parses HTTP with httptools (llhttp) on an event loop (uvloop's where it is
+installed) in one thread, the server's own.  mockgw keeps its state in memory, so it is
+served by one process, and most requests are pure work in memory: the server's thread
+answers them itself, between reading one request and the next, with no hand-over to
+another thread.  Measured on this project's benchmark machine (2 CPUs, ``bench/``), against
+granian (a Rust server that hands every request from its own threads to Python's), which
+served mockgw before: a boto3 control-plane call 0.66-0.72 ms against 0.82-0.83, a
+sequential MOCK invoke p50 0.17 ms against 0.21-0.25, MOCK invokes with 8 clients
+8,900-9,700 requests/s against 9,400-10,700, and a bare "hello" 40,000-41,000 against
+35,000-37,000.  An ASGI server also hands the application the path as it was sent
+(``raw_path``), which granian decoded.
 
-Threads, measured (``bench/``, MOCK invokes, ``wrk -c 8``): granian's WSGI worker calls
-the application on a pool of Python threads, and with more than one of them the threads
-take turns at the GIL for every request: 4,600 requests/s with 16 threads, 9,300 with one.
-One thread cannot serve a request that waits (a Lambda function, an HTTP endpoint), so
-:class:`Server` uses granian's RSGI worker (its asynchronous interface): each request
-comes to one thread, the server's own, which answers it there when it never waits and
-hands it to a pool of ``threads`` threads when it may.  mockgw's front
-(:class:`mockgw.server.Front`) tells which, by raising :class:`mockgw.blocking.WouldBlock`
-before it changes anything; any other WSGI application is answered in the pool (or on the
-server's thread, when it is made with ``inline=True``: the bench's bare floor).
+A request whose answer may wait (a Lambda function, an HTTP endpoint) must not hold that
+thread: mockgw's front (:class:`mockgw.server.Front`) tells which by raising
+:class:`mockgw.blocking.WouldBlock` before it changes anything, and the request is answered
+again on a pool of ``threads`` threads.  Any other WSGI application is answered in the pool
+(or on the server's thread, when it is made with ``inline=True``: the bench's bare floor).
 
 What this layer guarantees whatever the application answers: hop-by-hop headers
-(``Connection``, ``Transfer-Encoding``, ...) and headers granian cannot send are dropped
+(``Connection``, ``Transfer-Encoding``, ...) and headers HTTP cannot carry are dropped
 and logged, the body's length is counted here (an application's ``Content-Length`` is not
 trusted, except in an answer to ``HEAD``, which has no body), an application error is a
 plain 500, and one log line per request goes to the ``mockgw`` logger.  The body is read
 before the application is called, and only when it is within the limit (a client waiting
-on ``Expect: 100-continue`` sends no body that is refused).
+on ``Expect: 100-continue`` sends no body that is refused, and its connection is closed
+after the answer; a body sent anyway is read and dropped).  The environ is made of the
+request alone: no variable of the process environment reads as a request header.
 
-What granian does not give an application: the path as sent (it comes percent-decoded,
-and is encoded again here) and header names as sent (hyper lowercases them).  WebSocket
-APIs have a listener of their own (:mod:`mockgw.websocket_listener`).
+What uvicorn does not give an application: header names as sent (they come lowercase,
+and go out lowercase).  WebSocket APIs have a listener of their own
+(:mod:`mockgw.websocket_listener`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import os
+import re
 import socket
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
 from mockgw.blocking import WouldBlock
-from mockgw.protocol.wire import WireRequest, WireResponse, encoded_path
+from mockgw.protocol.wire import WireRequest, WireResponse
 from mockgw.wsgi import call_app, environ_of
 
 log = logging.getLogger("mockgw")
@@ -57,49 +57,45 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate",
                         "trailers", "transfer-encoding", "upgrade"})
 #: The longest body any request may carry (a Lambda zip of 50 MB is ~67 MB in JSON).
 BODY_LIMIT = 128 * 1024 * 1024
+#: How long an idle keep-alive connection stays open (AWS's load balancers keep theirs
+#: for 60 s or more; uvicorn's own default, 5 s, drops the pooled connections of clients
+#: that pause between calls).
+KEEP_ALIVE_SECONDS = 120
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: Characters no header value may carry (control characters but horizontal tab).
+_UNSENDABLE_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: Statuses whose answers carry no body and no ``Content-Length`` (RFC 9110 8.6).
+_BODILESS = frozenset({204, 304})
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
 
 class ServerUnavailable(RuntimeError):
-    """granian cannot be imported: mockgw's dependencies are not all installed."""
+    """uvicorn cannot be imported: mockgw's dependencies are not all installed."""
 
 
 class Listener:
     """The server's socket, bound to ``host:port`` (0: a free port, read :attr:`port`) and
     listening: connections wait in its backlog until a :class:`Server` made with it
-    serves them (``mockgw serve`` binds it before it makes the application)."""
+    serves them (``mockgw serve`` binds it before it makes the application).  A port
+    something else listens on is refused (``OSError``, ``EADDRINUSE``)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, backlog: int = 1024) -> None:
         try:
-            from granian._granian import ListenerSpec
+            import uvicorn  # noqa: F401
         except ImportError as exc:  # an environment mockgw was not installed into
             raise ServerUnavailable(
-                f"the HTTP server cannot start: {exc} (granian comes with mockgw: "
+                f"the HTTP server cannot start: {exc} (uvicorn comes with mockgw: "
                 "pip install -e . in a virtualenv)") from None
 
         self.host = host
-        if port:
-            _refuse_taken(host, port)
-        self.socket = ListenerSpec(host, port, backlog).build()
-        with socket.socket(fileno=os.dup(self.socket.get_fd())) as bound:
-            self.port: int = bound.getsockname()[1]
-
-
-def _refuse_taken(host: str, port: int) -> None:
-    """Raise ``OSError`` (``EADDRINUSE``) when ``host:port`` is taken.  granian's listener
-    sets ``SO_REUSEPORT``, so a second ``mockgw serve`` on a port one already serves would
-    bind beside it and share its connections; a socket without the option is refused."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as any server binds
-        probe.bind((host, port))
+        self.socket = listening_socket(host, port, backlog)
+        self.port: int = self.socket.getsockname()[1]
 
 
 class Server:
-    """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by granian.
+    """``app`` served on ``host:port`` (0: a free port, read :attr:`port`) by uvicorn.
 
     ``threads`` threads answer the requests that may wait; ``inline`` says that ``app``
     (not mockgw's own) never waits, so the server's thread calls it.  The socket is bound
@@ -110,21 +106,19 @@ class Server:
     def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0, *,
                  threads: int = 16, access_log: bool = True, backlog: int = 1024,
                  inline: bool = False, listener: Listener | None = None) -> None:
-        from granian._granian import WorkerSignal  # importable: Listener imported it
-
         listener = listener or Listener(host, port, backlog)
         self.app = app
         self.host = listener.host
         self.threads = max(1, threads)
         self.access_log = access_log
         self.inline = inline
-        self._listener = listener.socket
+        self._socket = listener.socket
         self.port: int = listener.port
-        self._signal = WorkerSignal()
-        self._stopped = threading.Event()
-        self._signal.add_cb(self._stopped.set)
-        self._busy = 0  # requests being answered (or logged), counted on the server's thread
-        self._drained = threading.Event()  # set when none is, once stopped
+        front = getattr(app, "wsgi_app", None)  # mockgw's front, unless middleware
+        self._front = front if hasattr(front, "refuse_body") else None  # wraps it: plain WSGI
+        self._stopping = False
+        self._uvicorn: Any = None
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -132,81 +126,44 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def start(self) -> None:
-        """Start serving (granian's runtime, the server's thread and its event loop);
-        returns once the listener takes connections."""
-        import asyncio
+        """Start serving (uvicorn on an event loop in the server's thread); returns once it
+        answers (connections made before wait in the listener's backlog)."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from granian._futures import _CBSchedulerAIO, _future_watcher_wrapper
-        from granian._granian import CallbackScheduler, MetricsAggregator, RSGIWorker
+        import uvicorn
 
-        worker = RSGIWorker(
-            1, (None, self._listener), None,  # worker id, listener, no IPC
-            1, 512,  # Rust runtime threads, Rust blocking I/O threads
-            1, 30,  # granian's Python threads (RSGI: unused), their idle timeout (s)
-            1024,  # backpressure: requests in flight
-            "1", None, None,  # HTTP/1.1, default HTTP/1 and HTTP/2 settings
-            False,  # no WebSockets (mockgw's listener has them)
-            None,  # no static files
-            False, None, None, None, "tls1.3", None, [], False,  # no TLS
-            (None, MetricsAggregator(1)),  # no metrics
-        )
-        front = getattr(self.app, "wsgi_app", None)  # mockgw's front, unless middleware
-        self._front = front if hasattr(front, "refuse_body") else None  # wraps it: plain WSGI
+        logging.getLogger("uvicorn.error").setLevel(
+            max(logging.WARNING, logging.getLogger("mockgw").getEffectiveLevel()))
+        config = uvicorn.Config(
+            self._asgi, interface="asgi3", lifespan="off", ws="none", log_config=None,
+            access_log=False, proxy_headers=False, server_header=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=5)
+        self._uvicorn = server = uvicorn.Server(config)
+        server.should_exit = self._stopping
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mockgw-request")
-        self._loop = asyncio.new_event_loop()
-        # A request is started on the server's thread at once and becomes an asyncio
-        # task only when it waits (for its body, for the pool).  granian's experimental
-        # Rust task implementation, used before, kept every request that waited alive for
-        # good (what it awaited, its coroutine, waker and context: ~850 bytes a call, out
-        # of the collector's reach); granian's asyncio one makes a task of every request
-        # (~10 us more a request that never waits, under concurrency).  The scheduler is
-        # granian's asyncio one with our schedule function: it keeps the first one it is
-        # given, so it is made without running its own __init__, which sets one.
-        loop = self._loop
-        start = partial(_start, loop, _future_watcher_wrapper(self._request))
-        scheduler = _CBSchedulerAIO.__new__(_CBSchedulerAIO, loop, None, None,
-                                            partial(asyncio.tasks._enter_task, loop),
-                                            partial(asyncio.tasks._leave_task, loop))
-        CallbackScheduler.__init__(scheduler)
-        call_soon, context = loop.call_soon_threadsafe, scheduler._ctx
-
-        def schedule(watcher: Any) -> None:
-            call_soon(start, watcher, context=context)
-
-        scheduler._schedule_fn = schedule
-        worker.serve_str(scheduler, loop, self._signal)
-        self._thread = threading.Thread(target=self._loop.run_forever, name="mockgw-server",
-                                        daemon=True)
+        self._loop = _new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="mockgw-server", daemon=True)
         self._thread.start()
-        self._wait_listening()
+        ready = threading.Event()
+        while not (server.started or server.should_exit) and self._thread.is_alive():
+            ready.wait(0.001)  # uvicorn makes its listener on the loop: a few ms
 
-    def _wait_listening(self, within: float = 10.0) -> None:
-        deadline = time.monotonic() + within
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else \
-            "::1" if self.host == "::" else self.host
-        while True:
-            try:
-                socket.create_connection((host, self.port), timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.005)  # granian's runtime is starting its listener
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._uvicorn.serve(sockets=[self._socket]))
+        finally:
+            self._loop.close()
 
     def wait(self, drain: float = 5.0) -> None:
         """Block until :meth:`stop` (safe from a signal handler) is called, then until the
         requests being answered are done, log lines included (at most ``drain`` s)."""
+        assert self._thread is not None, "start() first"
+        self._uvicorn.config.timeout_graceful_shutdown = drain
         try:
-            while not self._stopped.wait(1.0):
-                pass
-            if self._busy:
-                self._drained.wait(drain)
+            while self._thread.is_alive():
+                self._thread.join(1.0)
         finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(drain)
-            if not self._thread.is_alive():
-                self._loop.close()
             self._pool.shutdown(wait=False)
 
     def serve_forever(self) -> None:
@@ -215,19 +172,15 @@ class Server:
         self.wait()
 
     def stop(self) -> None:
-        self._signal.set()
+        self._stopping = True
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
 
     # -- one request --------------------------------------------------------------------------
-    async def _request(self, scope: Any, proto: Any) -> None:
-        self._busy += 1
-        try:
-            await self._answer(scope, proto)
-        finally:
-            self._busy -= 1
-            if not self._busy and self._stopped.is_set():
-                self._drained.set()
-
-    async def _answer(self, scope: Any, proto: Any) -> None:
+    async def _asgi(self, scope: dict, receive: Callable[[], Any],
+                    send: Callable[[dict], Any]) -> None:
+        if scope["type"] != "http":  # no lifespan; WebSockets have a listener of their own
+            return
         started = time.perf_counter()
         request = wire_request(scope)
         front = self._front
@@ -237,9 +190,10 @@ class Server:
             if length is not None and length.isdigit():  # refused unread when too long
                 refused = front.refuse_body(request, int(length)) if front is not None \
                     else _too_large(int(length))
-            if refused is None and (length is not None
-                                    or "transfer-encoding" in request.headers):
-                body = await _read_body(proto, request.headers, BODY_LIMIT)
+            if refused is None and (length not in (None, "0")
+                                    or "chunked" in request.headers.get("transfer-encoding",
+                                                                        "")):
+                body = await _read_body(receive, BODY_LIMIT)  # asks for it (100 Continue)
                 if body is None:  # chunked, and longer than any request may be
                     refused = front.refuse_body(request, BODY_LIMIT + 1) if front is not None \
                         else _too_large(BODY_LIMIT + 1)
@@ -249,73 +203,63 @@ class Server:
                 response = refused
             elif front is not None:
                 try:
-                    response = front.handle(request, decoded=True, inline=True)
+                    response = front.handle(request, inline=True)
                 except WouldBlock:
                     response = await self._loop.run_in_executor(
-                        self._pool, lambda: front.handle(request, decoded=True))
+                        self._pool, lambda: front.handle(request))
             elif self.inline:
                 response = self._call_wsgi(request)
             else:
                 response = await self._loop.run_in_executor(self._pool, self._call_wsgi,
                                                             request)
-            status, headers, body = response.status, _sendable(response.headers), \
-                response.body
-            if not body and request.method == "HEAD":
+            status, body = response.status, response.body
+            headers = _sendable(response.headers)
+            if request.method == "HEAD" and not body:
                 headers += _head_length(response.headers)
+            elif status not in _BODILESS and status >= 200:
+                headers.append(("Content-Length", str(len(body))))
+            if refused is not None and "100-continue" in request.headers.get("expect", ""):
+                # The client may never send the body it announced: this connection ends
+                # here (one whose body comes anyway is read and dropped, and goes on).
+                headers.append(("Connection", "close"))
+        except _Disconnected:
+            return
         except Exception:
-            log.exception("%s %s failed", request.method, scope.path)
-            status, headers, body = 500, [("Content-Type", "text/plain")], \
-                b"Internal Server Error"
-        proto.response_bytes(status, headers, body)
+            log.exception("%s %s failed", request.method, request.path)
+            status, headers, body = 500, [("Content-Type", "text/plain"),
+                                          ("Content-Length", "21")], b"Internal Server Error"
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(name.encode("latin-1"), _encoded(value))
+                                for name, value in headers]})
+        await send({"type": "http.response.body", "body": body})
         if self.access_log:
             query = request.query_string
-            log.info("%s %s%s %s %.1fms", request.method, scope.path,
+            log.info("%s %s%s %s %.1fms", request.method, request.path,
                      f"?{query}" if query else "", status,
                      (time.perf_counter() - started) * 1000)
 
     def _call_wsgi(self, request: WireRequest) -> WireResponse:
         environ = environ_of(request)
-        del environ["REQUEST_URI"], environ["RAW_URI"]  # the path is not as it was sent
         environ["wsgi.errors"] = _STDERR
         environ["wsgi.input_terminated"] = True
         line, headers, body = call_app(self.app, environ)
         return WireResponse(_status(line), list(headers), body)
 
 
-def _start(loop: Any, handler: Callable[[Any], Any], watcher: Any) -> None:
-    """Run granian's request ``watcher`` through ``handler`` up to its first wait; a task
-    takes it from there."""
-    coroutine = handler(watcher)
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop where it is installed (not on Windows), else asyncio's."""
     try:
-        awaited = coroutine.send(None)
-    except StopIteration:  # answered without waiting (granian's wrapper catches the rest)
-        return
-    watcher.taskref(loop.create_task(_resumed(coroutine, awaited)))
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
-@types.coroutine
-def _resumed(coroutine: Any, awaited: Any) -> Any:
-    """``coroutine``, started and now waiting on ``awaited``, for a task to go on with."""
-    while True:
-        try:
-            value = yield awaited
-        except BaseException as exc:  # a cancelled task cancels the request
-            try:
-                awaited = coroutine.throw(exc)
-            except StopIteration as stop:
-                return stop.value
-            continue
-        try:
-            awaited = coroutine.send(value)
-        except StopIteration as stop:
-            return stop.value
-
-
-def wire_request(scope: Any) -> WireRequest:
-    """A :class:`WireRequest` (without its body) of granian's RSGI ``scope``: the path
-    encoded again, header names in the form mockgw used to get them from WSGI
-    (``X-Amz-Date``: hyper gives them lowercase)."""
-    query_string = scope.query_string
+def wire_request(scope: dict) -> WireRequest:
+    """A :class:`WireRequest` (without its body) of an ASGI HTTP ``scope``: the path as
+    sent, header names in the form mockgw reads them in (``X-Amz-Date``: they come
+    lowercase), values decoded as UTF-8 when they are (else byte for byte, as WSGI does)."""
+    query_string = scope["query_string"].decode("latin-1")
     query: dict[str, list[str]] = {}
     if query_string:
         for key, value in parse_qsl(query_string, keep_blank_values=True):
@@ -323,21 +267,35 @@ def wire_request(scope: Any) -> WireRequest:
     headers: dict[str, str] = {}
     items = []
     names = _HEADER_NAMES
-    for lower, value in scope.headers.items():
+    for raw_name, raw_value in scope["headers"]:
+        lower = raw_name.decode("latin-1")
         name = names.get(lower)
         if name is None:
             name = _header_name(lower)
+        value = raw_value.decode("latin-1") if raw_value.isascii() else _decoded(raw_value)
         items.append((name, value))
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
-    if "host" not in headers and scope.authority:  # HTTP/2
-        headers["host"] = scope.authority
-        items.append(("Host", scope.authority))
-    client = scope.client
-    return WireRequest(method=scope.method.upper(), path=encoded_path(scope.path),
+    client = scope.get("client")
+    return WireRequest(method=scope["method"],
+                       path=scope.get("raw_path", b"").decode("latin-1") or scope["path"],
                        query=query, headers=headers, query_string=query_string,
                        header_items=items,
-                       remote_addr=client.rsplit(":", 1)[0].strip("[]") or "127.0.0.1",
-                       scheme=scope.scheme)
+                       remote_addr=client[0] if client else "127.0.0.1",
+                       scheme=scope.get("scheme", "http"))
+
+
+def _decoded(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _encoded(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
 
 
 #: Lowercase header names and the form mockgw reads them in (``x-amz-date``:
@@ -352,20 +310,24 @@ def _header_name(lower: str) -> str:
     return name
 
 
-async def _read_body(proto: Any, headers: dict[str, str], limit: int) -> bytes | None:
+class _Disconnected(Exception):
+    """The client went away before its request's body was read."""
+
+
+async def _read_body(receive: Callable[[], Any], limit: int) -> bytes | None:
     """The request body, or ``None`` when it is longer than ``limit``."""
-    length = headers.get("content-length")
-    if length is not None:
-        return await proto() if length.isdigit() and int(length) > 0 else b""
-    if "chunked" not in headers.get("transfer-encoding", ""):
-        return b""
     chunks, size = [], 0
-    async for chunk in proto:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(length: int) -> WireResponse | None:
@@ -405,7 +367,7 @@ def _status(line: str | int) -> int:
     if code is not None:
         return code
     code = int(str(line).split(" ", 1)[0])
-    if not 100 <= code <= 999:
+    if not 100 <= code <= 599:  # the statuses HTTP/1.1 servers write
         raise ValueError(f"status {line!r}")
     if len(_STATUSES) < 1024:
         _STATUSES[line] = code  # type: ignore[index]
@@ -426,8 +388,8 @@ def _head_length(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The headers of an answer granian can send as they are: hop-by-hop ones and the
-    length (granian counts the body) dropped, and any name or value HTTP cannot carry."""
+    """The headers of an answer as they can be sent: hop-by-hop ones and the length (the
+    server counts the body) dropped, and any name or value HTTP cannot carry."""
     kept = []
     names = _NAMES
     for name, value in headers:
@@ -442,7 +404,7 @@ def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         if value.__class__ is not str:
             value = str(value)
-        if "\r" in value or "\n" in value or "\0" in value:
+        if _UNSENDABLE_VALUE.search(value):
             log.warning("dropped response header %r: not sendable over HTTP", name)
             continue
         kept.append((name, value))

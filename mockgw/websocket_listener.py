@@ -2,8 +2,8 @@
 
 WebSocket APIs get a listener of their own (``--websocket-port``, 4510 by default;
 ``GET /_mockgw/health`` reports its URL as ``websocket_url``).  It is `websockets`' asyncio
-server on an event loop in one thread, chosen over the WebSocket support of granian's
-RSGI worker, which serves the HTTP port (:mod:`mockgw.serving`), because:
+server on an event loop in one thread, chosen over the ASGI WebSocket support of uvicorn,
+which serves the HTTP port (:mod:`mockgw.serving`), because:
 
 * `websockets` is a well-kept, complete RFC 6455 implementation (a sans-I/O core) whose
   limits are AWS's: ``max_size=(message, frame)`` closes a connection sending a message
@@ -11,8 +11,8 @@ RSGI worker, which serves the HTTP port (:mod:`mockgw.serving`), because:
   with 1002/1007 and never reach mockgw;
 * its server hooks fit API Gateway's handshake: ``process_request`` runs ``$connect``
   before the upgrade and answers a refusal with the integration's HTTP status;
-* granian's worker is private API (its version is pinned for the HTTP port already), and
-  its WebSocket protocol offers neither the limits nor the handshake hooks.
+* ASGI's WebSocket interface has neither a frame limit nor a refusal with any status but
+  403 (without an extension servers need not offer).
 
 Each connection is one coroutine, so idle connections cost no thread.  Every event's
 pipeline (:mod:`mockgw.execute.websocket`) blocks (Lambda invokes, HTTP calls), so it runs

@@ -172,7 +172,7 @@ def test_request_hooks_see_control_plane_requests():
 
 @pytest.fixture
 def served() -> Iterator[str]:
-    """A fresh application with a fake backend blueprint, served by granian on a free
+    """A fresh application with a fake backend blueprint, served by uvicorn on a free
     port in this process."""
     app = create_app()
     backend = flask.Blueprint("backend", __name__, url_prefix="/backend")

@@ -23,7 +23,7 @@ def answer_headers(response) -> list[str]:
 
 def as_served(gw, names: set[str]) -> set[str]:
     """``names`` as the harness's transport writes them: exact in-process; lower case on
-    ``mockgw serve`` (granian writes header names so: README, "What the server cannot
+    ``mockgw serve`` (uvicorn writes header names so: README, "What the server cannot
     see")."""
     return names if gw.mode == "inprocess" else {name.lower() for name in names}
 

@@ -1,4 +1,4 @@
-"""The HTTP server layer (``mockgw.serving``, granian in this process) around any WSGI
+"""The HTTP server layer (``mockgw.serving``, uvicorn in this process) around any WSGI
 application: headers an application must not send, ``Expect: 100-continue``, errors."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def app(environ: dict, start_response) -> list[bytes]:
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    os.environ["HTTP_X_FROM_THE_ENVIRONMENT"] = "leaked"  # what granian's launcher would
+    os.environ["HTTP_X_FROM_THE_ENVIRONMENT"] = "leaked"  # what a WSGI launcher could
     server = Server(app, "127.0.0.1", 0, threads=4, access_log=False)  # pass as a header
     server.start()
     yield server.url
@@ -132,9 +132,8 @@ def _live_objects() -> int:
 @pytest.mark.parametrize("inline", [False, True])
 def test_answered_requests_leave_nothing_behind(inline):
     """Requests that wait (for their body, sized or chunked, or for the pool) leave
-    nothing alive once answered: granian's Rust task implementation kept what every such
-    request awaited, and its coroutine, waker and context (~850 bytes a call, beyond the
-    collector's reach)."""
+    nothing alive once answered (granian, the server before, kept what every such request
+    awaited, and its coroutine, waker and context: ~850 bytes a call)."""
     def echo(environ: dict, start_response) -> list[bytes]:  # keeps nothing (``app`` does)
         body = environ["wsgi.input"].read()
         start_response("200 OK", [("Content-Type", "text/plain")])

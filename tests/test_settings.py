@@ -65,7 +65,7 @@ def test_a_bad_environment_variable_stops_the_command(monkeypatch, capsys):
 
 
 def test_a_missing_server_dependency_is_one_line_not_a_traceback(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "granian._granian", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
     assert cli.main(["serve", "--port", "0", "--websocket-port", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("mockgw: the HTTP server cannot start: ")
