@@ -250,6 +250,24 @@ def test_account_level_limits_cover_every_api_of_the_account(gw):
     expect_error(second.get(), *THROTTLED)
 
 
+def test_aws_default_account_limits_a_burst_of_5000_then_10000_a_second(gw):
+    """Without a throttle of its own, an API gets the account's: 5,000 requests at once,
+    then 10,000 a second (what caps any API's throughput, on mockgw as on AWS)."""
+    if gw.mode != "inprocess":
+        pytest.skip("6,000 requests: the limits are the pipeline's, the same on the server")
+    c = gw.client()
+    api = Api(gw, c)
+    api.mock()
+    api.deploy()
+    freeze(gw)
+    statuses = [api.get().status_code for _ in range(5000)]
+    assert statuses == [200] * 5000
+    expect_error(api.get(), *THROTTLED)
+    advance(gw, 0.125)  # 1,250 more (an eighth of a second: exact in floating point)
+    statuses = [api.get().status_code for _ in range(1251)]
+    assert statuses == [200] * 1250 + [429]
+
+
 def test_throttled_answer_uses_the_gateway_response(gw):
     c = gw.client()
     api = Api(gw, c)
