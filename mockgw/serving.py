@@ -144,9 +144,8 @@ class Server:
         self._loop = _new_event_loop()
         self._thread = threading.Thread(target=self._run, name="mockgw-server", daemon=True)
         self._thread.start()
-        ready = threading.Event()
         while not (server.started or server.should_exit) and self._thread.is_alive():
-            ready.wait(0.001)  # uvicorn makes its listener on the loop: a few ms
+            time.sleep(0.001)  # uvicorn sets up on its loop (a few ms); clients wait meanwhile
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -184,7 +183,7 @@ class Server:
         started = time.perf_counter()
         request = wire_request(scope)
         front = self._front
-        try:
+        try:  # the answer: an error of the application's is a plain 500
             refused = None
             length = request.headers.get("content-length")
             if length is not None and length.isdigit():  # refused unread when too long
