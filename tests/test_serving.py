@@ -107,6 +107,20 @@ def test_the_process_environment_never_reads_as_request_headers(url):
     assert "HOME" not in environ and "PATH" not in environ
 
 
+def test_the_path_comes_as_sent_and_header_values_as_utf_8(url):
+    SEEN.clear()
+    answer = raw_exchange(url, b"GET /items/a%2Fb/caf%C3%A9?q=a%2Fb HTTP/1.1\r\nHost: x\r\n"
+                               b"X-Name: caf\xc3\xa9\r\nX-Latin: caf\xe9\r\n"
+                               b"Connection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+    (environ,) = SEEN
+    assert environ["REQUEST_URI"] == "/items/a%2Fb/caf%C3%A9?q=a%2Fb"
+    assert environ["PATH_INFO"] == "/items/a/b/caf\xc3\xa9"  # WSGI: bytes as latin-1
+    assert environ["QUERY_STRING"] == "q=a%2Fb"
+    assert environ["HTTP_X_NAME"] == "café"  # UTF-8 as sent
+    assert environ["HTTP_X_LATIN"] == "caf\xe9"  # not UTF-8: byte for byte
+
+
 def test_an_application_error_is_a_plain_500_and_the_server_goes_on(url):
     failed = requests.get(f"{url}/fails", timeout=10)
     assert (failed.status_code, failed.text) == (500, "Internal Server Error")
