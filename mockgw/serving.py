@@ -212,6 +212,8 @@ class Server:
                 response = await self._loop.run_in_executor(self._pool, self._call_wsgi,
                                                             request)
             status, body = response.status, response.body
+            if not 100 <= status <= 599:  # no status line for it (mockgw's own never are)
+                raise ValueError(f"status {status}")
             headers = _sendable(response.headers)
             if request.method == "HEAD" and not body:
                 headers += _head_length(response.headers)

@@ -30,6 +30,9 @@ def app(environ: dict, start_response) -> list[bytes]:
         return [b"hop", b"-by-hop"]
     if path == "/fails":
         raise RuntimeError("a bug in the application")
+    if path == "/status-700":
+        start_response("700 Unheard Of", [("Content-Type", "text/plain")])
+        return [b"no status line for it"]
     if path == "/thread":
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [threading.current_thread().name.encode()]
@@ -124,6 +127,8 @@ def test_the_path_comes_as_sent_and_header_values_as_utf_8(url):
 def test_an_application_error_is_a_plain_500_and_the_server_goes_on(url):
     failed = requests.get(f"{url}/fails", timeout=10)
     assert (failed.status_code, failed.text) == (500, "Internal Server Error")
+    unheard = requests.get(f"{url}/status-700", timeout=10)  # HTTP/1.1 has 100-599
+    assert (unheard.status_code, unheard.text) == (500, "Internal Server Error")
     assert requests.get(f"{url}/fine", timeout=10).status_code == 201
 
 
