@@ -8,8 +8,8 @@ another thread.  Measured on this project's benchmark machine (2 CPUs, ``bench/`
 granian (a Rust server that hands every request from its own threads to Python's), which
 served mockgw before: a boto3 control-plane call 0.66-0.72 ms against 0.82-0.83, a
 sequential MOCK invoke p50 0.17 ms against 0.21-0.25, MOCK invokes with 8 clients
-8,900-9,700 requests/s against 9,400-10,700, and a bare "hello" 40,000-41,000 against
-35,000-37,000.  An ASGI server also hands the application the path as it was sent
+8,900-9,700 requests/s against 9,400-10,700, and a bare "hello" 40,000-42,000 against
+35,600-37,100.  An ASGI server also hands the application the path as it was sent
 (``raw_path``), which granian decoded.
 
 A request whose answer may wait (a Lambda function, an HTTP endpoint) must not hold that
