@@ -1,23 +1,44 @@
-"""The floors of the data-plane benchmark: ``python -m bench.hello PORT [THREADS] [SERVER]``
-serves a bare "hello" WSGI route on uvicorn as ``mockgw serve`` runs it
+"""The floors of the server benchmarks: ``python -m bench.hello PORT [THREADS] [SERVER] [APP]``
+serves a bare "hello" WSGI route (``hello``, the default) or canned answers to the control
+plane's calls (``control``) on uvicorn as ``mockgw serve`` runs it
 (:class:`mockgw.serving.Server`, the default; on the server's own thread, where mockgw
 answers what never waits) or on waitress (``waitress``)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import signal
 import sys
 
 BODY = b"hello"
+#: What the control-plane workload's calls are answered with by the ``control`` floor: a
+#: resource (or API) as mockgw returns it, with a request id, so boto3 parses as much.
+RESOURCE = json.dumps({"id": "abc123", "parentId": "root12", "pathPart": "r1",
+                       "path": "/r1", "name": "bench", "rootResourceId": "root12"}).encode()
+_ids = itertools.count()
 
 
-def app(environ: dict, start_response) -> list[bytes]:
+def hello_app(environ: dict, start_response) -> list[bytes]:
     start_response("200 OK", [("Content-Type", "text/plain"),
                               ("Content-Length", str(len(BODY)))])
     return [BODY]
 
 
-def main(port: int, threads: int, server: str) -> None:
+def control_app(environ: dict, start_response) -> list[bytes]:
+    """Canned answers to the control plane's calls (a server doing no work at all)."""
+    request_id = ("x-amzn-RequestId", f"00000000-0000-4000-8000-{next(_ids):012d}")
+    if environ["REQUEST_METHOD"] == "DELETE":
+        start_response("202 Accepted", [request_id, ("Content-Length", "0")])
+        return [b""]
+    start_response("201 Created" if environ["REQUEST_METHOD"] == "POST" else "200 OK",
+                   [request_id, ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(RESOURCE)))])
+    return [RESOURCE]
+
+
+def main(port: int, threads: int, server: str, kind: str = "hello") -> None:
+    app = control_app if kind == "control" else hello_app
     if server == "waitress":
         from waitress import serve
 
@@ -32,4 +53,5 @@ def main(port: int, threads: int, server: str) -> None:
 
 if __name__ == "__main__":
     main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 16,
-         sys.argv[3] if len(sys.argv) > 3 else "uvicorn")
+         sys.argv[3] if len(sys.argv) > 3 else "uvicorn",
+         sys.argv[4] if len(sys.argv) > 4 else "hello")

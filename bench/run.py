@@ -136,7 +136,8 @@ def control_on_servers(report: Report, peers: dict[str, Callable[[], servers.Ser
     seconds = report.seconds(3)
     state = tempfile.mkdtemp(prefix="bench-state-")
     starts = {**peers, "durable": lambda: servers.mockgw("--state-dir", state),
-              "flask": lambda: servers.mockgw(env=servers.THROUGH_FLASK)}
+              "flask": lambda: servers.mockgw(env=servers.THROUGH_FLASK),
+              "floor": lambda: servers.hello(app="control")}
     running = {name: start() for name, start in starts.items()}
     best: dict[str, float] = {}
     try:
@@ -151,9 +152,12 @@ def control_on_servers(report: Report, peers: dict[str, Callable[[], servers.Ser
     durable, through_flask = best.pop("durable"), best.pop("flask")
     report.row("control plane on the server (boto3, 1 client)", "calls/s", higher=True, **best)
     report.row("control plane on the server, through Flask's request context", "calls/s",
-               higher=True, mockgw=through_flask)
+               higher=True, mockgw=through_flask, floor=best["floor"])
     report.row("control plane on the server, --state-dir (durable)", "calls/s", higher=True,
-               mockgw=durable)
+               mockgw=durable, floor=best["floor"])
+    report.notes.append("Server control plane: the floor is the same boto3 client against "
+                        "canned answers on uvicorn as mockgw serves it (a server doing no "
+                        "work): what the client and the connection cost on their own.")
 
 
 #: The HTTP API rows' name (a quick-created API: ``$default`` route, HTTP_PROXY).
@@ -422,7 +426,9 @@ def targets(report: Report) -> list[tuple[str, bool | None, str]]:
                 None if not (m and fl) else m <= 1.3 * fl, f"{_ratio(m, fl)} of boto3's"))
     server = "control plane on the server (boto3, 1 client)"
     m, ms, mo = fig(server, "mockgw"), fig(server, "ministack"), fig(server, "moto")
-    out.append(("server control plane >= 1.5x ministack", _ge(m, ms, 1.5), _x(m, ms)))
+    fl = fig(server, "floor")
+    out.append(("server control plane >= 1.5x ministack", _ge(m, ms, 1.5),
+                f"{_x(m, ms)}; the canned floor {_x(fl, ms)}, mockgw {_ratio(m, fl)} of it"))
     out.append(("server control plane >= 2x moto", _ge(m, mo, 2), _x(m, mo)))
     row = "MOCK invoke, 8 concurrent"
     m, fl, ms = fig(row, "mockgw"), fig(row, "floor"), fig(row, "ministack")

@@ -111,11 +111,12 @@ def ministack() -> Server:
                   env={"GATEWAY_PORT": "{port}", "LOG_LEVEL": "WARNING"})
 
 
-def hello(threads: int = 16, server: str = "uvicorn") -> Server:
-    """A floor: a bare "hello" WSGI route on uvicorn as ``mockgw serve`` runs it, or on
-    waitress (the server mockgw used before)."""
-    return Server(f"hello-{server}", [sys.executable, "-m", "bench.hello", "{port}",
-                                      str(threads), server],
+def hello(threads: int = 16, server: str = "uvicorn", app: str = "hello") -> Server:
+    """A floor: a bare "hello" WSGI route (or, ``app="control"``, canned answers to the
+    control plane's calls) on uvicorn as ``mockgw serve`` runs it, or on waitress (the
+    server mockgw used before)."""
+    return Server(f"{app}-{server}", [sys.executable, "-m", "bench.hello", "{port}",
+                                      str(threads), server, app],
                   env={"PYTHONPATH": str(HERE.parent)})
 
 
