@@ -28,8 +28,10 @@ on ``Expect: 100-continue`` sends no body that is refused, and its connection is
 after the answer; a body sent anyway is read and dropped).  The environ is made of the
 request alone: no variable of the process environment reads as a request header.
 
-What uvicorn does not give an application: header names as sent (they come lowercase,
-and go out lowercase).  WebSocket APIs have a listener of their own
+uvicorn gives an application header names in lower case; its parser sees them as sent,
+and :func:`protocol_class` keeps them beside the scope's (AWS hands a Lambda function, a
+mapping template and an HTTP backend the client's names).  Answers still go out with
+lowercase names: uvicorn writes them so.  WebSocket APIs have a listener of their own
 (:mod:`mockgw.websocket_listener`).
 """
 
@@ -42,6 +44,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -136,7 +139,7 @@ class Server:
             max(logging.WARNING, logging.getLogger("mockgw").getEffectiveLevel()))
         config = uvicorn.Config(
             self._asgi, interface="asgi3", lifespan="off", ws="none", log_config=None,
-            access_log=False, proxy_headers=False, server_header=False,
+            http=protocol_class(), access_log=False, proxy_headers=False, server_header=False,
             timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=5)
         self._uvicorn = server = uvicorn.Server(config)
         server.should_exit = self._stopping
@@ -256,10 +259,35 @@ def _new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+#: The scope's key for a request's header names as sent (:func:`protocol_class`), in the
+#: order of its ``headers``.
+NAMES_AS_SENT = "mockgw.header_names"
+
+
+@cache
+def protocol_class() -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol (httptools), which also puts each request's header names as
+    the client sent them in its scope (:data:`NAMES_AS_SENT`)."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class NamesAsSent(HttpToolsProtocol):
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self.names_as_sent: list[bytes] = []
+            self.scope[NAMES_AS_SENT] = self.names_as_sent  # type: ignore[literal-required]
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self.names_as_sent.append(name)
+            super().on_header(name, value)
+
+    return NamesAsSent
+
+
 def wire_request(scope: dict) -> WireRequest:
-    """A :class:`WireRequest` (without its body) of an ASGI HTTP ``scope``: the path as
-    sent, header names in the form mockgw reads them in (``X-Amz-Date``: they come
-    lowercase), values decoded as UTF-8 when they are (else byte for byte, as WSGI does)."""
+    """A :class:`WireRequest` (without its body) of an ASGI HTTP ``scope``: the path and
+    header names as sent (names the scope does not keep, :data:`NAMES_AS_SENT`, in the form
+    ``X-Amz-Date``), values decoded as UTF-8 when they are (else byte for byte, as WSGI
+    does)."""
     query_string = scope["query_string"].decode("latin-1")
     query: dict[str, list[str]] = {}
     if query_string:
@@ -268,11 +296,17 @@ def wire_request(scope: dict) -> WireRequest:
     headers: dict[str, str] = {}
     items = []
     names = _HEADER_NAMES
-    for raw_name, raw_value in scope["headers"]:
+    sent = scope.get(NAMES_AS_SENT)
+    if sent is not None and len(sent) != len(scope["headers"]):
+        sent = None
+    for index, (raw_name, raw_value) in enumerate(scope["headers"]):
         lower = raw_name.decode("latin-1")
-        name = names.get(lower)
-        if name is None:
-            name = _header_name(lower)
+        if sent is not None:
+            name = sent[index].decode("latin-1")
+        else:
+            name = names.get(lower)
+            if name is None:
+                name = _header_name(lower)
         value = raw_value.decode("latin-1") if raw_value.isascii() else _decoded(raw_value)
         items.append((name, value))
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value

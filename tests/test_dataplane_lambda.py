@@ -51,7 +51,8 @@ def test_proxy_event_fields(echo):
                                   variables={"color": "blue"})
     url = gw.invoke_url(api_id, "dev", "/pets/a%2Bb//x/?q=1&q=2&plus=a+b&enc=%2B")
     response = gw.http.post(url, data=b'{"hello": "world"}',
-                            headers={"Content-Type": "application/json", "X-Custom": "v"},
+                            headers={"Content-Type": "application/json", "X-Custom": "v",
+                                     "tEsT-HEADeR": "t"},
                             timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
@@ -70,6 +71,8 @@ def test_proxy_event_fields(echo):
     assert event["isBase64Encoded"] is False
     assert event["headers"]["X-Custom"] == "v"
     assert event["multiValueHeaders"]["X-Custom"] == ["v"]
+    assert event["headers"]["tEsT-HEADeR"] == "t"  # the name as sent, on the server too
+    assert event["multiValueHeaders"]["tEsT-HEADeR"] == ["t"]
     assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
     assert event["headers"]["X-Amzn-Trace-Id"].startswith("Root=1-")
     assert "Content-Length" not in event["headers"]

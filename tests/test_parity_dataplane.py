@@ -196,6 +196,17 @@ def test_answer_header_names_keep_their_case(gw):
         answer_headers(missing))
 
 
+def test_request_header_names_reach_templates_as_sent(gw):
+    """AWS hands mappings the client's header names as sent; so does mockgw serve."""
+    c = gw.client()
+    api = Api(gw, c)
+    api.mock("/items", "GET", body="#foreach($name in $input.params().header.keySet())"
+                                   "#if($name.toLowerCase() == 'test-header')$name#end#end")
+    api.deploy()
+    response = gw.http.get(api.url("/items"), headers={"tEsT-HEADeR": "v"}, timeout=10)
+    assert (response.status_code, response.text) == (200, "tEsT-HEADeR")
+
+
 @pytest.fixture
 def broken_backend() -> Iterator[dict[str, str]]:
     """Backends that answer with bytes that are no valid HTTP answer: name -> URL."""
