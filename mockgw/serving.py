@@ -21,7 +21,8 @@ again on a pool of ``threads`` threads.  Any other WSGI application is answered 
 What this layer guarantees whatever the application answers: hop-by-hop headers
 (``Connection``, ``Transfer-Encoding``, ...) and headers HTTP cannot carry are dropped
 and logged, the body's length is counted here (an application's ``Content-Length`` is not
-trusted, except in an answer to ``HEAD``, which has no body), an application error is a
+trusted, except in an answer to ``HEAD``, which has no body), an answer whose status has no
+body (1xx, 204, 304) is sent without the one it came with, an application error is a
 plain 500, and one log line per request goes to the ``mockgw`` logger.  The body is read
 before the application is called, and only when it is within the limit (a client waiting
 on ``Expect: 100-continue`` sends no body that is refused, and its connection is closed
@@ -222,6 +223,9 @@ class Server:
                 headers += _head_length(response.headers)
             elif status not in _BODILESS and status >= 200:
                 headers.append(("Content-Length", str(len(body))))
+            elif body:  # HTTP gives 1xx, 204 and 304 no body: uvicorn would break the answer
+                log.debug("dropped the body of a %s answer", status)
+                body = b""
             if refused is not None and "100-continue" in request.headers.get("expect", ""):
                 # The client may never send the body it announced: this connection ends
                 # here (one whose body comes anyway is read and dropped, and goes on).
@@ -285,9 +289,8 @@ def protocol_class() -> type[asyncio.Protocol]:
 
 def wire_request(scope: dict) -> WireRequest:
     """A :class:`WireRequest` (without its body) of an ASGI HTTP ``scope``: the path and
-    header names as sent (names the scope does not keep, :data:`NAMES_AS_SENT`, in the form
-    ``X-Amz-Date``), values decoded as UTF-8 when they are (else byte for byte, as WSGI
-    does)."""
+    header names as sent (:data:`NAMES_AS_SENT`; lowercase where the scope does not keep
+    them), values decoded as UTF-8 when they are (else byte for byte, as WSGI does)."""
     query_string = scope["query_string"].decode("latin-1")
     query: dict[str, list[str]] = {}
     if query_string:
@@ -295,18 +298,13 @@ def wire_request(scope: dict) -> WireRequest:
             query.setdefault(key, []).append(value)
     headers: dict[str, str] = {}
     items = []
-    names = _HEADER_NAMES
+    pairs = scope["headers"]
     sent = scope.get(NAMES_AS_SENT)
-    if sent is not None and len(sent) != len(scope["headers"]):
-        sent = None
-    for index, (raw_name, raw_value) in enumerate(scope["headers"]):
-        lower = raw_name.decode("latin-1")
-        if sent is not None:
-            name = sent[index].decode("latin-1")
-        else:
-            name = names.get(lower)
-            if name is None:
-                name = _header_name(lower)
+    if sent is None or len(sent) != len(pairs):
+        sent = [name for name, _ in pairs]
+    for raw_name, (lower_name, raw_value) in zip(sent, pairs, strict=True):
+        lower = lower_name.decode("latin-1")
+        name = raw_name.decode("latin-1")
         value = raw_value.decode("latin-1") if raw_value.isascii() else _decoded(raw_value)
         items.append((name, value))
         headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
@@ -331,18 +329,6 @@ def _encoded(value: str) -> bytes:
         return value.encode("latin-1")
     except UnicodeEncodeError:
         return value.encode("utf-8")
-
-
-#: Lowercase header names and the form mockgw reads them in (``x-amz-date``:
-#: ``X-Amz-Date``), each made once (bounded: any name can come).
-_HEADER_NAMES: dict[str, str] = {}
-
-
-def _header_name(lower: str) -> str:
-    name = lower.title()
-    if len(_HEADER_NAMES) < 4096:
-        _HEADER_NAMES[lower] = name
-    return name
 
 
 class _Disconnected(Exception):

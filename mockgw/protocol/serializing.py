@@ -66,7 +66,7 @@ def serialize_output(service: str, operation: str, output: dict[str, Any] | None
             body = _dumps(encode(value) if value is not None else {})
             content_type = content_type or JSON
     else:
-        body = _dumps(doc)
+        body = _dumps(doc) if status != 204 else b""  # 204 has no body, not even {}
         content_type = content_type or JSON
     headers.append(("Content-Type", content_type))
     return WireResponse(status, headers, body)
