@@ -22,7 +22,9 @@ What this layer guarantees whatever the application answers: hop-by-hop headers
 (``Connection``, ``Transfer-Encoding``, ...) and headers HTTP cannot carry are dropped
 and logged, the body's length is counted here (an application's ``Content-Length`` is not
 trusted, except in an answer to ``HEAD``, which has no body), an answer whose status has no
-body (1xx, 204, 304) is sent without the one it came with, an application error is a
+body (1xx, 204, 304) is sent without the one it came with, an answer leaves in one write
+(head and body: Go's HTTP client, Terraform's, now and then dropped a connection whose
+head came alone and sent its request again), an application error is a
 plain 500, and one log line per request goes to the ``mockgw`` logger.  The body is read
 before the application is called, and only when it is within the limit (a client waiting
 on ``Expect: 100-continue`` sends no body that is refused, and its connection is closed
@@ -275,6 +277,13 @@ def protocol_class() -> type[asyncio.Protocol]:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class NamesAsSent(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(_OneWrite(transport))  # type: ignore[arg-type]
+
+        def on_response_complete(self) -> None:
+            self.transport.flush()  # type: ignore[attr-defined]
+            super().on_response_complete()
+
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self.names_as_sent: list[bytes] = []
@@ -285,6 +294,37 @@ def protocol_class() -> type[asyncio.Protocol]:
             super().on_header(name, value)
 
     return NamesAsSent
+
+
+class _OneWrite:
+    """A transport whose writes go out together: an answer's head and body in one write
+    (uvicorn writes them apart), sent when the answer is complete, or at the event loop's
+    next turn for any other write."""
+
+    __slots__ = ("_pending", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def wire_request(scope: dict) -> WireRequest:

@@ -3,6 +3,7 @@ application: headers an application must not send, ``Expect: 100-continue``, err
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import socket
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from mockgw.serving import Server
+from mockgw.serving import Server, protocol_class
 
 SEEN: list[dict] = []
 
@@ -148,6 +149,61 @@ def test_a_status_without_a_body_is_answered_without_one(url, status):
     raw = raw_exchange(url, f"GET /status-{status} HTTP/1.1\r\nHost: x\r\n"
                             "Connection: close\r\n\r\n".encode())
     assert raw.startswith(f"HTTP/1.1 {status} ".encode()) and raw.endswith(b"\r\n\r\n"), raw
+
+
+class RecordedWire(asyncio.Transport):
+    """A connection's transport that keeps what the server writes to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 4566)}.get(
+            name, default)
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def test_an_answer_leaves_in_one_write():
+    """An answer's head and body go out in one write (uvicorn writes them apart): Go's
+    HTTP client (Terraform's AWS provider) now and then closed the connection on a head
+    that came alone and sent its request again, a create twice."""
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    server = Server(app, "127.0.0.1", 0, access_log=False, inline=True)
+    server._socket.close()  # not served: its protocol is driven by hand
+    wire = RecordedWire()
+
+    async def exchange() -> None:
+        config = Config(server._asgi, interface="asgi3", lifespan="off", ws="none",
+                        log_config=None, http=protocol_class())
+        protocol = protocol_class()(config, ServerState(), {},
+                                    _loop=asyncio.get_running_loop())
+        protocol.connection_made(wire)
+        protocol.data_received(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n")
+        protocol.data_received(b"abc")
+        for _ in range(20):  # the answer's task, and the loop's next turns
+            await asyncio.sleep(0)
+
+    asyncio.run(exchange())
+    (answer,) = wire.writes
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+    assert answer.endswith(b"\r\n\r\ngot 3 bytes"), answer
 
 
 def test_an_application_is_called_on_the_pool_unless_it_never_waits(url):

@@ -50,11 +50,12 @@ provider_installation {
 }
 """
 API_KEY = "terraform-client-key-0123456789"
-#: Concurrent operations of the applies. Now and then the provider's Go HTTP client closes a
-#: connection under an answer mockgw gave in well under a millisecond (the answer was sent
-#: whole; AWS answers too slowly for this) and its SDK sends the request again: a create
-#: sent twice fails with a ConflictException. With Terraform's default parallelism (10) that
-#: broke ~1 apply in 10 on a busy 2-core machine; with 3, rarely (see _first_apply).
+#: Concurrent operations of the applies. The provider's Go HTTP client used to close, now
+#: and then, a connection whose answer's head had come without its body (uvicorn wrote them
+#: apart) and its SDK sent the request again: a create sent twice failed with a
+#: ConflictException, ~1 apply in 5 on a busy 2-core machine. mockgw now writes an answer
+#: whole (tests/test_serving.py); _first_apply still applies again from scratch should a
+#: client retry ever send a create twice.
 PARALLELISM = "-parallelism=3"
 
 pytestmark = [
