@@ -273,10 +273,11 @@ NAMES_AS_SENT = "mockgw.header_names"
 @cache
 def protocol_class() -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools), which also puts each request's header names as
-    the client sent them in its scope (:data:`NAMES_AS_SENT`)."""
+    the client sent them in its scope (:data:`NAMES_AS_SENT`) and writes each answer, head
+    and body, in one write (:class:`_OneWrite`)."""
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class NamesAsSent(HttpToolsProtocol):
+    class MockgwHTTP(HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(_OneWrite(transport))  # type: ignore[arg-type]
 
@@ -293,7 +294,7 @@ def protocol_class() -> type[asyncio.Protocol]:
             self.names_as_sent.append(name)
             super().on_header(name, value)
 
-    return NamesAsSent
+    return MockgwHTTP
 
 
 class _OneWrite:
