@@ -313,6 +313,10 @@ class _OneWrite:
             asyncio.get_running_loop().call_soon(self.flush)
         self._pending.append(data)
 
+    def writelines(self, chunks: Iterable[bytes]) -> None:
+        for data in chunks:
+            self.write(data)
+
     def flush(self) -> None:
         if self._pending:
             data = b"".join(self._pending)
