@@ -31,11 +31,11 @@ on ``Expect: 100-continue`` sends no body that is refused, and its connection is
 after the answer; a body sent anyway is read and dropped).  The environ is made of the
 request alone: no variable of the process environment reads as a request header.
 
-uvicorn gives an application header names in lower case; its parser sees them as sent,
-and :func:`protocol_class` keeps them beside the scope's (AWS hands a Lambda function, a
-mapping template and an HTTP backend the client's names).  Answers still go out with
-lowercase names: uvicorn writes them so.  WebSocket APIs have a listener of their own
-(:mod:`mockgw.websocket_listener`).
+uvicorn gives an application header names in lower case, and writes answers' so; its
+parser sees them as sent, and :func:`protocol_class` keeps them beside the scope's (AWS
+hands a Lambda function, a mapping template and an HTTP backend the client's names) and
+writes an answer's head with the names the application gave (AWS's ``x-amzn-RequestId``).
+WebSocket APIs have a listener of their own (:mod:`mockgw.websocket_listener`).
 """
 
 from __future__ import annotations
@@ -273,9 +273,14 @@ NAMES_AS_SENT = "mockgw.header_names"
 @cache
 def protocol_class() -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools), which also puts each request's header names as
-    the client sent them in its scope (:data:`NAMES_AS_SENT`) and writes each answer, head
-    and body, in one write (:class:`_OneWrite`)."""
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    the client sent them in its scope (:data:`NAMES_AS_SENT`), writes an answer's header
+    names as the application gave them, and writes each answer, head and body, in one
+    write (:class:`_OneWrite`)."""
+    from uvicorn.protocols.http.httptools_impl import (
+        STATUS_LINE,
+        HttpToolsProtocol,
+        RequestResponseCycle,
+    )
 
     class MockgwHTTP(HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -294,7 +299,51 @@ def protocol_class() -> type[asyncio.Protocol]:
             self.names_as_sent.append(name)
             super().on_header(name, value)
 
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            cycle = self.cycle  # made just now; its task has not run yet
+            if cycle is not None and cycle.__class__ is RequestResponseCycle:
+                cycle.__class__ = NamesAsWritten
+
+    class NamesAsWritten(RequestResponseCycle):
+        """uvicorn's request-response cycle, whose answer head carries the header names as
+        the application wrote them (uvicorn's lowercases every name).  The application is
+        :meth:`Server._asgi`, whose headers are checked already and name the body's length
+        whenever it has one."""
+
+        async def send(self, message: Any) -> None:
+            if message["type"] != "http.response.start" or self.response_started:
+                return await super().send(message)
+            if self.flow.write_paused and not self.disconnected:
+                await self.flow.drain()
+            if self.disconnected:
+                return
+            self.response_started = True
+            self.waiting_for_100_continue = False
+            head = [STATUS_LINE[message["status"]]]
+            for name, value in self.default_headers:  # uvicorn's Date
+                head += (_DEFAULT_NAMES.get(name, name), b": ", value, b"\r\n")
+            close = False
+            for name, value in message["headers"]:
+                lower = name.lower()
+                if lower == b"content-length":
+                    self.expected_content_length = int(value)
+                    self.chunked_encoding = False
+                elif lower == b"connection":
+                    close = close or b"close" in value.lower()
+                head += (name, b": ", value, b"\r\n")
+            if close:
+                self.keep_alive = False
+            elif not self.keep_alive:
+                head.append(b"Connection: close\r\n")
+            head.append(b"\r\n")
+            self.transport.write(b"".join(head))
+
     return MockgwHTTP
+
+
+#: uvicorn's own headers (lower case) as AWS names them.
+_DEFAULT_NAMES = {b"date": b"Date", b"server": b"Server"}
 
 
 class _OneWrite:

@@ -88,6 +88,19 @@ def test_hop_by_hop_and_unsendable_headers_are_dropped(url):
     assert (again.status_code, again.text) == (201, "got 5 bytes")
 
 
+def test_answer_header_names_go_out_as_the_application_wrote_them(url):
+    """uvicorn lowercases every name it writes; AWS writes ``x-amzn-RequestId``, and
+    clients that keep names as received (``requests``) show them so."""
+    answer = raw_exchange(url, b"GET /hop-by-hop HTTP/1.1\r\nHost: x\r\n"
+                               b"Connection: close\r\n\r\n")
+    head, body = answer.split(b"\r\n\r\n", 1)
+    status, *lines = head.split(b"\r\n")
+    names = [line.split(b": ", 1)[0] for line in lines]
+    assert (status, body) == (b"HTTP/1.1 200 OK", b"hop-by-hop")
+    assert names == [b"Date", b"Content-Type", b"X-Kept", b"Content-Length", b"Connection"]
+    assert lines[-2:] == [b"Content-Length: 10", b"Connection: close"]
+
+
 def test_an_empty_body_with_expect_100_continue_is_answered(url):
     answer = raw_exchange(url, b"POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
                                b"Expect: 100-continue\r\nConnection: close\r\n\r\n")
