@@ -37,7 +37,7 @@ from botocore.endpoint import Endpoint, convert_to_response_dict
 
 from mockgw import bypass, lambda_url
 from mockgw.protocol.models import SERVICES
-from mockgw.protocol.wire import WireRequest
+from mockgw.protocol.wire import WireRequest, WireResponse, framing, http_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import unittest
@@ -390,7 +390,7 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
             _name_the_account(request)
         return _original_do_get_response(self, request, operation_model, context)
     try:
-        wire = _front().handle(_wire_from_botocore(request))
+        wire = _as_sent(request.method, _front().handle(_wire_from_botocore(request)))
         http_response = AWSResponse(request.url, wire.status, dict(wire.headers),
                                     _RawBody(wire.body))
         response_dict = convert_to_response_dict(http_response, operation_model)
@@ -492,7 +492,19 @@ def _requests_callback(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes
     items = [(k, v) for k, v in prepared.headers.items()]
     if "host" not in {k.lower() for k, _ in items}:
         items.insert(0, ("Host", parts.netloc))
-    response = _front().handle(_wire(prepared.method, parts, items, body, "127.0.0.1"))
-    return response.status, list(response.headers), response.body
+    response = _as_sent(prepared.method,
+                        _front().handle(_wire(prepared.method, parts, items, body, "127.0.0.1")))
+    return response.status, response.headers, response.body
+
+
+def _as_sent(method: str, response: WireResponse) -> WireResponse:
+    """``response`` with what HTTP adds on the way, as ``mockgw serve`` sends it: the body's
+    ``Content-Length`` (none for 1xx, 204, 304) and a ``Date``."""
+    headers = [(name, value) for name, value in response.headers
+               if name.lower() != "content-length"]
+    length, body = framing(method, response.status, response.headers, response.body)
+    if not any(name.lower() == "date" for name, _ in headers):
+        headers.insert(0, ("Date", http_date()))
+    return WireResponse(response.status, headers + length, body)
 
 

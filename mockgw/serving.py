@@ -52,7 +52,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mockgw.blocking import WouldBlock
-from mockgw.protocol.wire import WireRequest, WireResponse
+from mockgw.protocol.wire import WireRequest, WireResponse, framing
 from mockgw.wsgi import call_app, environ_of
 
 log = logging.getLogger("mockgw")
@@ -71,8 +71,6 @@ _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: Characters no header value may carry (control characters but horizontal tab).
 _UNSENDABLE_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-#: Statuses whose answers carry no body and no ``Content-Length`` (RFC 9110 8.6).
-_BODILESS = frozenset({204, 304})
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -221,13 +219,11 @@ class Server:
             if not 100 <= status <= 599:  # no status line for it (mockgw's own never are)
                 raise ValueError(f"status {status}")
             headers = _sendable(response.headers)
-            if request.method == "HEAD" and not body:
-                headers += _head_length(response.headers)
-            elif status not in _BODILESS and status >= 200:
-                headers.append(("Content-Length", str(len(body))))
-            elif body:  # HTTP gives 1xx, 204 and 304 no body: uvicorn would break the answer
+            length, sent = framing(request.method, status, response.headers, body)
+            if body and not sent:  # 1xx, 204 and 304 have none: uvicorn would break off
                 log.debug("dropped the body of a %s answer", status)
-                body = b""
+            headers += length
+            body = sent
             if refused is not None and "100-continue" in request.headers.get("expect", ""):
                 # The client may never send the body it announced: this connection ends
                 # here (one whose body comes anyway is read and dropped, and goes on).
@@ -491,15 +487,6 @@ def _status(line: str | int) -> int:
 
 #: Status lines read (``"200 OK"``: 200), each parsed once (bounded).
 _STATUSES: dict[str | int, int] = {}
-
-
-def _head_length(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The ``Content-Length`` an answer to ``HEAD`` names (the length a ``GET`` would
-    have: S3's HeadObject), when it is a number."""
-    for name, value in headers:
-        if name.lower() == "content-length" and str(value).isdigit():
-            return [("Content-Length", str(value))]
-    return []
 
 
 def _sendable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

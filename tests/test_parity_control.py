@@ -241,3 +241,22 @@ def test_put_rest_api_overwrite_keeps_cache_namespaces_equal_to_resource_ids(gw)
                 assert method["methodIntegration"]["cacheNamespace"] == res["id"]
                 found += 1
         assert found == len(paths)
+
+
+def test_answers_carry_a_date_and_their_length(gw):
+    """AWS's answers carry ``Date`` and ``Content-Length``; in-process ones too, as the
+    server writes them."""
+    from email.utils import parsedate_to_datetime
+
+    c = gw.client()
+    created = c.create_rest_api(name="dated")
+    headers = created["ResponseMetadata"]["HTTPHeaders"]
+    assert parsedate_to_datetime(headers["date"]).tzname() == "UTC"
+    assert int(headers["content-length"]) > 100
+    deleted = c.delete_rest_api(restApiId=created["id"])["ResponseMetadata"]
+    assert deleted["HTTPStatusCode"] == 202
+    assert deleted["HTTPHeaders"]["content-length"].isdigit()
+    with pytest.raises(ClientError) as exc:
+        c.get_rest_api(restApiId=created["id"])
+    missing = exc.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert "date" in missing and int(missing["content-length"]) > 0

@@ -182,7 +182,9 @@ def test_answer_header_names_keep_their_case(gw):
     api.deploy()
     ok = gw.http.get(api.url("/items"), timeout=10)
     names = answer_headers(ok)
-    assert {"x-amzn-RequestId", "x-amz-apigw-id", "x-lower-Mixed", "Content-Type"} <= set(names)
+    assert {"x-amzn-RequestId", "x-amz-apigw-id", "x-lower-Mixed", "Content-Type", "Date",
+            "Content-Length"} <= set(names)
+    assert ok.headers["Content-Length"] == str(len(ok.content))
     missing = gw.http.get(api.url("/nothing"), timeout=10)
     assert {"x-amzn-RequestId", "x-amzn-ErrorType"} <= set(answer_headers(missing))
 

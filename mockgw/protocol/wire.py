@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import quote
 
@@ -57,3 +59,38 @@ class WireResponse:
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
+
+
+#: Statuses whose answers carry no body and no ``Content-Length`` (RFC 9110 8.6).
+BODILESS = frozenset({204, 304})
+
+
+def framing(method: str, status: int, headers: list[tuple[str, str]],
+            body: bytes) -> tuple[list[tuple[str, str]], bytes]:
+    """The ``Content-Length`` an answer goes out with over HTTP/1.1 (the body's, counted
+    here), and the body it carries: an answer to ``HEAD`` without one keeps the length
+    ``headers`` name, when it is a number (a ``GET``'s: S3's HeadObject); an answer of 1xx,
+    204 or 304 has neither."""
+    if method == "HEAD" and not body:
+        for name, value in headers:
+            if name.lower() == "content-length" and str(value).isdigit():
+                return [("Content-Length", str(value))], body
+        return [], body
+    if status in BODILESS or status < 200:
+        return [], b""
+    return [("Content-Length", str(len(body)))], body
+
+
+_date: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The time as an answer's ``Date`` header writes it (``Thu, 03 Dec 2026 07:09:53
+    GMT``), made once a second."""
+    global _date
+    now = int(time.time())
+    second, text = _date
+    if second != now:
+        text = formatdate(now, usegmt=True)
+        _date = (now, text)
+    return text
