@@ -220,8 +220,8 @@ class Server:
                 raise ValueError(f"status {status}")
             headers = _sendable(response.headers)
             length, sent = framing(request.method, status, response.headers, body)
-            if body and not sent:  # 1xx, 204 and 304 have none: uvicorn would break off
-                log.debug("dropped the body of a %s answer", status)
+            if body and not sent and request.method != "HEAD":  # 1xx, 204 and 304 have
+                log.debug("dropped the body of a %s answer", status)  # none: uvicorn breaks off
             headers += length
             body = sent
             if refused is not None and "100-continue" in request.headers.get("expect", ""):

@@ -108,6 +108,14 @@ def test_answer_header_names_go_out_as_the_application_wrote_them(url):
     assert lines[-2:] == [b"Content-Length: 10", b"Connection: close"]
 
 
+def test_an_answer_to_head_names_its_length_and_carries_no_body(url):
+    answer = raw_exchange(url, b"HEAD /head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 201 Created\r\n"), answer
+    assert b"\r\nContent-Length: 11\r\n" in head + b"\r\n"  # of "got 0 bytes"
+    assert body == b""
+
+
 def test_an_empty_body_with_expect_100_continue_is_answered(url):
     answer = raw_exchange(url, b"POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
                                b"Expect: 100-continue\r\nConnection: close\r\n\r\n")

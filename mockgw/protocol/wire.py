@@ -68,14 +68,16 @@ BODILESS = frozenset({204, 304})
 def framing(method: str, status: int, headers: list[tuple[str, str]],
             body: bytes) -> tuple[list[tuple[str, str]], bytes]:
     """The ``Content-Length`` an answer goes out with over HTTP/1.1 (the body's, counted
-    here), and the body it carries: an answer to ``HEAD`` without one keeps the length
-    ``headers`` name, when it is a number (a ``GET``'s: S3's HeadObject); an answer of 1xx,
-    204 or 304 has neither."""
-    if method == "HEAD" and not body:
+    here), and the body it carries: an answer to ``HEAD`` carries none, and names the
+    length of the body it came with, else the length ``headers`` name when it is a number
+    (a ``GET``'s: S3's HeadObject); an answer of 1xx, 204 or 304 has neither."""
+    if method == "HEAD":
+        if body:
+            return [("Content-Length", str(len(body)))], b""
         for name, value in headers:
             if name.lower() == "content-length" and str(value).isdigit():
-                return [("Content-Length", str(value))], body
-        return [], body
+                return [("Content-Length", str(value))], b""
+        return [], b""
     if status in BODILESS or status < 200:
         return [], b""
     return [("Content-Length", str(len(body)))], body
