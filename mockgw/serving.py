@@ -317,17 +317,19 @@ def protocol_class() -> type[asyncio.Protocol]:
             self.response_started = True
             self.waiting_for_100_continue = False
             head = [STATUS_LINE[message["status"]]]
-            for name, value in self.default_headers:  # uvicorn's Date
-                head += (_DEFAULT_NAMES.get(name, name), b": ", value, b"\r\n")
-            close = False
+            close, given = False, set()
             for name, value in message["headers"]:
                 lower = name.lower()
+                given.add(lower)
                 if lower == b"content-length":
                     self.expected_content_length = int(value)
                     self.chunked_encoding = False
                 elif lower == b"connection":
                     close = close or b"close" in value.lower()
                 head += (name, b": ", value, b"\r\n")
+            for name, value in self.default_headers:  # uvicorn's Date, unless the answer's
+                if name not in given:
+                    head[1:1] = (_DEFAULT_NAMES.get(name, name), b": ", value, b"\r\n")
             if close:
                 self.keep_alive = False
             elif not self.keep_alive:

@@ -37,6 +37,9 @@ def app(environ: dict, start_response) -> list[bytes]:
     if path in ("/status-204", "/status-304"):  # a body HTTP does not let these carry
         start_response(f"{path[-3:]} No Body", [("Content-Type", "application/json")])
         return [b"{}"]
+    if path == "/dated":  # a Date of its own: the server adds none
+        start_response("200 OK", [("Date", "Wed, 21 Oct 2015 07:28:00 GMT")])
+        return [b"then"]
     if path == "/thread":
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [threading.current_thread().name.encode()]
@@ -106,6 +109,13 @@ def test_answer_header_names_go_out_as_the_application_wrote_them(url):
     assert [line.split(b": ", 1)[0] for line in lines] == [
         b"Date", b"Content-Type", b"X-Kept", b"Content-Length", b"Connection"]
     assert lines[-2:] == [b"Content-Length: 10", b"Connection: close"]
+
+
+def test_an_answer_with_a_date_of_its_own_gets_no_second_one(url):
+    answer = raw_exchange(url, b"GET /dated HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head = answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert [line for line in head if line.lower().startswith(b"date:")] == [
+        b"Date: Wed, 21 Oct 2015 07:28:00 GMT"]
 
 
 def test_an_answer_to_head_names_its_length_and_carries_no_body(url):
