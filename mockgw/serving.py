@@ -52,7 +52,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mockgw.blocking import WouldBlock
-from mockgw.protocol.wire import WireRequest, WireResponse, framing
+from mockgw.protocol.wire import WireRequest, WireResponse, framing, http_date
 from mockgw.wsgi import call_app, environ_of
 
 log = logging.getLogger("mockgw")
@@ -141,6 +141,7 @@ class Server:
         config = uvicorn.Config(
             self._asgi, interface="asgi3", lifespan="off", ws="none", log_config=None,
             http=protocol_class(), access_log=False, proxy_headers=False, server_header=False,
+            date_header=False,
             timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=5)
         self._uvicorn = server = uvicorn.Server(config)
         server.should_exit = self._stopping
@@ -303,7 +304,8 @@ def protocol_class() -> type[asyncio.Protocol]:
 
     class NamesAsWritten(RequestResponseCycle):
         """uvicorn's request-response cycle, whose answer head carries the header names as
-        the application wrote them (uvicorn's lowercases every name).  The application is
+        the application wrote them (uvicorn's lowercases every name), and a ``Date`` unless
+        the answer has one.  The application is
         :meth:`Server._asgi`, whose headers are checked already and name the body's length
         whenever it has one."""
 
@@ -327,9 +329,8 @@ def protocol_class() -> type[asyncio.Protocol]:
                 elif lower == b"connection":
                     close = close or b"close" in value.lower()
                 head += (name, b": ", value, b"\r\n")
-            for name, value in self.default_headers:  # uvicorn's Date, unless the answer's
-                if name not in given:
-                    head[1:1] = (_DEFAULT_NAMES.get(name, name), b": ", value, b"\r\n")
+            if b"date" not in given:  # uvicorn's own lags by up to a second
+                head[1:1] = (b"Date: ", http_date().encode(), b"\r\n")
             if close:
                 self.keep_alive = False
             elif not self.keep_alive:
@@ -338,10 +339,6 @@ def protocol_class() -> type[asyncio.Protocol]:
             self.transport.write(b"".join(head))
 
     return MockgwHTTP
-
-
-#: uvicorn's own headers (lower case) as AWS names them.
-_DEFAULT_NAMES = {b"date": b"Date", b"server": b"Server"}
 
 
 class _OneWrite:
