@@ -221,8 +221,8 @@ class Server:
                 raise ValueError(f"status {status}")
             headers = _sendable(response.headers)
             length, sent = framing(request.method, status, response.headers, body)
-            if body and not sent and request.method != "HEAD":  # 1xx, 204 and 304 have
-                log.debug("dropped the body of a %s answer", status)  # none: uvicorn breaks off
+            if body and not sent and request.method != "HEAD":  # 1xx, 204, 304 carry none
+                log.debug("dropped the body of a %s answer", status)
             headers += length
             body = sent
             if refused is not None and "100-continue" in request.headers.get("expect", ""):
@@ -305,9 +305,8 @@ def protocol_class() -> type[asyncio.Protocol]:
     class NamesAsWritten(RequestResponseCycle):
         """uvicorn's request-response cycle, whose answer head carries the header names as
         the application wrote them (uvicorn's lowercases every name), and a ``Date`` unless
-        the answer has one.  The application is
-        :meth:`Server._asgi`, whose headers are checked already and name the body's length
-        whenever it has one."""
+        the answer has one.  The application is :meth:`Server._asgi`, whose headers are
+        checked already and name the body's length whenever it has one."""
 
         async def send(self, message: Any) -> None:
             if message["type"] != "http.response.start" or self.response_started:
