@@ -86,7 +86,7 @@ def _raw_inprocess(method: str, url: str, **kwargs: Any) -> requests.Response:
     """Send a raw request to the active in-process application."""
     from urllib.parse import urlsplit
 
-    from mockgw.mock import _wire, active_application
+    from mockgw.mock import _as_sent, _wire, active_application
 
     app = active_application()
     assert app is not None
@@ -99,7 +99,7 @@ def _raw_inprocess(method: str, url: str, **kwargs: Any) -> requests.Response:
     items = list(prepared.headers.items())
     if "host" not in {k.lower() for k, _ in items}:
         items.insert(0, ("Host", parts.netloc))
-    wire = front.handle(_wire(method, parts, items, body, "127.0.0.1"))
+    wire = _as_sent(method, front.handle(_wire(method, parts, items, body, "127.0.0.1")))
     response = requests.Response()
     response.status_code = wire.status
     response.headers.update(dict(wire.headers))

@@ -34,9 +34,8 @@ def serialize_output(service: str, operation: str, output: dict[str, Any] | None
     """The response for a successful call of ``operation`` that returned ``output``."""
     status, members, payload = _output_plan(service, operation)
     headers = [("x-amzn-RequestId", request_id)]
-    if members is None:
-        return WireResponse(status, [*headers, ("Content-Type", JSON)], b"{}"
-                            if status != 204 else b"")
+    if members is None:  # AWS: "an HTTP 202 response with an empty HTTP body"
+        return WireResponse(status, [*headers, ("Content-Type", JSON)], b"")
     output = output or {}
     content_type = None
     doc = {}
