@@ -2,7 +2,9 @@
 serves a bare "hello" WSGI route (``hello``, the default) or canned answers to the control
 plane's calls (``control``) on uvicorn as ``mockgw serve`` runs it
 (:class:`mockgw.serving.Server`, the default; on the server's own thread, where mockgw
-answers what never waits) or on waitress (``waitress``)."""
+answers what never waits) or on waitress (``waitress``).  ``pipeline`` is mockgw itself
+with the REST data plane's pipeline answering canned: what a MOCK invoke costs the server
+around the pipeline."""
 
 from __future__ import annotations
 
@@ -37,7 +39,31 @@ def control_app(environ: dict, start_response) -> list[bytes]:
     return [RESOURCE]
 
 
+def pipeline_app():
+    """mockgw's application whose REST data plane answers every invoke at once, as the
+    bench's MOCK method does (body and headers), without running the pipeline."""
+    from mockgw import create_app, execute
+    from mockgw.protocol.wire import WireResponse
+
+    def canned(instance, target, request, *, inline=False) -> WireResponse:
+        return WireResponse(200, [("Content-Type", "application/json"),
+                                  ("x-amzn-RequestId",
+                                   f"00000000-0000-4000-8000-{next(_ids):012d}"),
+                                  ("x-amz-apigw-id", "AAAAAAAAAAAAAAA=")],
+                            b'{"hello": "world"}')
+
+    execute.handle = canned
+    return create_app()
+
+
 def main(port: int, threads: int, server: str, kind: str = "hello") -> None:
+    if kind == "pipeline":
+        from mockgw.serving import Server
+
+        served = Server(pipeline_app(), "127.0.0.1", port, threads=threads, access_log=False)
+        signal.signal(signal.SIGTERM, lambda *_: served.stop())
+        served.serve_forever()
+        return
     app = control_app if kind == "control" else hello_app
     if server == "waitress":
         from waitress import serve
