@@ -202,7 +202,8 @@ def test_an_http_integration_reaches_a_backend_on_the_same_port(served):
     resource = client.create_resource(restApiId=api["id"], parentId=api["rootResourceId"],
                                       pathPart="{proxy+}")
     client.put_method(restApiId=api["id"], resourceId=resource["id"], httpMethod="ANY",
-                      authorizationType="NONE")
+                      authorizationType="NONE",
+                      requestParameters={"method.request.path.proxy": True})
     client.put_integration(restApiId=api["id"], resourceId=resource["id"], httpMethod="ANY",
                            type="HTTP_PROXY", integrationHttpMethod="ANY",
                            uri=f"{url}/backend/echo/{{proxy}}",

@@ -275,7 +275,8 @@ def test_s3_path_put_object_with_the_bucket_as_subdomain(gw):
     api_id = aws_api(gw.client(), uri=f"arn:aws:apigateway:{REGION}:{bucket}.s3:path/{{key}}",
                      method="PUT", integration_method="PUT", path="files/{name}",
                      integration={"requestParameters": {
-                         "integration.request.path.key": "method.request.path.name"}})
+                         "integration.request.path.key": "method.request.path.name"}},
+                     method_kwargs={"requestParameters": {"method.request.path.name": True}})
     response = gw.http.put(gw.invoke_url(api_id, "dev", "/files/notes.txt"), data=b"hello s3",
                            headers={"Content-Type": "text/plain"}, timeout=10)
     assert response.status_code == 200, response.text

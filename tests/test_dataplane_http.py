@@ -177,7 +177,8 @@ def test_header_mapping_survives_the_servers_header_case(gw, backend):
     api_id = http_api(
         gw.client(), kind="HTTP", uri=backend.url + "/target",
         integration={"requestParameters": {
-            "integration.request.header.x-tenant-id": "method.request.header.tenant"}})
+            "integration.request.header.x-tenant-id": "method.request.header.tenant"}},
+        method_kwargs={"requestParameters": {"method.request.header.tenant": False}})
     response = gw.http.get(gw.invoke_url(api_id, "dev", "/items"), headers={"tenant": "acme"},
                            timeout=10)
     assert response.status_code == 200

@@ -116,6 +116,8 @@ def test_integration_on_missing_method(method):
 def test_update_and_delete_integration(method):
     c, ids = method
     c.put_integration(**ids, type="HTTP", integrationHttpMethod="POST", uri="http://a.example")
+    c.update_method(**ids, patchOperations=[
+        {"op": "add", "path": "/requestParameters/method.request.header.Id", "value": "false"}])
     updated = c.update_integration(**ids, patchOperations=[
         {"op": "replace", "path": "/uri", "value": "https://b.example/x"},
         {"op": "replace", "path": "/timeoutInMillis", "value": "1000"},
@@ -181,3 +183,71 @@ def test_put_integration_keeps_integration_responses(method):
     c.put_integration_response(**ids, statusCode="200")
     c.put_integration(**ids, type="MOCK", requestTemplates={"application/json": "{}"})
     assert set(c.get_integration(**ids)["integrationResponses"]) == {"200"}
+
+
+def _mapping_error(error: str) -> tuple[str, str, int]:
+    return ("BadRequestException", "Invalid mapping expression specified: Validation Result: "
+            f"warnings : [], errors : [{error}]", 400)
+
+
+def test_request_mappings_name_declared_method_parameters(method):
+    """AWS: a method request parameter "must have been defined before it can be referenced"
+    (the error Terraform users meet for an undeclared ``method.request.path.proxy``)."""
+    c, ids = method
+    undeclared = {"integration.request.path.id": "method.request.path.id"}
+    with pytest.raises(ClientError) as exc:
+        c.put_integration(**ids, type="HTTP", integrationHttpMethod="GET",
+                          uri="http://a.example/{id}", requestParameters=undeclared)
+    assert error_of(exc) == _mapping_error(
+        "Invalid mapping expression parameter specified: method.request.path.id")
+    with pytest.raises(ClientError):
+        c.get_integration(**ids)  # nothing was stored
+    c.update_method(**ids, patchOperations=[
+        {"op": "add", "path": "/requestParameters/method.request.path.id", "value": "true"},
+        {"op": "add", "path": "/requestParameters/method.request.header.X-Tenant",
+         "value": "false"},
+        {"op": "add", "path": "/requestParameters/method.request.querystring.tag",
+         "value": "false"}])
+    mapped = {"integration.request.path.id": "method.request.path.id",
+              "integration.request.header.tenant": "method.request.header.x-tenant",
+              "integration.request.querystring.tags": "method.request.multivaluequerystring.tag",
+              "integration.request.header.body": "method.request.body.name",
+              "integration.request.header.stage": "context.stage",
+              "integration.request.header.fixed": "'static'"}
+    created = c.put_integration(**ids, type="HTTP", integrationHttpMethod="GET",
+                                uri="http://a.example/{id}", requestParameters=mapped)
+    assert created["requestParameters"] == mapped
+    with pytest.raises(ClientError) as exc:
+        c.update_integration(**ids, patchOperations=[
+            {"op": "add", "path": "/requestParameters/integration.request.header.x",
+             "value": "method.request.querystring.missing"}])
+    assert error_of(exc) == _mapping_error(
+        "Invalid mapping expression parameter specified: method.request.querystring.missing")
+    assert c.get_integration(**ids)["requestParameters"] == mapped
+
+
+def test_response_mappings_name_declared_method_response_headers(method):
+    c, ids = method
+    c.put_integration(**ids, type="MOCK")
+    target = {"method.response.header.X-Out": "'yes'"}
+    with pytest.raises(ClientError) as exc:
+        c.put_integration_response(**ids, statusCode="200", responseParameters=target)
+    assert error_of(exc) == _mapping_error("No method response exists for method.")
+    c.put_integration_response(**ids, statusCode="200")  # without a mapping: not checked
+    c.put_method_response(**ids, statusCode="200")
+    with pytest.raises(ClientError) as exc:
+        c.put_integration_response(**ids, statusCode="200", responseParameters=target)
+    assert error_of(exc) == _mapping_error(
+        "Invalid mapping expression parameter specified: method.response.header.X-Out")
+    c.update_method_response(**ids, statusCode="200", patchOperations=[
+        {"op": "add", "path": "/responseParameters/method.response.header.x-out",
+         "value": "false"}])
+    created = c.put_integration_response(**ids, statusCode="200", responseParameters=target)
+    assert created["responseParameters"] == target
+    with pytest.raises(ClientError) as exc:
+        c.update_integration_response(**ids, statusCode="200", patchOperations=[
+            {"op": "add", "path": "/responseParameters/method.response.header.Other",
+             "value": "'no'"}])
+    assert error_of(exc) == _mapping_error(
+        "Invalid mapping expression parameter specified: method.response.header.Other")
+    assert c.get_integration_response(**ids, statusCode="200")["responseParameters"] == target

@@ -107,7 +107,8 @@ def test_http_integration_logs_the_endpoint_exchange(gw, backend):
     api_id, pet = pets_api(c, integration={
         "type": "HTTP", "integrationHttpMethod": "GET", "uri": backend.url + "/pets/{petId}",
         "requestParameters": {"integration.request.path.petId": "method.request.path.petId"}},
-        responses={"200": {"selectionPattern": ""}})
+        responses={"200": {"selectionPattern": ""}},
+        requestParameters={"method.request.path.petId": True})
     out = c.test_invoke_method(restApiId=api_id, resourceId=pet, httpMethod="GET",
                                pathWithQueryString="/pets/5")
     assert (out["status"], out["body"]) == (200, '{"id": 5}')

@@ -21,6 +21,9 @@ _ANY_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:[^:]+:[^:]*:[^:]*:.+$")
 _REQUEST_TARGET = re.compile(r"^integration\.request\.(path|querystring|header|"
                              r"multivaluequerystring|multivalueheader)\.[^\s]+$")
 _RESPONSE_TARGET = re.compile(r"^method\.response\.header\.[^\s]+$")
+#: A mapping source that names a method request parameter, which the method must declare.
+_METHOD_SOURCE = re.compile(r"^method\.request\.(path|querystring|header|multivaluequerystring|"
+                            r"multivalueheader)\.(.+)$")
 _CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+*-]+$|^\$default$")
 
 
@@ -28,6 +31,7 @@ _CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+*-]+$|^\$default$")
 def put_integration(call: Call, params: dict[str, Any]) -> dict:
     _, method = api_method(call, params["restApiId"], params["resourceId"], params["httpMethod"])
     integration = new_integration(params)
+    check_sources(integration, method)
     previous = method.get("methodIntegration") or {}
     if previous.get("integrationResponses"):
         integration["integrationResponses"] = previous["integrationResponses"]
@@ -48,6 +52,7 @@ def update_integration(call: Call, params: dict[str, Any]) -> dict:
                           _INTEGRATION_PATHS)
     drop_empty(updated, "requestParameters", "requestTemplates")
     check_integration(updated)
+    check_sources(updated, method)
     method["methodIntegration"] = updated
     return copy_out(updated)
 
@@ -73,6 +78,7 @@ def put_integration_response(call: Call, params: dict[str, Any]) -> dict:
         response["responseTemplates"] = {k: v or None
                                          for k, v in response["responseTemplates"].items()}
     check_integration_response(response)
+    check_targets(response, method)
     integration.setdefault("integrationResponses", {})[params["statusCode"]] = response
     return copy_out(response)
 
@@ -91,6 +97,7 @@ def update_integration_response(call: Call, params: dict[str, Any]) -> dict:
     updated = apply_patch(current, params.get("patchOperations"), _RESPONSE_PATHS)
     drop_empty(updated, "responseParameters")
     check_integration_response(updated)
+    check_targets(updated, method)
     integration["integrationResponses"][params["statusCode"]] = updated
     return copy_out(updated)
 
@@ -190,6 +197,46 @@ def check_integration_response(response: dict) -> None:
                 "Invalid mapping expression specified: Validation Result: warnings : [], "
                 f"errors : [Invalid mapping expression specified: {key}]")
     _check_content_types(response.get("responseTemplates"))
+
+
+def check_sources(integration: dict, method: dict) -> None:
+    """Each method request parameter the integration maps from must be one the method
+    declares ("It must have been defined before it can be referenced"); a multi-value
+    source may name a parameter declared single-valued, and header names match in any
+    case."""
+    declared = {key.lower() if ".header." in key or ".multivalueheader." in key else key
+                for key in method.get("requestParameters") or {}}
+    for value in (integration.get("requestParameters") or {}).values():
+        found = _METHOD_SOURCE.match(value) if isinstance(value, str) else None
+        if found is None:
+            continue
+        location, name = found.groups()
+        single = location.removeprefix("multivalue")
+        if single == "header":
+            name = name.lower()
+        if not {f"method.request.{location}.{name}",
+                f"method.request.{single}.{name}"} & declared:
+            raise _invalid_mapping(f"Invalid mapping expression parameter specified: {value}")
+
+
+def check_targets(response: dict, method: dict) -> None:
+    """Each method response header an integration response maps to must be declared by
+    the method response of its status code."""
+    targets = response.get("responseParameters") or {}
+    if not targets:
+        return
+    method_response = (method.get("methodResponses") or {}).get(response["statusCode"])
+    if method_response is None:
+        raise _invalid_mapping("No method response exists for method.")
+    declared = {key.lower() for key in method_response.get("responseParameters") or {}}
+    for key in targets:
+        if key.lower() not in declared:
+            raise _invalid_mapping(f"Invalid mapping expression parameter specified: {key}")
+
+
+def _invalid_mapping(error: str) -> BadRequestException:
+    return BadRequestException("Invalid mapping expression specified: Validation Result: "
+                               f"warnings : [], errors : [{error}]")
 
 
 def _check_content_types(templates: dict | None) -> None:
