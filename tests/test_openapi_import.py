@@ -436,6 +436,27 @@ def test_non_string_parameter_mapping_is_a_warning(gw):
             "type": "http", "httpMethod": "GET", "uri": "not-a-url"}}}}}),
      "Errors found during import:\n\tUnable to put integration on 'GET' for resource at "
      "path '/a': Invalid HTTP endpoint specified for URI"),
+    (json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/": {
+        "get": {"responses": {}, "x-amazon-apigateway-integration": {
+            "type": "http", "httpMethod": "GET", "uri": "http://a.example/",
+            "requestParameters": {
+                "integration.request.header.Authorization": "method.request.header.Authorization"
+            }}}}}}),
+     "Errors found during import:\n\tUnable to put integration on 'GET' for resource at "
+     "path '/': Invalid mapping expression specified: Validation Result: warnings : [], "
+     "errors : [Invalid mapping expression parameter specified: "
+     "method.request.header.Authorization]"),
+    (json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/foo": {
+        "post": {"responses": {"302": {"description": "moved"}},
+                 "x-amazon-apigateway-integration": {
+                     "type": "mock", "responses": {"https://.*": {
+                         "statusCode": "302", "responseParameters": {
+                             "method.response.header.Location":
+                                 "integration.response.body.errorMessage"}}}}}}}}),
+     "Errors found during import:\n\tUnable to put integration response on 'POST' for "
+     "resource at path '/foo': Invalid mapping expression specified: Validation Result: "
+     "warnings : [], errors : [Invalid mapping expression parameter specified: "
+     "method.response.header.Location]"),
 ])
 def test_refused_definitions_create_nothing(gw, body, message):
     c = gw.client()

@@ -377,7 +377,7 @@ class _Builder:
             return
         extension = operation.get("x-amazon-apigateway-integration")
         if extension is not None:
-            integration = self._integration(resource, http_method, extension, where)
+            integration = self._integration(resource, method, extension, where)
             if integration is None:
                 return
             method["methodIntegration"] = integration
@@ -468,9 +468,9 @@ class _Builder:
             out[status] = response
         return out
 
-    def _integration(self, resource: dict, http_method: str, extension: Any,
+    def _integration(self, resource: dict, method: dict, extension: Any,
                      where: str) -> dict | None:
-        path = resource["path"]
+        path, http_method = resource["path"], method["httpMethod"]
         malformed = ("Unable to parse API definition because of a malformed integration at "
                      f"path {path}.")
         extension = self.doc.resolve(extension)
@@ -482,10 +482,18 @@ class _Builder:
         try:
             integration = integrations.new_integration(
                 self._integration_params(resource, kind, extension, where))
+            integrations.check_sources(integration, method)
             responses = self._integration_responses(extension, where)
         except ServiceError as error:
             self.errors.append(f"Unable to put integration on '{http_method}' for resource "
                                f"at path '{path}': {error.message}")
+            return None
+        try:
+            for response in responses.values():
+                integrations.check_targets(response, method)
+        except ServiceError as error:
+            self.errors.append(f"Unable to put integration response on '{http_method}' for "
+                               f"resource at path '{path}': {error.message}")
             return None
         if responses:
             integration["integrationResponses"] = responses
