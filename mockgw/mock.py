@@ -391,7 +391,7 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
         return _original_do_get_response(self, request, operation_model, context)
     try:
         wire = _as_sent(request.method, _front().handle(_wire_from_botocore(request)))
-        http_response = AWSResponse(request.url, wire.status, dict(wire.headers),
+        http_response = AWSResponse(request.url, wire.status, _joined(wire.headers),
                                     _RawBody(wire.body))
         response_dict = convert_to_response_dict(http_response, operation_model)
         customized: dict = {}
@@ -427,6 +427,17 @@ def _name_the_account(request: Any) -> None:
     account, _, _ = caller({"authorization": auth}, {}, default_account=settings.account,
                            default_region=settings.region)
     request.headers["x-moto-account-id"] = account
+
+
+def _joined(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Answer headers as botocore reads a socket's: a repeated header's values joined by
+    ``, `` (urllib3's ``HTTPHeaderDict``), not the last one alone."""
+    joined: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for name, value in headers:
+        key = names.setdefault(name.lower(), name)
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return joined
 
 
 class _RawBody:

@@ -61,3 +61,26 @@ def new_api(c: Any, path: str = "items", **kwargs: Any) -> tuple[str, str]:
     resource = c.create_resource(restApiId=api["id"], parentId=api["rootResourceId"],
                                  pathPart=path)
     return api["id"], resource["id"]
+
+
+def header_lines(gw: Any, url: str, *names: str, method: str = "GET") -> list[tuple[str, str]]:
+    """The answer's header lines called one of ``names`` (any case), in order, a repeated
+    header once per line: as ``http.client`` reads them off the socket on the server, as
+    the ``requests`` answer's urllib3 headers hold them in-process."""
+    wanted = {name.lower() for name in names}
+    if gw.mode == "server":
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+            answer = connection.getresponse()
+            answer.read()
+            lines = answer.getheaders()
+        finally:
+            connection.close()
+    else:
+        lines = list(gw.http.request(method, url, timeout=30).raw.headers.items())
+    return [(name, value) for name, value in lines if name.lower() in wanted]

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from tests.dataplane_support import header_lines
 from tests.lambda_support import ACCOUNT, REGION, create
 
 PROXY_ECHO = """
@@ -138,6 +139,54 @@ def test_proxy_response_mapping(gw, result, status, body, headers):
         assert response.headers[name] == value
 
 
+MULTI_VALUE = """
+    import uuid
+    def handler(event, context):
+        return {"statusCode": 200, "body": str(uuid.uuid4()),
+                "headers": {"X-Same": "s", "X-Other": "single", "X-Only": "one"},
+                "multiValueHeaders": {"Set-Cookie": ["a=1; Path=/", "b=2; Path=/"],
+                                      "X-Same": ["s", "m2"], "x-other": ["m1"]}}
+"""
+MULTI_VALUE_LINES = [("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"),
+                     ("X-Same", "s"), ("X-Same", "m2"), ("x-other", "m1"),
+                     ("x-other", "single"), ("X-Only", "one")]
+
+
+def test_multi_value_headers_go_out_one_line_per_value(gw):
+    create(gw.client("lambda"), "multi", MULTI_VALUE)
+    c = gw.client()
+    api_id, res = lambda_api(c, function_uri("multi"))
+    url = gw.invoke_url(api_id, "dev", "/x")
+    # each value its own line; a headers value also in multiValueHeaders is sent once, one
+    # that differs comes after the multi values (names as multiValueHeaders spell them)
+    assert header_lines(gw, url, "set-cookie", "x-same", "x-other",
+                        "x-only") == MULTI_VALUE_LINES
+    response = gw.http.get(url, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["X-Same"] == "s, m2"  # a client joining repeated headers
+    assert response.headers["x-other"] == "m1, single"
+    assert response.headers["Content-Type"] == "application/json"
+    assert gw.http.cookies.get_dict() == {"a": "1", "b": "2"}  # both reach the cookie jar
+    tested = c.test_invoke_method(restApiId=api_id, resourceId=res, httpMethod="GET",
+                                  pathWithQueryString="/x")
+    assert tested["multiValueHeaders"]["Set-Cookie"] == ["a=1; Path=/", "b=2; Path=/"]
+    assert tested["headers"]["X-Same"] == "s,m2"
+
+
+def test_multi_value_headers_survive_the_stage_cache(gw):
+    create(gw.client("lambda"), "multi", MULTI_VALUE)
+    c = gw.client()
+    api_id, _ = lambda_api(c, function_uri("multi"), method="GET")
+    c.update_stage(restApiId=api_id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/cacheClusterEnabled", "value": "true"},
+        {"op": "replace", "path": "/*/*/caching/enabled", "value": "true"}])
+    url = gw.invoke_url(api_id, "dev", "/x")
+    first = gw.http.get(url, timeout=30)
+    assert header_lines(gw, url, "set-cookie", "x-same", "x-other",
+                        "x-only") == MULTI_VALUE_LINES
+    assert gw.http.get(url, timeout=30).text == first.text  # a hit: the function's uuid
+
+
 def test_binary_proxy_response_is_decoded_when_accepted(gw):
     create(gw.client("lambda"), "png", """
         import base64
@@ -158,6 +207,9 @@ def test_binary_proxy_response_is_decoded_when_accepted(gw):
     "def handler(event, context):\n    return {'statusCode': 200, 'unexpected': 1}",
     "def handler(event, context):\n    return {'statusCode': 'abc'}",
     "def handler(event, context):\n    return {'headers': {'a': ['list']}}",
+    # AWS: "body" is a string; an execution log shows {"hey": "dude"} refused as malformed
+    "def handler(event, context):\n    return {'statusCode': 200, 'body': {'hey': 'dude'}}",
+    "def handler(event, context):\n    return {'statusCode': 200, 'body': 42}",
 ])
 def test_malformed_or_failing_function_gives_502(gw, source):
     create(gw.client("lambda"), "bad", source)
@@ -166,6 +218,21 @@ def test_malformed_or_failing_function_gives_502(gw, source):
     assert response.status_code == 502
     assert response.content == b'{"message": "Internal server error"}'
     assert response.headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+
+
+def test_a_body_that_is_no_string_is_a_malformed_answer(gw):
+    create(gw.client("lambda"), "object-body", """
+        def handler(event, context):
+            return {"statusCode": 200, "body": {"hey": "dude"}}
+    """)
+    c = gw.client()
+    api_id, res = lambda_api(c, function_uri("object-body"))
+    tested = c.test_invoke_method(restApiId=api_id, resourceId=res, httpMethod="GET",
+                                  pathWithQueryString="/x")
+    assert tested["status"] == 502
+    assert tested["body"] == '{"message": "Internal server error"}'
+    assert "Execution failed due to configuration error: Malformed Lambda proxy response " \
+           "(body is not a string)" in tested["log"]
 
 
 def test_proxy_integration_method_must_be_post(echo):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.dataplane_support import freeze_clock
+from tests.dataplane_support import freeze_clock, header_lines
 from tests.http_api_support import (
     ECHO_V2,
     HttpApi,
@@ -229,6 +229,30 @@ def test_payload_1_event_and_answers(gw):
     assert context["identity"]["sourceIp"] == "127.0.0.1"
     assert context["identity"]["accessKey"] is None
     expect_message(api.call("GET", "/bad", stage="v1"), 500, "Internal Server Error")
+
+
+def test_payload_1_multi_value_headers_and_bodies(gw):
+    lambda_function(gw, "v1-answers", """
+        def handler(event, context):
+            if event["path"] == "/object-body":  # AWS's 1.0 format: "body" is a string
+                return {"statusCode": 200, "body": {"hey": "dude"}}
+            return {"statusCode": 200, "body": "ok", "headers": {"x-same": "s"},
+                    "multiValueHeaders": {"Set-Cookie": ["a=1; Path=/", "b=2; Path=/"],
+                                          "x-same": ["s", "m2"]}}
+    """)
+    api = HttpApi(gw)
+    api.route("GET /{proxy+}", api.function(
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:v1-answers", version="1.0",
+        ResponseParameters={"200": {"append:header.x-same": "more"}}))
+    api.stage()
+    url = gw.http_api_url(api.id, "$default", "/cookies")
+    assert header_lines(gw, url, "set-cookie", "x-same") == [
+        ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"),
+        ("x-same", "s"), ("x-same", "m2,more")]  # appended once, to the header's last line
+    response = api.call("GET", "/cookies")
+    assert (response.status_code, response.text) == (200, "ok")
+    assert gw.http.cookies.get_dict() == {"a": "1", "b": "2"}
+    expect_message(api.call("GET", "/object-body"), 500, "Internal Server Error")
 
 
 def test_timeouts_errors_and_unknown_functions(gw):

@@ -89,6 +89,20 @@ def test_input_body_is_raw_and_empty_reads_as_empty_object():
     assert text("$input.json('$')|$input.path('$').size()", body=b"") == "{}|0"
 
 
+def test_input_path_of_the_root_is_the_text_of_a_body_that_is_not_json():
+    # AWS runs the form-urlencoded template: #foreach($t in $input.path('$').split('&'))
+    form = b"a=1&b=x+y%26z"
+    assert text("$input.path('$')", body=form) == "a=1&b=x+y%26z"
+    assert text("#foreach($t in $input.path('$').split('&'))[$util.urlDecode($t)]#end",
+                body=form) == "[a=1][b=x y&z]"
+    assert text("$input.path( '$' ).length()|$input.body", body=b"<a/>") == "4|<a/>"
+    assert text("$input.path('$')", body=b'"json text"') == "json text"  # JSON stays JSON
+    with pytest.raises(VtlError):
+        render("$input.path('$.a')", body=form)  # other paths still need JSON
+    with pytest.raises(VtlError):
+        render("$input.json('$')", body=form)
+
+
 def test_input_params_searches_path_then_querystring_then_header():
     template = ("$input.params('id')|$input.params('q')|$input.params('X-Trace')|"
                 "$input.params('x-trace')|[$input.params('nope')]")

@@ -23,8 +23,10 @@ class Input:
     """``$input.body``, ``$input.json(path)``, ``$input.path(path)``, ``$input.params(...)``.
 
     ``params`` maps ``path``, ``querystring`` and ``header`` to single-valued dicts.
-    An empty payload reads as ``{}``; a payload that is not JSON makes ``json()`` and
-    ``path()`` fail (the template errors), but ``body`` still works.
+    An empty payload reads as ``{}``; a payload that is not JSON is itself the value of
+    ``path('$')`` (a form post: ``$input.path('$').split('&')``, as on AWS), while
+    ``json()`` and ``path()`` of any other path fail (the template errors); ``body`` works
+    whatever the payload.
     """
 
     def __init__(self, body: bytes | str | None,
@@ -32,12 +34,25 @@ class Input:
         self._text = body_text(body)
         self._document: Any = None
         self._parsed = False
+        self._json: bool | None = None
         params = params or {}
         self._params = {kind: dict(params.get(kind) or {}) for kind in PARAMETER_TYPES}
 
     @property
     def body(self) -> str:
         return self._text or "{}"
+
+    def _is_json(self) -> bool:
+        """Whether the payload parses as JSON (JSON nested too deeply to read counts)."""
+        if self._json is None:
+            try:
+                self._find("$")
+                self._json = True
+            except jsonsafe.TooDeep:
+                self._json = True
+            except ValueError:
+                self._json = False
+        return self._json
 
     def _find(self, path: Any) -> Any:
         if not self._parsed:
@@ -52,12 +67,15 @@ class Input:
 
     def path(self, path: Any = "$") -> Any:
         """The match as a new template value (maps, lists, strings, numbers, ``null`` for a
-        JSON null); ``""`` if none; :class:`EmptyPayload` when there is no payload at all.
+        JSON null); ``""`` if none; :class:`EmptyPayload` when there is no payload at all;
+        the payload's text for the root path ``$`` when it is not JSON.
 
         Each call gives its own copy, so changing one result never changes another.
         """
         if not self._text.strip():
             return EmptyPayload()
+        if str(path).strip() == "$" and not self._is_json():
+            return self._text
         value = self._find(path)
         return "" if value is jsonpath.MISSING else from_json(value)
 

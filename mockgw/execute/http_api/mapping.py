@@ -191,7 +191,9 @@ def _apply(items: list[tuple[str, str]], action: str, name: str, value: str, *,
     if action == "overwrite":
         return [(k, v) for k, v in items if not same(k)] + [(name, value)]
     if action == "append":
-        if fold and any(same(k) for k, _ in items):
-            return [(k, f"{v},{value}") if same(k) else (k, v) for k, v in items]
+        last = max((i for i, (k, _) in enumerate(items) if same(k)), default=None)
+        if fold and last is not None:  # a repeated header: its last line takes the value
+            return [(k, f"{v},{value}") if i == last else (k, v)
+                    for i, (k, v) in enumerate(items)]
         return [*items, (name, value)]
     return items

@@ -255,19 +255,13 @@ def parse_proxy_response(inv: Invocation, payload: bytes, *,
         raise malformed("multiValueHeaders must map names to lists")
     if not all(_HEADER_NAME.match(name) for name in (*single, *multi)):
         raise malformed("a header name is no HTTP token")
-    merged: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
-    for name, values in multi.items():
-        names.setdefault(name.lower(), name)
-        merged.setdefault(name.lower(), []).extend(_text(v) for v in values)
-    for name, value in single.items():
-        names.setdefault(name.lower(), name)
-        merged.setdefault(name.lower(), []).append(_text(value))
-    headers = [(names[key], ", ".join(values)) for key, values in merged.items()]
-    if "content-type" not in merged:
-        headers.append(("Content-Type", "application/json"))
     body = doc.get("body")
-    raw = b"" if body is None else (body if isinstance(body, str) else json.dumps(body)).encode()
+    if body is not None and not isinstance(body, str):
+        raise malformed("body is not a string")
+    headers = _merged_headers(single, multi)
+    if not any(name.lower() == "content-type" for name, _ in headers):
+        headers.append(("Content-Type", "application/json"))
+    raw = b"" if body is None else body.encode()
     if decode_base64 is None:
         decode_base64 = accepts_binary(inv)
     if doc.get("isBase64Encoded") and decode_base64:
@@ -276,6 +270,23 @@ def parse_proxy_response(inv: Invocation, payload: bytes, *,
         except ValueError:
             raise malformed("body is not base64") from None
     return IntegrationResult(status=status, headers=headers, body=raw)
+
+
+def _merged_headers(single: dict[str, Any], multi: dict[str, list]) -> list[tuple[str, str]]:
+    """``headers`` and ``multiValueHeaders`` merged as API Gateway merges them: one header
+    line per value, names as ``multiValueHeaders`` spell them, a ``headers`` value after
+    the multi values of its name unless it is one of them already."""
+    merged: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for name, values in multi.items():
+        names.setdefault(name.lower(), name)
+        merged.setdefault(name.lower(), []).extend(_text(v) for v in values)
+    for name, value in single.items():
+        names.setdefault(name.lower(), name)
+        values = merged.setdefault(name.lower(), [])
+        if _text(value) not in values:
+            values.append(_text(value))
+    return [(names[key], value) for key, values in merged.items() for value in values]
 
 
 def _text(value: Any) -> str:
