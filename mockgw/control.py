@@ -61,9 +61,10 @@ def operations() -> dict[tuple[str, str], Operation]:
 
 
 def handle(instance: Instance, request: WireRequest, route: Route | None,
-           labels: dict[str, str]) -> WireResponse:
+           labels: dict[str, str], *, endpoint: tuple[str, str] | None = None) -> WireResponse:
     """Answer one control-plane request for the operation of ``route`` (``None``: no
-    operation matches), whose URI labels are ``labels``."""
+    operation matches), whose URI labels are ``labels``; ``endpoint`` is the API stage
+    whose execute-api endpoint it came through (``@connections``, :class:`Call`)."""
     request_id = new_request_id()
     if route is None:
         return unknown_operation(request, request_id)
@@ -76,7 +77,8 @@ def handle(instance: Instance, request: WireRequest, route: Route | None,
         account, region, _key = caller(request.headers, request.query,
                                        default_account=instance.settings.account,
                                        default_region=instance.settings.region)
-        output = execute(instance, op, params, account, region, request_id)
+        output = execute(instance, op, params, account, region, request_id,
+                         endpoint=endpoint)
         return serialize_output(service, name, output, request_id)
     except ServiceError as error:
         return serialize_error(service, error, request_id)
@@ -95,7 +97,8 @@ def unknown_operation(request: WireRequest, request_id: str | None = None) -> Wi
 
 
 def execute(instance: Instance, op: Operation, params: dict[str, Any], account: str,
-            region: str, request_id: str, *, replayed: list[Any] | None = None) -> Any:
+            region: str, request_id: str, *, replayed: list[Any] | None = None,
+            endpoint: tuple[str, str] | None = None) -> Any:
     """Run ``op``'s handler for (account, region) as a request would, and return its output.
 
     When state persists (``instance.state``), a successful call that changes state is
@@ -104,7 +107,8 @@ def execute(instance: Instance, op: Operation, params: dict[str, Any], account: 
     """
     store = instance.backends.store(account, region)
     call = Call(service=op.service, operation=op.name, account=account, region=region,
-                store=store, instance=instance, request_id=request_id, replayed=replayed)
+                store=store, instance=instance, request_id=request_id, replayed=replayed,
+                endpoint=endpoint)
     state = instance.state if replayed is None else None
     journaled = state is not None and changes_state(op.service, op.name)
     if not op.locked:  # a long call: it takes the lock itself, around state access

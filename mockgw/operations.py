@@ -64,11 +64,14 @@ class Call:
     Time, randomness and anything else that would differ if the call ran again go through
     the call (``now``, ``new_id``, ``remember``): the values are recorded in ``generated``,
     so that a persisted call replays to the same state (``replayed`` gives them back).
+    ``endpoint`` is the API stage ``(api_id, stage)`` whose execute-api endpoint the request
+    came through (``@connections`` calls), ``None`` for the control plane's own.
     """
 
     __slots__ = (
         "_replayed",
         "account",
+        "endpoint",
         "generated",
         "instance",
         "operation",
@@ -80,13 +83,15 @@ class Call:
 
     def __init__(self, *, service: str, operation: str, account: str, region: str,
                  store: RegionStore, instance: Instance, request_id: str | None = None,
-                 replayed: list[Any] | None = None) -> None:
+                 replayed: list[Any] | None = None,
+                 endpoint: tuple[str, str] | None = None) -> None:
         self.service = service
         self.operation = operation
         self.account = account
         self.region = region
         self.store = store
         self.instance = instance
+        self.endpoint = endpoint
         self.request_id = request_id or str(uuid.uuid4())
         self.generated: list[Any] = []
         self._replayed = list(reversed(replayed)) if replayed else None

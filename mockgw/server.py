@@ -9,8 +9,9 @@ goes, in this order, to:
 2. the execute-api data plane, when :func:`find_execute_target` names a target (Host
    ``{api_id}.execute-api.*``, custom domain names, ``/restapis/{id}/{stage}/_user_request_/``
    and ``/_aws/execute-api/`` paths); a body over API Gateway's 10 MB limit gets the API's
-   ``REQUEST_TOO_LARGE`` answer (413); ``/{stage}/@connections/{id}`` of a WebSocket API
-   is its ``@connections`` API (the ``apigatewaymanagementapi`` operations);
+   ``REQUEST_TOO_LARGE`` answer (413); ``/{stage}/@connections/{id}`` (or
+   ``%40connections``) of a WebSocket API stage is its ``@connections`` API (the
+   ``apigatewaymanagementapi`` operations, reaching that stage's connections only);
 3. moto's backends, for AWS services mockgw does not implement itself (IAM, STS, Kinesis,
    SQS, ...; :mod:`mockgw.services` tells them by the SigV4 scope and moto's own marks);
 4. the control plane, when Flask's url_map matches an operation's rule: answered here,
@@ -33,6 +34,7 @@ from urllib.parse import parse_qsl, unquote
 from mockgw import control, crosssite, lambda_url, services
 from mockgw.blocking import WouldBlock
 from mockgw.execute.context import ExecuteTarget
+from mockgw.execute.websocket import may_be_management
 from mockgw.instance import Instance
 from mockgw.protocol import rules
 from mockgw.protocol.wire import WireRequest, WireResponse, encoded_path
@@ -196,16 +198,18 @@ class Front:
             from mockgw.lambda_url.invocation import handle
 
             return handle(self.instance, target, request)
-        if "/@connections/" in target.path:  # a WebSocket API stage's @connections API
+        if may_be_management(target.path):  # a WebSocket API stage's @connections API
             if inline:  # it waits on the WebSocket listener's thread
                 raise WouldBlock
-            from mockgw.execute.websocket import management_path
+            from mockgw.execute.websocket import management_call
 
-            path = management_path(self.instance, target)
-            if path is not None:
-                request.path = path
-                return self.control_plane(request, force=True) or \
-                    control.unknown_operation(request)
+            found = management_call(self.instance, target)
+            if found is not None:
+                sent, request.path = request.path, found.path
+                answer = self.control_plane(request, force=True, endpoint=found.endpoint)
+                if answer is not None:
+                    return answer
+                request.path = sent  # no @connections operation: the API's 403 Forbidden
         from mockgw import execute
 
         return execute.handle(self.instance, target, request, inline=inline)
@@ -253,9 +257,11 @@ class Front:
         return True
 
     def control_plane(self, request: WireRequest, *, decoded: bool = False,
-                      force: bool = False, inline: bool = False) -> WireResponse | None:
+                      force: bool = False, inline: bool = False,
+                      endpoint: tuple[str, str] | None = None) -> WireResponse | None:
         """The control plane's answer when the url_map matches an operation (directly,
-        unless :attr:`direct` is off and ``force`` is not set), else ``None``."""
+        unless :attr:`direct` is off and ``force`` is not set), else ``None``;
+        ``endpoint``: the API stage of an execute-api ``@connections`` call."""
         if not (force or self.direct):
             return None
         found = self.match(request, decoded=decoded)
@@ -271,7 +277,7 @@ class Front:
         if refused is not None:
             return refused
         return crosssite.with_cors(request, control.handle(self.instance, request, route,
-                                                           labels), settings)
+                                                           labels, endpoint=endpoint), settings)
 
     def match(self, request: WireRequest, *,
               decoded: bool = False) -> tuple[rules.Route | None, dict[str, str]] | None:

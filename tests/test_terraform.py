@@ -348,6 +348,11 @@ def test_websocket_api_as_applied(deployed):
             for a in answers] == [("/200/", {"action": "pong", "release": "1"})]
     stage = client.get_stage(ApiId=api_id, StageName="live")
     assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == 50
+    authorizer = client.get_authorizer(ApiId=api_id,
+                                       AuthorizerId=routes["$connect"]["AuthorizerId"])
+    assert routes["$connect"]["AuthorizationType"] == "CUSTOM"
+    assert (authorizer["IdentitySource"], "AuthorizerResultTtlInSeconds" in authorizer) == (
+        ["route.request.querystring.token"], False)  # never sent for WebSocket APIs
 
 
 # -- (d) custom domain names ------------------------------------------------------------------
@@ -397,6 +402,7 @@ RELEASE_2 = {
     ("module.http.aws_apigatewayv2_integration.status", "update"),
     ("module.http.aws_apigatewayv2_route.team", "update"),
     ("module.http.aws_apigatewayv2_stage.default", "update"),
+    ("module.websocket.aws_apigatewayv2_authorizer.connect", "update"),
     ("module.websocket.aws_apigatewayv2_integration_response.ping", "update"),
     ("module.websocket.aws_apigatewayv2_deployment.live", "replace"),
     ("module.websocket.aws_apigatewayv2_stage.live", "update"),

@@ -122,6 +122,18 @@ def test_websocket_authorizers(v2_websocket_api):
                                                "route.request.querystring.token"])
     assert out["IdentitySource"] == ["route.request.header.Auth",
                                      "route.request.querystring.token"]
+    assert "AuthorizerResultTtlInSeconds" not in out  # no caching on WebSocket APIs
+    ttl_refused = ("BadRequestException",
+                   "AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol Apis.", 400)
+    for ttl in (300, 0):
+        with pytest.raises(ClientError) as exc:
+            v2.update_authorizer(ApiId=api_id, AuthorizerId=out["AuthorizerId"],
+                                 AuthorizerResultTtlInSeconds=ttl)
+        assert error_of(exc) == ttl_refused
+    renamed = v2.update_authorizer(ApiId=api_id, AuthorizerId=out["AuthorizerId"], Name="c2")
+    assert (renamed["Name"], "AuthorizerResultTtlInSeconds" in renamed) == ("c2", False)
+    got = v2.get_authorizer(ApiId=api_id, AuthorizerId=out["AuthorizerId"])
+    assert (got["Name"], "AuthorizerResultTtlInSeconds" in got) == ("c2", False)
     for kwargs, message in [
         ({"AuthorizerType": "JWT", "IdentitySource": ["$request.header.A"]},
          "Invalid identity source specified: $request.header.A"),
@@ -131,6 +143,12 @@ def test_websocket_authorizers(v2_websocket_api):
         ({"AuthorizerType": "REQUEST", "AuthorizerUri": INVOKE,
           "IdentitySource": ["route.request.header.A"], "AuthorizerPayloadFormatVersion": "2.0"},
          "AuthorizerPayloadFormatVersion is supported only for HTTP APIs"),
+        ({"AuthorizerType": "REQUEST", "AuthorizerUri": INVOKE,
+          "IdentitySource": ["route.request.header.A"], "AuthorizerResultTtlInSeconds": 300},
+         ttl_refused[1]),
+        ({"AuthorizerType": "REQUEST", "AuthorizerUri": INVOKE,
+          "IdentitySource": ["route.request.header.A"], "AuthorizerResultTtlInSeconds": 0},
+         ttl_refused[1]),
     ]:
         with pytest.raises(ClientError) as exc:
             v2.create_authorizer(ApiId=api_id, Name="x", **kwargs)

@@ -10,19 +10,24 @@ import json
 import re
 import socket
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.dataplane_support import access_log_lines
 from tests.guards import advance, freeze
+from tests.helpers import error_of
 from tests.lambda_support import create_node, needs_node
 from tests.websocket_support import (
+    BAD_REQUEST_BODY_FRAME,
     ERROR_FRAME,
     WsApi,
     connection_ids,
+    connections_request,
     eventually,
+    management_client,
     only_connection,
     open_socket,
     reply,
@@ -254,6 +259,87 @@ def test_management_api_from_the_test(chat):
                 assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
 
 
+def test_management_api_reaches_only_its_own_api_and_stage(chat):
+    gw = chat.gw
+    chat.c.create_stage(ApiId=chat.id, StageName="prod", AutoDeploy=True)
+    other = WsApi(gw, "other")
+    forms = ["aws"] if gw.mode == "inprocess" else ["aws", "host"]
+    with chat.connect() as ws:
+        connection_id = only_connection(gw, chat.id)
+        calls = (("post_to_connection", {"ConnectionId": connection_id, "Data": b"not yours"}),
+                 ("get_connection", {"ConnectionId": connection_id}),
+                 ("delete_connection", {"ConnectionId": connection_id}))
+        for form in forms:
+            # another API's endpoint, another stage of its API: as unknown as any id
+            for client in (other.management(form), chat.management(form, stage="prod")):
+                for operation, params in calls:
+                    with pytest.raises(ClientError) as gone:
+                        getattr(client, operation)(**params)
+                    assert error_of(gone) == ("GoneException", "", 410)
+            nowhere = chat.management(form, stage="nostage")  # a stage the API does not have
+            for operation, params in calls:
+                with pytest.raises(ClientError) as forbidden:
+                    getattr(nowhere, operation)(**params)
+                assert error_of(forbidden) == ("ForbiddenException", "Forbidden", 403)
+        chat.management().post_to_connection(ConnectionId=connection_id, Data=b"yours")
+        assert reply(ws) == "yours"  # the first frame it gets: nothing else reached it
+        assert [(c["connectionId"], c["state"], c["messagesSent"])
+                for c in connection_ids(gw, chat.id)] == [(connection_id, "OPEN", 1)]
+
+
+def test_management_api_takes_the_url_encoded_form_of_aws_guide(chat):
+    gw = chat.gw
+    other = WsApi(gw, "other")
+    forms = ["aws"] if gw.mode == "inprocess" else ["aws", "host"]
+    for form in forms:
+        with chat.connect() as ws:
+            connection_id = only_connection(gw, chat.id)
+            assert quote(connection_id, safe="").endswith("%3D")  # sent encoded too
+
+            def call(method: str, api_id: str = chat.id, stage: str = "dev",
+                     connection: str = connection_id, form: str = form, **kwargs):
+                return connections_request(gw, method, api_id, stage, connection, form,
+                                           **kwargs)
+
+            posted = call("POST", data=b"hello world")
+            assert (posted.status_code, posted.content) == (200, b"")
+            assert reply(ws) == "hello world"
+            found = call("GET")
+            assert found.status_code == 200
+            assert found.json()["identity"]["sourceIp"] == "127.0.0.1"
+            assert found.json()["lastActiveAt"] >= found.json()["connectedAt"]
+            for refused, answer in (
+                    (call("POST", api_id=other.id, data=b"x"),
+                     (410, "GoneException", {"message": ""})),
+                    (call("POST", stage="prod", data=b"x"),
+                     (403, "ForbiddenException", {"message": "Forbidden"})),
+                    (call("POST", connection="", data=b"x"),  # no id: no operation
+                     (403, "ForbiddenException", {"message": "Forbidden"}))):
+                assert (refused.status_code, refused.headers["x-amzn-ErrorType"],
+                        refused.json()) == answer
+            deleted = call("DELETE")
+            assert (deleted.status_code, deleted.content) == (204, b"")
+            with pytest.raises(ConnectionClosed) as closed:
+                ws.recv(timeout=20)
+            assert closed.value.rcvd.code == 1000
+            assert call("GET").status_code == 410
+    encoding = management_client(gw, chat.id, "dev", encoded=True)  # boto3, as awscurl sends
+    with chat.connect() as ws:
+        connection_id = only_connection(gw, chat.id)
+        encoding.post_to_connection(ConnectionId=connection_id, Data=b"from boto3")
+        assert reply(ws) == "from boto3"
+        assert encoding.get_connection(
+            ConnectionId=connection_id)["Identity"]["SourceIp"] == "127.0.0.1"
+        with pytest.raises(ClientError) as gone:
+            management_client(gw, other.id, "dev", encoded=True).get_connection(
+                ConnectionId=connection_id)
+        assert error_of(gone) == ("GoneException", "", 410)
+        encoding.delete_connection(ConnectionId=connection_id)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=20)
+        assert closed.value.rcvd.code == 1000
+
+
 def test_idle_timeout_and_duration_on_the_frozen_clock(chat):
     gw = chat.gw
     freeze(gw)
@@ -402,19 +488,29 @@ def test_model_selection_expression_validates_messages(gw):
               RequestModels={"pizza": "Pizza", "$default": "Anything"})
     api.route("strict", api.mock(reply=echo), two_way=True,
               ModelSelectionExpression="$request.body.kind", RequestModels={"pizza": "Pizza"})
+    api.c.update_stage(ApiId=api.id, StageName="dev", AccessLogSettings={
+        "DestinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:ws",
+        "Format": "$context.messageId $context.status $context.error.message"})
     with api.connect() as ws:
+        connection_id = only_connection(gw, api.id)
         ws.send(json.dumps({"action": "order", "kind": "pizza", "size": "L"}))
         assert json.loads(reply(ws)) == {"route": "order"}
         ws.send(json.dumps({"action": "order", "kind": "salad"}))  # the $default model
         assert json.loads(reply(ws)) == {"route": "order"}
+        refusals = []
         for refused in ({"action": "order", "kind": "pizza"},  # no size
                         {"action": "order", "kind": "pizza", "size": "XL"},
                         {"action": "strict", "kind": "salad"}):  # no model, no $default
             ws.send(json.dumps(refused))
-            found = ERROR_FRAME.match(reply(ws))
-            assert found is not None and found["message"] == "Invalid request body", refused
+            found = BAD_REQUEST_BODY_FRAME.match(reply(ws))  # the guide's frame
+            assert found is not None and found["id"] == connection_id, refused
+            refusals.append(found["message"])
         ws.send(json.dumps({"action": "strict", "kind": "pizza", "size": "S"}))
         assert json.loads(reply(ws)) == {"route": "strict"}
+    # each frame names its message: the id $context.messageId has for it
+    lines = access_log_lines(gw, api.id, "dev")
+    assert [f"{message} 400 Bad request body" for message in refusals] == [
+        line for line in lines if " 400 " in line]
 
 
 def test_custom_domain_names_reach_websocket_apis_through_api_mappings(gw):

@@ -56,6 +56,48 @@ def test_lambda_request_authorizer_on_connect(gw):
                                          "source": "test"}
 
 
+#: An authorizer allowing the tokens listed in its ALLOWED variable; what it grants names
+#: the connection it was asked about.
+GATE = """
+    import os
+    def handler(event, context):
+        token = event["queryStringParameters"].get("token")
+        effect = "Allow" if token in os.environ["ALLOWED"].split(",") else "Deny"
+        return {"principalId": "user-" + str(token),
+                "policyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Action": "execute-api:Invoke", "Effect": effect,
+                     "Resource": event["methodArn"]}]},
+                "context": {"connection": event["requestContext"]["connectionId"]}}
+"""
+
+
+def test_connect_authorizer_runs_on_every_handshake(gw):
+    api = WsApi(gw)
+    functions = gw.client("lambda")
+    arn = create(functions, "gate", GATE,
+                 Environment={"Variables": {"ALLOWED": "good"}})["FunctionArn"]
+    authorizer = api.c.create_authorizer(
+        ApiId=api.id, Name="gate", AuthorizerType="REQUEST",
+        AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}"
+                      "/invocations",
+        IdentitySource=["route.request.querystring.token"])["AuthorizerId"]
+    api.route("$connect", AuthorizationType="CUSTOM", AuthorizerId=authorizer)
+    api.route("whoami", api.mock(reply='{"granted": "$context.authorizer.connection", '
+                                       '"connection": "$context.connectionId"}'),
+              two_way=True)
+    connections = []
+    for _ in range(2):  # the same identity twice: asked about each connection
+        with api.connect("token=good") as ws:
+            ws.send(json.dumps({"action": "whoami"}))
+            answer = json.loads(reply(ws))
+            assert answer["granted"] == answer["connection"]
+            connections.append(answer["connection"])
+    assert connections[0] != connections[1]
+    functions.update_function_configuration(FunctionName="gate",
+                                            Environment={"Variables": {"ALLOWED": ""}})
+    assert refused(api, "token=good") == (403, b'{"message": "Forbidden"}')  # nothing cached
+
+
 def test_iam_authorization_on_connect(gw):
     freeze(gw, EPOCH)
     api = WsApi(gw)

@@ -8,8 +8,10 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import boto3
+import requests
 from botocore.config import Config
 from websockets.sync.client import ClientConnection, connect
 
@@ -21,6 +23,11 @@ ROUTE = "$request.body.action"
 #: AWS's error frame: ``{"message": "Forbidden", "connectionId":"...", "requestId":"..."}``.
 ERROR_FRAME = re.compile(r'^\{"message": "(?P<message>[^"]*)", "connectionId":"(?P<id>'
                          r'[A-Za-z0-9]{15}=)", "requestId":"(?P<request>[A-Za-z0-9]{15}=)"\}$')
+#: The developer guide's frame for a message its route's model refuses: ``{"message": "Bad
+#: request body", "connectionId":"...", "messageId":"..."}`` (the message's id, no request id).
+BAD_REQUEST_BODY_FRAME = re.compile(
+    r'^\{"message": "Bad request body", "connectionId":"(?P<id>[A-Za-z0-9]{15}=)", '
+    r'"messageId":"(?P<message>[A-Za-z0-9]{15}=)"\}$')
 
 
 class WsApi:
@@ -74,11 +81,11 @@ class WsApi:
     def connect(self, query: str = "", **kwargs: Any) -> ClientConnection:
         return open_socket(self.url(query), **kwargs)
 
-    def management(self, form: str = "aws") -> Any:
+    def management(self, form: str = "aws", *, stage: str | None = None) -> Any:
         """An ``apigatewaymanagementapi`` client: ``aws`` (AWS's URL in-process, the
         ``/_aws/execute-api`` form on the server), ``host`` (the execute-api host form on
-        the server) or ``root`` (the server root)."""
-        return management_client(self.gw, self.id, self.stage, form)
+        the server) or ``root`` (the server root); of the API's stage, or ``stage``."""
+        return management_client(self.gw, self.id, stage or self.stage, form)
 
 
 def websocket_url(gw: Any, api_id: str, stage: str) -> str:
@@ -95,7 +102,11 @@ def open_socket(url: str, **kwargs: Any) -> ClientConnection:
     return connect(url, **kwargs)
 
 
-def management_client(gw: Any, api_id: str, stage: str, form: str = "aws") -> Any:
+def management_client(gw: Any, api_id: str, stage: str, form: str = "aws", *,
+                      encoded: bool = False) -> Any:
+    """An ``apigatewaymanagementapi`` client of an API stage (see :meth:`WsApi.management`);
+    ``encoded``: it sends ``/%40connections/`` for ``/@connections/``, as AWS's guide has
+    ``awscurl`` send it."""
     if gw.mode == "inprocess":
         endpoint = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/{stage}"
     elif form == "root":
@@ -116,7 +127,31 @@ def management_client(gw: Any, api_id: str, stage: str, form: str = "aws") -> An
             request.url = request.url.replace(gw.endpoint_url, f"{gw.endpoint_url}/{stage}", 1)
 
         made.meta.events.register_first("before-sign.*.*", host_form)
+    if encoded:
+        def encode(request: Any, **_: Any) -> None:
+            request.url = request.url.replace("/@connections/", "/%40connections/", 1)
+
+        made.meta.events.register("before-sign.*.*", encode)
     return made
+
+
+def connections_request(gw: Any, method: str, api_id: str, stage: str, connection_id: str,
+                        form: str = "aws", **kwargs: Any) -> requests.Response:
+    """A raw ``@connections`` call, URL-encoded as AWS's guide writes it
+    (``/{stage}/%40connections/R0oXAdfD0kwCH6w%3D``): at AWS's URL in-process; on the
+    server at ``/_aws/execute-api/{api_id}`` (``aws``) or with the Host
+    ``{api_id}.execute-api.localhost`` (``host``)."""
+    path = f"/{stage}/%40connections/{quote(connection_id, safe='')}"
+    kwargs.setdefault("timeout", 30)
+    if gw.mode == "inprocess":
+        return gw.http.request(method, f"https://{api_id}.execute-api.us-east-1.amazonaws.com"
+                               f"{path}", **kwargs)
+    if form == "host":
+        port = gw.endpoint_url.rsplit(":", 1)[1]
+        headers = {**kwargs.pop("headers", {}), "Host": f"{api_id}.execute-api.localhost:{port}"}
+        return gw.http.request(method, f"{gw.endpoint_url}{path}", headers=headers, **kwargs)
+    return gw.http.request(method, f"{gw.endpoint_url}/_aws/execute-api/{api_id}{path}",
+                           **kwargs)
 
 
 def connection_ids(gw: Any, api_id: str | None = None) -> list[dict]:

@@ -1,9 +1,12 @@
 """PostToConnection, GetConnection, DeleteConnection.
 
 A connection that is not open (unknown, still in ``$connect``, closing or closed) is 410
-``GoneException``, as on AWS; data over the message size (128 KB, the
-``websocket_message_size`` setting) is 413 ``PayloadTooLargeException``.  Data that is
-UTF-8 text goes out in a text frame, anything else in a binary frame.
+``GoneException``, as on AWS, and so is a connection of another API or stage than the
+endpoint the call came through (``call.endpoint``: ``{api_id}.execute-api...`` and
+``/{stage}``; the server root's ``/@connections/{id}`` reaches every connection); data
+over the message size (128 KB, the ``websocket_message_size`` setting) is 413
+``PayloadTooLargeException``.  Data that is UTF-8 text goes out in a text frame, anything
+else in a binary frame.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def gone() -> ServiceError:
 
 def _open(call: Call, connection_id: str) -> Connection:
     try:
-        return connections(call.instance).open(connection_id)
+        return connections(call.instance).open(connection_id, call.endpoint)
     except Gone:
         raise gone() from None
 
@@ -44,7 +47,7 @@ def post_to_connection(call: Call, params: dict[str, Any]) -> dict:
     except UnicodeDecodeError:
         frame = data
     try:
-        connections(call.instance).post(params["ConnectionId"], frame)
+        connections(call.instance).post(params["ConnectionId"], frame, call.endpoint)
     except Gone:
         raise gone() from None
     return {}
@@ -62,7 +65,8 @@ def get_connection(call: Call, params: dict[str, Any]) -> dict:
 @operation("DeleteConnection", locked=False)
 def delete_connection(call: Call, params: dict[str, Any]) -> dict:
     try:
-        connections(call.instance).disconnect(params["ConnectionId"], *DELETED)
+        connections(call.instance).disconnect(params["ConnectionId"], *DELETED,
+                                              endpoint=call.endpoint)
     except Gone:
         raise gone() from None
     return {}

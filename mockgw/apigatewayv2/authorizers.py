@@ -1,6 +1,7 @@
 """Authorizer: create, update, delete (get and list: ``sections``).  HTTP APIs: JWT (issuer
 and audience) and REQUEST (Lambda, payload 1.0/2.0, simple responses, caching); WebSocket
-APIs: REQUEST."""
+APIs: REQUEST (no caching: AWS refuses ``AuthorizerResultTtlInSeconds`` for them, and runs
+the authorizer on every ``$connect``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ _HTTP_SOURCE = re.compile(r"^\$(request\.(header|querystring)\.[^\s]+|context\.[
 _WEBSOCKET_SOURCE = re.compile(r"^(route\.request\.(header|querystring)\.[^\s]+|"
                                r"context\.[\w.\-]+|stageVariables\.\w+)$")
 _ISSUER = re.compile(r"^https?://[^\s]+$")
+#: AWS's answer to a WebSocket API authorizer with a TTL (terraform-provider-aws#15232).
+WEBSOCKET_TTL = "AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol Apis."
 
 
 @operation("CreateAuthorizer")
@@ -44,7 +47,7 @@ def create_authorizer(call: Call, params: dict[str, Any]) -> dict:
         raise BadRequestException(
             f"Maximum number of authorizers ({MAX_AUTHORIZERS}) reached for this API")
     authorizer = copy_in(params, _SCALARS)
-    if authorizer["AuthorizerType"] == "REQUEST":
+    if authorizer["AuthorizerType"] == "REQUEST" and is_http(record):
         authorizer.setdefault("AuthorizerResultTtlInSeconds", 0)
     check_authorizer(record, authorizer)
     return saved(call, record, AUTHORIZERS.add(call, record, authorizer, SHORT_ID_LENGTH))
@@ -64,6 +67,9 @@ def update_authorizer(call: Call, params: dict[str, Any]) -> dict:
                     "AuthorizerCredentialsArn"):
             if params.get(key) is None:
                 result.pop(key, None)
+    if not is_http(record) and params.get("AuthorizerResultTtlInSeconds") is None:
+        # snapshots of earlier mockgw versions hold a 0 the client never set
+        result.pop("AuthorizerResultTtlInSeconds", None)
     check_authorizer(record, result)
     return saved(call, record, authorizer, result)
 
@@ -123,6 +129,8 @@ def check_authorizer(record: dict, authorizer: dict) -> None:
         for key in ("AuthorizerPayloadFormatVersion", "EnableSimpleResponses"):
             if authorizer.get(key) is not None:
                 raise BadRequestException(f"{key} is supported only for HTTP APIs")
+        if authorizer.get("AuthorizerResultTtlInSeconds") is not None:  # 0 too
+            raise BadRequestException(WEBSOCKET_TTL)
     if authorizer.get("AuthorizerResultTtlInSeconds") and not sources:
         raise BadRequestException(
             "IdentitySource is required when authorizer caching is enabled "

@@ -5,15 +5,15 @@ what each event means, reading the stage's deployment snapshot as REST and HTTP 
 :func:`open_connection` runs ``$connect`` for a handshake (admitting or refusing it),
 :func:`receive` runs the route a message selects and :func:`close_connection` runs
 ``$disconnect``.  Live connections are kept in :mod:`.connections` (the ``@connections``
-API and the admin endpoints read them there); :func:`management_path` tells the front
-which execute-api requests are ``@connections`` calls.
+API and the admin endpoints read them there); :func:`management_call` tells the front
+which execute-api requests are ``@connections`` calls, and of which API stage.
 """
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
 APIS = "apigatewayv2.apis"
 WEBSOCKET = "WEBSOCKET"
 CONNECTIONS_PREFIX = "/@connections/"
+#: The same, URL-encoded as AWS's guide has clients send it
+#: (``/prod/%40connections/R0oXAdfD0kwCH6w%3D``).
+ENCODED_CONNECTIONS_PREFIX = "/%40connections/"
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -67,17 +70,37 @@ def split_target(target: ExecuteTarget) -> tuple[str, str]:
     return unquote(first), "/" + rest
 
 
-def management_path(instance: Instance, target: ExecuteTarget) -> str | None:
-    """The ``@connections`` path (``/@connections/{id}``) of an execute-api request to a
-    WebSocket API stage, or ``None`` for any other request."""
-    if CONNECTIONS_PREFIX not in target.path:
+class ManagementCall(NamedTuple):
+    """An execute-api request that is a ``@connections`` call: its path as the
+    ``apigatewaymanagementapi`` operations have it (``/@connections/{id}``, the id as sent)
+    and the API stage it came through, ``(api_id, stage)``, the only one it reaches."""
+
+    path: str
+    endpoint: tuple[str, str]
+
+
+def may_be_management(path: str) -> bool:
+    """Whether an execute-api request's path may be a ``@connections`` call (``@``
+    URL-encoded or not); :func:`management_call` decides."""
+    return CONNECTIONS_PREFIX in path or ENCODED_CONNECTIONS_PREFIX in path
+
+
+def management_call(instance: Instance, target: ExecuteTarget) -> ManagementCall | None:
+    """The ``@connections`` call an execute-api request to a WebSocket API stage makes, or
+    ``None`` for any other request (a stage the API does not have too: the data plane
+    answers it as any unknown stage, 403 ``Forbidden``)."""
+    if not may_be_management(target.path):
         return None
-    _stage, rest = split_target(target)
-    if not rest.startswith(CONNECTIONS_PREFIX):
+    stage, rest = split_target(target)
+    for prefix in (CONNECTIONS_PREFIX, ENCODED_CONNECTIONS_PREFIX):
+        if rest.startswith(prefix):
+            break
+    else:
         return None
-    if find_store(instance, target.api_id, target.region) is None:
+    store = find_store(instance, target.api_id, target.region)
+    if store is None or stage not in store.tables[APIS][target.api_id]["stages"]:
         return None
-    return rest
+    return ManagementCall(CONNECTIONS_PREFIX + rest[len(prefix):], (target.api_id, stage))
 
 
 def domain_name(target: ExecuteTarget, store: RegionStore) -> str:

@@ -8,9 +8,11 @@ Lambda authorizer with the handshake's headers and query string, its identity so
 being ``route.request.header.X``, ``route.request.querystring.X``, ``stageVariables.X``
 and ``context.X`` (a missing one is 401 without calling it), its IAM policy judged
 against ``arn:aws:execute-api:{region}:{account}:{api}/{stage}/$connect`` (a deny is 403),
-``Unauthorized`` raised by it 401, anything else 500; answers are cached per stage by
-identity for ``AuthorizerResultTtlInSeconds``.  What it grants (``principalId``, its
-``context``) reaches every later event of the connection as ``requestContext.authorizer``.
+``Unauthorized`` raised by it 401, anything else 500.  It runs on every handshake: AWS
+caches no WebSocket authorizer's answer (``AuthorizerResultTtlInSeconds`` is "Supported
+only for HTTP API Lambda authorizers", and CreateAuthorizer refuses it).  What it grants
+(``principalId``, its ``context``) reaches every later event of the connection as
+``requestContext.authorizer``.
 
 API keys: ``ApiKeyRequired`` on ``$connect`` takes the key ``ApiKeySelectionExpression``
 names (the ``x-api-key`` header, or the authorizer's ``usageIdentifierKey``); it must be an
@@ -23,11 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockgw.execute.authorizer_lambda import (
-    authorizer_function,
-    cached_grant,
-    invoke_authorizer,
-)
+from mockgw.execute.authorizer_lambda import authorizer_function, invoke_authorizer
 from mockgw.execute.authorizer_policy import MalformedAnswer, Verdict, evaluate, parse_answer
 from mockgw.execute.authorizers import Grant
 from mockgw.execute.errors import GatewayError
@@ -144,9 +142,7 @@ def _lambda_grant(inv: WebSocketInvocation, authorizer: dict[str, Any]) -> Grant
         raise GatewayError("UNAUTHORIZED", log="Unauthorized: the request lacks "
                                                f"{', '.join(sources)}")
     arn = method_arn(inv)
-    ttl = (authorizer.get("AuthorizerResultTtlInSeconds") or 0) if values else 0
-    grant, _ = cached_grant(inv, ("websocket", authorizer["AuthorizerId"], tuple(values)), ttl,
-                            lambda: _call(inv, authorizer, arn))
+    grant = _call(inv, authorizer, arn)  # every handshake: no cache on WebSocket APIs
     if evaluate(grant.statements, arn) is not Verdict.ALLOW:
         raise GatewayError("ACCESS_DENIED", "Forbidden", log=f"The authorizer denies {arn}")
     return grant

@@ -5,7 +5,8 @@ The listener (:mod:`mockgw.websocket_listener`) adds a connection when a handsha
 arrives, opens it once ``$connect`` admitted it and closes it when the socket ends; the
 data plane, the ``@connections`` API and the admin endpoints read it here.  A connection
 that is not open (still connecting, closing, closed, or never seen) is *gone* for the
-``@connections`` API, as on AWS.
+``@connections`` API, as on AWS, and so is one of another API or stage than the endpoint
+the call came through (``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}``).
 
 Instance service :data:`SERVICE`.  Times are epoch seconds of the instance's clock, so
 idle and duration limits follow ``POST /_mockgw/clock``.
@@ -89,8 +90,13 @@ def _iso(epoch: float) -> str:
         .replace("+00:00", "Z")
 
 
+#: The API stage a ``@connections`` call came through: ``(api_id, stage)`` (``None`` for
+#: the server root's ``/@connections/{id}``, which reaches every connection).
+Endpoint = tuple[str, str]
+
+
 class Gone(Exception):
-    """The connection is not open (AWS's ``GoneException``)."""
+    """The connection is not open, or not one of the endpoint's (AWS's ``GoneException``)."""
 
 
 class Connections:
@@ -109,26 +115,31 @@ class Connections:
         """A connection by id, whatever its state (``None``: never seen, or long gone)."""
         return self._live.get(connection_id) or self._closed.get(connection_id)
 
-    def open(self, connection_id: str) -> Connection:
-        """The open connection ``connection_id``; :class:`Gone` when it is not open."""
+    def open(self, connection_id: str, endpoint: Endpoint | None = None) -> Connection:
+        """The open connection ``connection_id`` of ``endpoint``'s API stage; :class:`Gone`
+        when it is not open or belongs to another API or stage."""
         connection = self._live.get(connection_id)
         if connection is None or connection.state != OPEN or connection.transport is None:
             raise Gone(connection_id)
+        if endpoint is not None and endpoint != (connection.api_id, connection.stage):
+            raise Gone(connection_id)
         return connection
 
-    def post(self, connection_id: str, data: str | bytes) -> Connection:
+    def post(self, connection_id: str, data: str | bytes,
+             endpoint: Endpoint | None = None) -> Connection:
         """Send ``data`` to the client (a text frame when it is UTF-8 text)."""
-        connection = self.open(connection_id)
+        connection = self.open(connection_id, endpoint)
         assert connection.transport is not None
         connection.messages_sent += 1  # counted before the client can see it
         connection.transport.send(data)
         return connection
 
-    def disconnect(self, connection_id: str, code: int, reason: str) -> Connection:
+    def disconnect(self, connection_id: str, code: int, reason: str,
+                   endpoint: Endpoint | None = None) -> Connection:
         """Close the connection from the server's side (``$disconnect`` runs once the socket
-        has closed); :class:`Gone` when it is not open."""
+        has closed); :class:`Gone` when it is not open (or not ``endpoint``'s)."""
         with self._lock:
-            connection = self.open(connection_id)
+            connection = self.open(connection_id, endpoint)
             connection.state = CLOSING
             connection.server_close = (code, reason)
         assert connection.transport is not None

@@ -8,7 +8,8 @@ listener (:mod:`mockgw.websocket_listener`) calls :func:`connect`, :func:`messag
 Errors are answered in one spot (:func:`run`): a refused ``$connect`` gets the HTTP status
 AWS answers (401, 403, 429, 500, 502...) with ``{"message": ...}``; a message that fails
 gets AWS's error frame ``{"message": "Forbidden", "connectionId":"...",
-"requestId":"..."}``; a ``$disconnect`` that fails is only logged.
+"requestId":"..."}`` (``"messageId"`` instead of ``"requestId"`` for a body its route's
+model refuses); a ``$disconnect`` that fails is only logged.
 """
 
 from __future__ import annotations
@@ -122,16 +123,28 @@ def _answer_error(inv: WebSocketInvocation, error: GatewayError) -> None:
         inv.refusal = (error.status, [("Content-Type", "application/json")],
                        json.dumps({"message": message}).encode())
     elif inv.event_type == MESSAGE:
-        inv.reply = error_frame(message, inv)
+        inv.reply = error_frame(message, inv, error.response_type)
     elif inv.event_type == DISCONNECT:
         log.info("WebSocket API %s: $disconnect of %s failed: %s", inv.api_id,
                  inv.connection.connection_id if inv.connection else "?", error.log or message)
 
 
-def error_frame(message: str, inv: WebSocketInvocation) -> str:
+#: The gateway responses whose frame names the message, not the request: the developer
+#: guide's "Bad request body" frame (``{"message" : "Bad request body", "connectionId":
+#: "{connectionId}", "messageId": "{messageId}"}``, apigateway-websocket-api-routes-
+#: integrations.md).
+_MESSAGE_FRAMES = frozenset({"BAD_REQUEST_BODY"})
+
+
+def error_frame(message: str, inv: WebSocketInvocation, response_type: str = "") -> str:
     """AWS's error frame: ``{"message": "Forbidden", "connectionId":"...",
-    "requestId":"..."}`` (its spacing, as recorded)."""
+    "requestId":"..."}`` (its spacing, as recorded), or with ``"messageId":"..."`` in place
+    of the request id for the gateway responses of :data:`_MESSAGE_FRAMES`."""
     assert inv.connection is not None
+    if response_type in _MESSAGE_FRAMES and inv.message_id is not None:
+        name, value = "messageId", inv.message_id
+    else:
+        name, value = "requestId", inv.request_id
     return (f'{{"message": {json.dumps(message)}, '
             f'"connectionId":{json.dumps(inv.connection.connection_id)}, '
-            f'"requestId":{json.dumps(inv.request_id)}}}')
+            f'"{name}":{json.dumps(value)}}}')

@@ -4,8 +4,9 @@ A route with a ``ModelSelectionExpression`` validates each message before its in
 runs: the expression (``$request.body.kind``, or a constant) names one of the route's
 ``RequestModels``, else its ``$default`` model is used; with neither, validation fails.  A
 message that is not JSON or breaks the model's JSON Schema (draft 4, the checks and wording
-REST APIs use, :mod:`mockgw.execute.validation`) gets the ``BAD_REQUEST_BODY`` error frame
-``Invalid request body`` and never reaches the integration.
+REST APIs use, :mod:`mockgw.execute.validation`) never reaches the integration: the client
+gets the developer guide's "Bad request body" frame, ``{"message": "Bad request body",
+"connectionId":"...", "messageId":"..."}`` (:func:`.pipeline.error_frame`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from mockgw.execute.websocket.context import MESSAGE, WebSocketInvocation
 from mockgw.execute.websocket.selection import Body, evaluate, request_resolver
 
 DEFAULT_MODEL = "$default"
+#: The gateway response's message (apigateway-websocket-api-routes-integrations.md).
+BAD_REQUEST_BODY = "Bad request body"
 
 
 def validate_message(inv: WebSocketInvocation) -> None:
@@ -29,9 +32,9 @@ def validate_message(inv: WebSocketInvocation) -> None:
         Body(inv.request.body), headers=inv.request.headers, context=inv.context))
     model = models.get(key) or models.get(DEFAULT_MODEL)
     if model is None:
-        reject(inv, "BAD_REQUEST_BODY", "Invalid request body",
+        reject(inv, "BAD_REQUEST_BODY", BAD_REQUEST_BODY,
                f"No model matches the selection key {key!r} and the route has no "
                f"{DEFAULT_MODEL} model")
     problems = body_problems(inv, model)
     if problems is not None:
-        reject(inv, "BAD_REQUEST_BODY", "Invalid request body", f"[{', '.join(problems)}]")
+        reject(inv, "BAD_REQUEST_BODY", BAD_REQUEST_BODY, f"[{', '.join(problems)}]")
