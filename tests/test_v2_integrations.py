@@ -84,6 +84,8 @@ def test_http_proxy_integration_with_mappings(v2_http_api):
     ({"IntegrationType": "AWS_PROXY", "IntegrationUri": "arn:aws:s3:::bucket",
       "PayloadFormatVersion": "2.0"}, "Invalid integration URI specified: arn:aws:s3:::bucket. "
      "A Lambda proxy integration needs a Lambda function ARN or its API Gateway invocation ARN"),
+    ({"IntegrationType": "AWS_PROXY", "IntegrationUri": LAMBDA, "PayloadFormatVersion": "2.0",
+      "IntegrationMethod": "GET"}, "HttpMethod must be POST for AWS_PROXY IntegrationType"),
     ({"IntegrationType": "HTTP_PROXY"}, "IntegrationUri is required for integration type "
                                         "HTTP_PROXY"),
     ({"IntegrationType": "HTTP_PROXY", "IntegrationUri": "example.com"},

@@ -235,3 +235,24 @@ def test_route_responses(ws, http):
         v2.create_route_response(ApiId=http_id, RouteId=http_route, RouteResponseKey="$default")
     assert error_of(exc) == ("BadRequestException",
                              "Route responses are supported only for WebSocket APIs", 400)
+
+
+def test_a_path_variable_named_differently_at_the_same_level_conflicts(http):
+    """AWS (a CloudFormation failure, verbatim): one tree of paths per API, so a variable
+    has one name at each level, whatever the route's method."""
+    v2, api_id, _ = http
+    v2.create_route(ApiId=api_id, RouteKey="GET /orgs/{orgId}/stages/{stage_id}/questions")
+    with pytest.raises(ClientError) as exc:
+        v2.create_route(ApiId=api_id, RouteKey="DELETE /orgs/{orgId}/stages/{stageId}")
+    assert error_of(exc) == (
+        "ConflictException", 'The provided route key "DELETE /orgs/{orgId}/stages/{stageId}" '
+        'has a conflicting variable on the same hierarchical level as '
+        '"GET /orgs/{orgId}/stages/{stage_id}/questions"', 409)
+    for key in ("DELETE /orgs/{orgId}/stages/{stage_id}", "GET /orgs/{orgId}/members/{id}",
+                "GET /orgs/{proxy+}", "GET /users/{userId}"):
+        v2.create_route(ApiId=api_id, RouteKey=key)
+    renamed = v2.create_route(ApiId=api_id, RouteKey="GET /teams/{teamId}")["RouteId"]
+    with pytest.raises(ClientError) as exc:
+        v2.update_route(ApiId=api_id, RouteId=renamed, RouteKey="GET /orgs/{org}")
+    assert error_of(exc)[0] == "ConflictException"
+    assert v2.get_route(ApiId=api_id, RouteId=renamed)["RouteKey"] == "GET /teams/{teamId}"

@@ -254,3 +254,21 @@ def test_null_values_sent_raw_are_refused(gw, api):
     assert v2.get_stages(ApiId=api_id)["Items"] == []
     assert [r["RouteKey"] for r in v2.get_routes(ApiId=api_id)["Items"]] == ["GET /pets"]
     assert len(v2.get_integrations(ApiId=api_id)["Items"]) == 1
+
+
+def test_an_http_api_without_routes_is_not_deployed(gw):
+    """AWS (Terraform's output, verbatim): 'Unable to deploy API because no routes exist in
+    this API'; an auto-deploying stage records the failed attempt."""
+    v2 = gw.client("apigatewayv2")
+    api_id = v2.create_api(Name="empty", ProtocolType="HTTP")["ApiId"]
+    with pytest.raises(ClientError) as exc:
+        v2.create_deployment(ApiId=api_id)
+    assert error_of(exc) == ("BadRequestException",
+                             "Unable to deploy API because no routes exist in this API", 400)
+    assert v2.get_deployments(ApiId=api_id)["Items"] == []
+    stage = v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    assert "DeploymentId" not in stage
+    assert stage["LastDeploymentStatusMessage"] == (
+        "Deployment attempt failed: Unable to deploy API because no routes exist in this API")
+    v2.create_route(ApiId=api_id, RouteKey="GET /pets")
+    assert v2.get_stage(ApiId=api_id, StageName="$default")["DeploymentId"]

@@ -48,8 +48,11 @@ def deploy(call: Call, record: dict, *, description: str | None = None,
 
 
 def check_deployable(record: dict) -> None:
-    if record["api"]["ProtocolType"] == WEBSOCKET and not record["routes"]:
+    if record["routes"]:
+        return
+    if record["api"]["ProtocolType"] == WEBSOCKET:
         raise BadRequestException("At least one route is required before deploying the Api.")
+    raise BadRequestException("Unable to deploy API because no routes exist in this API")
 
 
 def auto_deploy(call: Call, record: dict, stage: dict) -> None:

@@ -219,6 +219,9 @@ def _check_uri(record: dict, integration: dict) -> None:
         raise BadRequestException(
             f"Invalid integration URI specified: {uri}. An HTTP integration needs an http:// "
             "or https:// URL")
+    if (is_http(record) and kind == "AWS_PROXY" and not integration.get("IntegrationSubtype")
+            and integration.get("IntegrationMethod") not in (None, "POST")):
+        raise BadRequestException("HttpMethod must be POST for AWS_PROXY IntegrationType")
     if kind in ("HTTP", "HTTP_PROXY", "AWS") and not integration.get("IntegrationMethod"):
         if is_http(record) and kind == "HTTP_PROXY":
             integration["IntegrationMethod"] = "ANY"

@@ -88,9 +88,15 @@ def check_route(record: dict, route: dict, params: dict[str, Any], *,
     protocol = record["api"]["ProtocolType"]
     key = route["RouteKey"]
     check_route_key(protocol, key)
-    if any(r["RouteKey"] == key and r["RouteId"] != route_id
-           for r in record["routes"].values()):
+    others = [r["RouteKey"] for r in record["routes"].values() if r["RouteId"] != route_id]
+    if key in others:
         raise ConflictException(f"Route with key {key} already exists for this API")
+    if protocol != WEBSOCKET:
+        for other in others:
+            if variables_conflict(key, other):
+                raise ConflictException(
+                    f'The provided route key "{key}" has a conflicting variable on the same '
+                    f'hierarchical level as "{other}"')
     only_for(record, WEBSOCKET, params, *_WEBSOCKET_ONLY)
     if is_http(record) and params.get("ApiKeyRequired"):
         raise BadRequestException("API keys are supported only for WebSocket APIs")
@@ -115,6 +121,19 @@ def check_route(record: dict, route: dict, params: dict[str, Any], *,
         raise BadRequestException(
             f"Invalid route response selection expression specified: {selection}. Only "
             "$default is supported")
+
+
+def variables_conflict(key: str, other: str) -> bool:
+    """Whether two HTTP API route keys name a path variable differently at the same level
+    of the same path (``/pets/{id}`` and ``/pets/{petId}``, whatever their methods): AWS
+    keeps one tree of paths per API, as REST APIs keep resources."""
+    path, other_path = key.partition(" ")[2], other.partition(" ")[2]
+    for mine, theirs in zip(path.split("/"), other_path.split("/"), strict=False):
+        if mine == theirs:
+            continue
+        return (mine.startswith("{") and theirs.startswith("{")
+                and not mine.endswith("+}") and not theirs.endswith("+}"))
+    return False
 
 
 def check_target(record: dict, target: str | None) -> None:
