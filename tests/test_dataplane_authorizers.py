@@ -336,7 +336,8 @@ def test_resource_policy_and_authorizer_combine_as_aws_table_a(gw):
     assert refused.status_code == 403
     assert refused.json()["Message"].startswith("User: anonymous is not authorized to perform: "
                                                 "execute-api:Invoke on resource: ")
-    assert refused.json()["Message"].endswith(f"{denying}/dev/GET/items with an explicit deny")
+    assert refused.json()["Message"].endswith(
+        f"{denying}/dev/GET/items with an explicit deny in a resource-based policy")
     assert calls(get(gw, denying, "/open", token="all")) == 3  # the refused call ran nothing
 
 

@@ -45,7 +45,8 @@ def test_a_signed_request_reaches_the_method_with_its_identity(gw):
     expect_error(signed_get(gw, api, access_key="210987654321"), 403, "AccessDeniedException",
                  "User: arn:aws:iam::210987654321:user/210987654321 is not authorized to "
                  "perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:"
-                 f"********9012:{api.id}/dev/GET/items", key="Message")
+                 f"********9012:{api.id}/dev/GET/items because no resource-based policy "
+                 "allows the execute-api:Invoke action", key="Message")
 
 
 def test_methods_without_iam_ignore_signatures_and_authorization_headers(gw):

@@ -40,7 +40,9 @@ def denied(api: Api, path: str, *, method: str = "GET", who: str = "anonymous",
     """AWS's message for a request the policy does not let in."""
     return (f"User: {who} is not authorized to perform: execute-api:Invoke on resource: "
             f"arn:aws:execute-api:us-east-1:********9012:{api.id}/dev/{method}/"
-            f"{path.lstrip('/')}" + (" with an explicit deny" if explicit else ""))
+            f"{path.lstrip('/')} " + ("with an explicit deny in a resource-based policy"
+                                      if explicit else "because no resource-based policy "
+                                                       "allows the execute-api:Invoke action"))
 
 
 def expect_denied(response, message: str) -> None:

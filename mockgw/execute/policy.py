@@ -278,5 +278,7 @@ def deny(inv: Invocation, caller: Caller, *, explicit: bool) -> None:
     account = inv.store.account if inv.store else ""
     masked = arn.replace(f":{account}:", f":{'*' * 8}{account[-4:]}:", 1)
     message = (f"User: {caller.name} is not authorized to perform: {ACTION} on resource: "
-               f"{masked}" + (" with an explicit deny" if explicit else ""))
+               f"{masked} " + ("with an explicit deny in a resource-based policy" if explicit
+                               else f"because no resource-based policy allows the {ACTION} "
+                                    "action"))
     raise GatewayError("ACCESS_DENIED", message, log=message)
