@@ -236,6 +236,23 @@ def test_canary_requests_use_the_stage_cache_only_when_told(gw, backend):
     assert len(backend.seen) == 3
 
 
+def test_a_canary_of_another_deployment_has_entries_of_its_own(gw, backend):
+    """AWS: "When they are associated with different versions, responses for production and
+    canary requests are cached separately"."""
+    c = gw.client()
+    api = cached_api(gw, c, backend)
+    api.get()  # production's entry
+    c.create_deployment(restApiId=api.id, stageName="dev", canarySettings={
+        "percentTraffic": 100.0, "useStageCache": True})
+    api.get()  # the canary's own deployment: not production's entry
+    api.get()
+    assert len(backend.seen) == 2
+    c.update_stage(restApiId=api.id, stageName="dev", patchOperations=[
+        {"op": "replace", "path": "/canarySettings/percentTraffic", "value": "0"}])
+    api.get()  # production's entry is still there
+    assert len(backend.seen) == 2
+
+
 def test_iam_callers_may_refresh_the_cache(gw, backend):
     c = gw.client()
     api = cached_api(gw, c, backend, authorizationType="AWS_IAM", stage_settings=[

@@ -7,7 +7,9 @@ caching off.  Canary requests use the cache only with ``canarySettings.useStageC
 
 Entries are keyed by the integration's ``cacheNamespace`` (the resource id by default),
 the HTTP method and the values of its ``cacheKeyParameters`` — so, as on AWS, requests
-that differ only in parameters outside the cache keys share one entry.  Responses up to
+that differ only in parameters outside the cache keys share one entry — and, while a
+canary serves another deployment than production, by the deployment ("responses for
+production and canary requests are cached separately"; one key when they are the same).  Responses up to
 1 MB are cached; a hit does not call the integration.
 
 ``Cache-Control: max-age=0`` asks for a fresh response (which then replaces the entry).
@@ -88,7 +90,7 @@ def _asks_for_fresh(inv: Invocation) -> bool:
 
 
 def cache_key(inv: Invocation) -> tuple:
-    """``(cacheNamespace, method, (parameter, value)...)`` of a request."""
+    """``(cacheNamespace, method, ((parameter, value), ...), release)`` of a request."""
     assert inv.resource is not None
     integration = inv.integration
     resolve = method_request_source(inv)
@@ -99,7 +101,16 @@ def cache_key(inv: Invocation) -> tuple:
         value = resolve(expression) if expression else None
         values.append((name, ",".join(value) if isinstance(value, list) else value))
     namespace = integration.get("cacheNamespace") or inv.resource["id"]
-    return (namespace, inv.request.method, tuple(values))
+    return (namespace, inv.request.method, tuple(values), _release(inv))
+
+
+def _release(inv: Invocation) -> str | None:
+    """The canary's deployment for a canary request while it differs from production's
+    (entries of their own); ``None``, production's entries, otherwise."""
+    assert inv.stage is not None
+    if not inv.is_canary or inv.deployment_id == inv.stage.get("deploymentId"):
+        return None
+    return inv.deployment_id
 
 
 def _scope(inv: Invocation) -> Scope:
