@@ -113,10 +113,11 @@ OTHER_REGION_CERT = f"arn:aws:acm:us-west-2:{ACCOUNT}:certificate/abc"
     ({"certificateArn": "arn:aws:acm:us-east-1:210987654321:certificate/abc"},
      "Cross-account certificate references are not allowed."),
     ({"certificateArn": "not-an-arn"}, "Invalid certificate ARN: not-an-arn."),
-    ({}, "A certificate ARN (certificateArn) is required for EDGE domain names."),
+    ({}, "A certificate was not provided for the endpoint type EDGE."),
     ({"certificateArn": EDGE_CERT, "endpointConfiguration": {"types": ["REGIONAL"]}},
-     "A regional certificate ARN (regionalCertificateArn) is required for REGIONAL domain "
-     "names."),
+     "Cannot import certificates for EDGE while REGIONAL is active."),
+    ({"endpointConfiguration": {"types": ["REGIONAL"]}},
+     "A certificate was not provided for the endpoint type REGIONAL."),
     ({"certificateArn": EDGE_CERT, "mutualTlsAuthentication": {"truststoreUri": "s3://b/k"}},
      "Mutual TLS authentication is only supported for REGIONAL domain names."),
     ({"regionalCertificateArn": EDGE_CERT, "endpointConfiguration": {"types": ["REGIONAL"]},
@@ -197,7 +198,7 @@ def test_failed_domain_name_patch_changes_nothing(gw):
         ])
     assert error_of(exc) == (
         "BadRequestException",
-        "A certificate ARN (certificateArn) is required for EDGE domain names.", 400)
+        "A certificate was not provided for the endpoint type EDGE.", 400)
     with pytest.raises(ClientError) as exc:
         c.update_domain_name(domainName="api.example.com", patchOperations=[
             {"op": "replace", "path": "/domainName", "value": "other.example.com"}])

@@ -113,8 +113,22 @@ def test_quick_create_serves_at_once_and_a_disabled_endpoint_is_forbidden(gw, ba
     assert response.status_code == 200
     assert response.json()["path"] == "/orders?id=7"
     assert response.json()["body"] == "hi"
-    v2.update_api(ApiId=api_id, DisableExecuteApiEndpoint=True)
+    v2.update_api(ApiId=api_id, DisableExecuteApiEndpoint=True)  # auto-deployed at once
     expect_message(gw.http_api("GET", api_id, path="/orders"), 403, "Forbidden")
+
+
+def test_disabling_the_endpoint_takes_effect_when_deployed(gw, backend):
+    """AWS: "After you disable the default endpoint, you must deploy your API for the
+    change to take effect, unless automatic deployments are enabled"."""
+    api = HttpApi(gw)
+    api.route("GET /pets", api.http(backend.url))
+    api.stage("dev", AutoDeploy=False)
+    api.c.create_deployment(ApiId=api.id, StageName="dev")
+    assert api.call("GET", "/pets", stage="dev").status_code == 200
+    api.c.update_api(ApiId=api.id, DisableExecuteApiEndpoint=True)
+    assert api.call("GET", "/pets", stage="dev").status_code == 200
+    api.c.create_deployment(ApiId=api.id, StageName="dev")
+    expect_message(api.call("GET", "/pets", stage="dev"), 403, "Forbidden")
 
 
 def test_head_answers_have_no_body(gw, backend):

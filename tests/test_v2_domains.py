@@ -116,8 +116,7 @@ def test_rest_domain_names_seen_through_v2(gw):
     ([{"CertificateArn": CERT, "EndpointType": "EDGE"}],
      "EDGE endpoint type is not supported for APIGatewayV2 domainName"),
     ([{"EndpointType": "REGIONAL"}],
-     "A regional certificate ARN (regionalCertificateArn) is required for REGIONAL domain "
-     "names."),
+     "A certificate was not provided for the endpoint type REGIONAL."),
     ([{"CertificateArn": EU_CERT}],
      f"Invalid certificate ARN: {EU_CERT}. Certificate must be in 'us-east-1'."),
 ])

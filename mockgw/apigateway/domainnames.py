@@ -133,6 +133,10 @@ def _check_domain(call: Call, domain: dict) -> None:
         _require_certificate(domain, "certificateArn", EDGE, EDGE_CERTIFICATE_REGION,
                              call.account)
     if REGIONAL in types:
+        if EDGE not in types and domain.get("certificateArn") and \
+                not domain.get("regionalCertificateArn"):
+            raise BadRequestException("Cannot import certificates for EDGE while REGIONAL is "
+                                      "active.")
         _require_certificate(domain, "regionalCertificateArn", REGIONAL, call.region,
                              call.account)
     mtls = domain.get("mutualTlsAuthentication")
@@ -155,9 +159,8 @@ def _require_certificate(domain: dict, member: str, endpoint: str, region: str,
                          account: str) -> None:
     arn = domain.get(member)
     if not arn:
-        what = "regional certificate" if member == "regionalCertificateArn" else "certificate"
         raise BadRequestException(
-            f"A {what} ARN ({member}) is required for {endpoint} domain names.")
+            f"A certificate was not provided for the endpoint type {endpoint}.")
     parsed = parse_arn(arn)
     if parsed is None or parsed.service != "acm" or \
             not parsed.resource.startswith("certificate/"):

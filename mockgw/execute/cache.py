@@ -7,10 +7,10 @@ caching off.  Canary requests use the cache only with ``canarySettings.useStageC
 
 Entries are keyed by the integration's ``cacheNamespace`` (the resource id by default),
 the HTTP method and the values of its ``cacheKeyParameters`` — so, as on AWS, requests
-that differ only in parameters outside the cache keys share one entry — and, while a
-canary serves another deployment than production, by the deployment ("responses for
-production and canary requests are cached separately"; one key when they are the same).  Responses up to
-1 MB are cached; a hit does not call the integration.
+that differ only in parameters outside the cache keys share one entry.  A canary serving
+another deployment than production's keeps entries of its own ("responses for production
+and canary requests are cached separately"; shared when the deployment is the same).
+Responses up to 1 MB are cached; a hit does not call the integration.
 
 ``Cache-Control: max-age=0`` asks for a fresh response (which then replaces the entry).
 With ``requireAuthorizationForCacheControl`` (the default) only an authorized caller — an

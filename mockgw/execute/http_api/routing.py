@@ -35,32 +35,46 @@ def not_found(why: str) -> HttpApiError:
 
 
 def check_endpoint_enabled(inv: HttpApiInvocation) -> None:
-    """``DisableExecuteApiEndpoint``: only custom domain names reach the API (403)."""
-    assert inv.store is not None
-    record = inv.store.tables.get(APIS, {}).get(inv.api_id)
-    if record is None:
-        raise not_found(f"No HTTP API with id {inv.api_id}")
-    if record["api"].get("DisableExecuteApiEndpoint") and not inv.target.via_custom_domain:
+    """``DisableExecuteApiEndpoint``: only custom domain names reach the API (403), once
+    the setting is deployed ("you must deploy your API for the change to take effect"):
+    the stage's deployment decides, the API itself when there is none."""
+    if inv.target.via_custom_domain:
+        return
+    record = _record(inv)
+    stage = record["stages"].get(_stage_and_path(inv, record)[0]) or {}
+    deployment = record["deployments"].get(stage.get("DeploymentId") or "")
+    api = deployment["snapshot"]["api"] if deployment is not None else record["api"]
+    if api.get("DisableExecuteApiEndpoint"):
         raise HttpApiError(FORBIDDEN, "FORBIDDEN",
                            log="The default execute-api endpoint is disabled")
 
 
-def select_stage(inv: HttpApiInvocation) -> None:
-    """The stage, its deployment snapshot and stage variables; the paths of the request."""
+def _record(inv: HttpApiInvocation) -> dict[str, Any]:
     assert inv.store is not None
     record = inv.store.tables.get(APIS, {}).get(inv.api_id)
     if record is None:
         raise not_found(f"No HTTP API with id {inv.api_id}")
-    stages = record["stages"]
+    return record
+
+
+def _stage_and_path(inv: HttpApiInvocation, record: dict[str, Any]) -> tuple[str, str]:
+    """The stage a request names and the path after it: on the API's own host a first
+    segment naming an existing stage, else ``$default``."""
     name, path = inv.target.stage, inv.target.path or "/"
-    if name is None:  # the host form: /{stage}/... for a named stage, else $default
+    if name is None:
         first, _, rest = path[1:].partition("/")
         candidate = unquote(first)
-        if first and candidate != DEFAULT and candidate in stages:
-            name, path = candidate, "/" + rest
-        else:
-            name = DEFAULT
-    stage = stages.get(name)
+        if first and candidate != DEFAULT and candidate in record["stages"]:
+            return candidate, "/" + rest
+        return DEFAULT, path
+    return name, path
+
+
+def select_stage(inv: HttpApiInvocation) -> None:
+    """The stage, its deployment snapshot and stage variables; the paths of the request."""
+    record = _record(inv)
+    name, path = _stage_and_path(inv, record)
+    stage = record["stages"].get(name)
     if stage is None:
         raise not_found(f"No stage {name}")
     deployment = record["deployments"].get(stage.get("DeploymentId") or "")
