@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from decimal import Decimal
 
 import boto3
 import pytest
@@ -117,3 +118,25 @@ def test_register_function_api(mock, client):
     assert str(invalid.value) == ("1 validation error detected: Value '0' at 'timeout' failed "
                                   "to satisfy constraint: Member must have value greater than "
                                   "or equal to 1")
+    with pytest.raises(Exception) as invalid:
+        register_function(mock.instance, "long", greet, timeout=901)
+    assert str(invalid.value) == ("1 validation error detected: Value '901' at 'timeout' failed "
+                                  "to satisfy constraint: Member must have value less than or "
+                                  "equal to 900")
+    with pytest.raises(Exception) as invalid:
+        register_function(mock.instance, "large", greet, memory_size=10241)
+    assert str(invalid.value) == ("1 validation error detected: Value '10241' at 'memorySize' "
+                                  "failed to satisfy constraint: Member must have value less "
+                                  "than or equal to 10240")
+
+
+@pytest.mark.parametrize("runtime, text", [
+    ("python3.12", "\u00a3 caf\u00e9"), ("python3.11", "\\u00a3 caf\\u00e9")])
+def test_callable_answers_are_written_as_their_runtime_writes_them(mock, client, runtime,
+                                                                   text):
+    mock.register_function("priced", lambda event, context: {
+        "price": Decimal("1.10"), "text": "\u00a3 caf\u00e9", "bytes": b"raw"}, runtime=runtime)
+    mock.register_function("raw", lambda event, context: b"\x00\xff", runtime=runtime)
+    assert client.invoke(FunctionName="priced")["Payload"].read() == (
+        f'{{"price": 1.10, "text": "{text}", "bytes": "raw"}}').encode()
+    assert client.invoke(FunctionName="raw")["Payload"].read() == b"\x00\xff"

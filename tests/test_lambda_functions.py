@@ -132,6 +132,11 @@ def test_function_of_another_account_is_refused(gw):
     assert error_of(exc)[::2] == ("AccessDeniedException", 403)
 
 
+ENV_KEYS = ("1 validation error detected: Value at 'environment.variables' failed to satisfy "
+            "constraint: Map keys must satisfy constraint: [Member must satisfy regular "
+            "expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]")
+
+
 def _runtime_message(runtime: str) -> re.Pattern[str]:
     return re.compile(rf"^Value {re.escape(runtime)} at 'runtime' failed to satisfy constraint: "
                       r"Member must satisfy enum value set: \[.*python3\.12.*\] or be a valid "
@@ -168,13 +173,27 @@ def _runtime_message(runtime: str) -> re.Pattern[str]:
      "Lambda was unable to configure your environment variables because the environment "
      "variables you have provided exceeded the 4KB limit. String measured: "
      f'{{"BIG":"{"x" * 4090}"}}'),
-    ({"Environment": {"Variables": {"9LIVES": "cat"}}}, "ValidationException",
-     "1 validation error detected: Value '{9LIVES=cat}' at 'environment.variables' failed to "
-     "satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular "
-     "expression pattern: [a-zA-Z]([a-zA-Z0-9_])+, Member must not be null]"),
+    # environment variables are sensitive: AWS leaves their values out of its messages
+    ({"Environment": {"Variables": {"9LIVES": "cat"}}}, "ValidationException", ENV_KEYS),
+    ({"Environment": {"Variables": {"A": "secret", "FINE": "y"}}}, "ValidationException",
+     ENV_KEYS),
+    # over the model's maximum (those of Lambda Managed Instances)
     ({"Timeout": 99999}, "ValidationException",
      "1 validation error detected: Value '99999' at 'timeout' failed to satisfy constraint: "
      "Member must have value less than or equal to 5400"),
+    # over what a function without a capacity provider may have
+    ({"Timeout": 901}, "ValidationException",
+     "1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: "
+     "Member must have value less than or equal to 900"),
+    ({"Timeout": 3000}, "ValidationException",
+     "1 validation error detected: Value '3000' at 'timeout' failed to satisfy constraint: "
+     "Member must have value less than or equal to 900"),
+    ({"MemorySize": 20000}, "ValidationException",
+     "1 validation error detected: Value '20000' at 'memorySize' failed to satisfy constraint: "
+     "Member must have value less than or equal to 10240"),
+    ({"MemorySize": 40000}, "ValidationException",
+     "1 validation error detected: Value '40000' at 'memorySize' failed to satisfy constraint: "
+     "Member must have value less than or equal to 32768"),
 ])
 def test_create_function_validation(gw, options, code, message):
     c = gw.client("lambda")
@@ -248,6 +267,27 @@ def test_update_function_configuration(gw):
         "The Revision Id provided does not match the latest Revision Id. Call the "
         "GetFunction/GetAlias API to retrieve the latest Revision Id", 412)
     assert c.get_function_configuration(FunctionName="conf")["Timeout"] == 7
+
+
+def test_on_demand_maximums(gw):
+    c = gw.client("lambda")
+    created = create(c, "big", ECHO, Timeout=900, MemorySize=10240)
+    assert (created["Timeout"], created["MemorySize"]) == (900, 10240)
+    for options, message in (
+            ({"Timeout": 1000}, "Value '1000' at 'timeout' failed to satisfy constraint: "
+                                "Member must have value less than or equal to 900"),
+            ({"MemorySize": 10241}, "Value '10241' at 'memorySize' failed to satisfy "
+                                    "constraint: Member must have value less than or equal "
+                                    "to 10240"),
+            ({"Environment": {"Variables": {"X": "1"}}},
+             ENV_KEYS.removeprefix("1 validation error detected: "))):
+        with pytest.raises(ClientError) as exc:
+            c.update_function_configuration(FunctionName="big", Description="no", **options)
+        assert error_of(exc) == ("ValidationException",
+                                 f"1 validation error detected: {message}", 400)
+    unchanged = c.get_function_configuration(FunctionName="big")
+    assert (unchanged["Timeout"], unchanged["MemorySize"], unchanged["Description"],
+            unchanged["RevisionId"]) == (900, 10240, "", created["RevisionId"])
 
 
 def test_update_function_code(gw):

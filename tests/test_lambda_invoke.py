@@ -252,15 +252,86 @@ def test_init_errors(gw, source, handler, error_type, message):
     assert answer(c.invoke(FunctionName="broken"))["errorType"] == error_type
 
 
-def test_unserializable_result(gw):
+@pytest.mark.parametrize("result, message", [
+    ("{1, 2}", "Object of type set is not JSON serializable"),
+    ("{'at': object()}", "Object of type object is not JSON serializable"),
+    ("{'raw': b'\\xff'}",
+     "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+])
+def test_unserializable_result(gw, result, message):
     c = gw.client("lambda")
-    create(c, "sets", "def handler(event, context):\n    return {1, 2}\n")
-    result = c.invoke(FunctionName="sets")
-    assert result["FunctionError"] == "Unhandled"
-    doc = answer(result)
-    assert (doc["errorType"], doc["errorMessage"]) == (
-        "Runtime.MarshalError",
-        "Unable to marshal response: Object of type set is not JSON serializable")
+    create(c, "unwritable", f"def handler(event, context):\n    return {result}\n")
+    answered = c.invoke(FunctionName="unwritable", LogType="Tail")
+    assert answered["FunctionError"] == "Unhandled"
+    assert answer(answered) == {"errorMessage": f"Unable to marshal response: {message}",
+                                "errorType": "Runtime.MarshalError",
+                                "requestId": answered["ResponseMetadata"]["RequestId"],
+                                "stackTrace": []}
+    assert f"[ERROR] Runtime.MarshalError: Unable to marshal response: {message}" in \
+        log_of(answered)
+
+
+RESULTS = """
+    from decimal import Decimal
+
+    def handler(event, context):
+        if event.get("raw"):
+            return b"\\x00\\xffnot json"
+        return {"price": Decimal("1.10"), "big": Decimal("12345678901234567890"),
+                "tiny": Decimal("1E-7"), "nan": Decimal("NaN"), "inf": float("inf"),
+                "bytes": b"caf\\xc3\\xa9", "text": "\u00a31.00 caf\u00e9",
+                "nested": [Decimal("-0.50"), (1, 2)]}
+"""
+
+
+@pytest.mark.parametrize("runtime, text", [
+    # the Python runtime writes non-ASCII characters as they are only for these runtimes
+    ("python3.12", "\u00a31.00 caf\u00e9"), ("python3.13", "\u00a31.00 caf\u00e9"),
+    ("python3.14", "\u00a31.00 caf\u00e9"),
+    ("python3.11", "\\u00a31.00 caf\\u00e9"), ("python3.10", "\\u00a31.00 caf\\u00e9"),
+])
+def test_results_are_written_as_the_python_runtime_writes_them(gw, runtime, text):
+    c = gw.client("lambda")
+    create(c, "writes", RESULTS, Runtime=runtime)
+    result = c.invoke(FunctionName="writes")
+    assert "FunctionError" not in result
+    bytes_text = "caf\u00e9" if runtime in ("python3.12", "python3.13", "python3.14") \
+        else "caf\\u00e9"
+    assert result["Payload"].read() == (
+        '{"price": 1.10, "big": 12345678901234567890, "tiny": 1E-7, "nan": NaN, '
+        f'"inf": Infinity, "bytes": "{bytes_text}", "text": "{text}", '
+        '"nested": [-0.50, [1, 2]]}').encode()
+    raw = c.invoke(FunctionName="writes", Payload=b'{"raw": true}')
+    assert "FunctionError" not in raw
+    assert raw["Payload"].read() == b"\x00\xffnot json"
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"InvocationType": "dry_run"},
+     "1 validation error detected: Value 'dry_run' at 'invocationType' failed to satisfy "
+     "constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]"),
+    ({"LogType": "tail"},
+     "1 validation error detected: Value 'tail' at 'logType' failed to satisfy constraint: "
+     "Member must satisfy enum value set: [Tail, None]"),
+    ({"InvocationType": "event", "LogType": "NONE"},
+     "2 validation errors detected: Value 'event' at 'invocationType' failed to satisfy "
+     "constraint: Member must satisfy enum value set: [DryRun, RequestResponse, Event]; "
+     "Value 'NONE' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: "
+     "[Tail, None]"),
+])
+def test_invocation_and_log_types_are_validated(gw, tmp_path, params, message):
+    c = gw.client("lambda")
+    marker = tmp_path / "ran"
+    create(c, "typed", """
+        import os, pathlib
+
+        def handler(event, context):
+            pathlib.Path(os.environ["MARKER"]).write_text("ran")
+    """, Environment={"Variables": {"MARKER": str(marker)}})
+    with pytest.raises(ClientError) as exc:
+        c.invoke(FunctionName="typed", **params)
+    assert error_of(exc) == ("ValidationException", message, 400)
+    assert not marker.exists()  # nothing ran (a bad type used to run it synchronously)
 
 
 @pytest.mark.parametrize("how, status", [
@@ -284,6 +355,20 @@ def test_crashing_worker(gw, how, status):
         f"RequestId: {request_id} Error: Runtime exited with error: {status}")}
     assert "Status: error\tError Type: Runtime.ExitError" in log_of(result)
     assert answer(c.invoke(FunctionName="crash")) == "fine"
+
+
+def test_event_payloads_up_to_one_megabyte(gw):
+    c = gw.client("lambda")
+    create(c, "large", ECHO)
+    largest = b'"' + b"x" * (1024 * 1024 - 2) + b'"'
+    assert c.invoke(FunctionName="large", InvocationType="Event",
+                    Payload=largest)["StatusCode"] == 202
+    with pytest.raises(ClientError) as exc:
+        c.invoke(FunctionName="large", InvocationType="Event", Payload=largest + b" ")
+    assert error_of(exc) == (
+        "RequestEntityTooLargeException",
+        "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)",
+        413)
 
 
 def test_event_invocation_runs_in_the_background(gw, tmp_path):
@@ -334,11 +419,11 @@ def test_dry_run_validates_without_running(gw, tmp_path):
     ({"FunctionName": "inv", "Payload": b"not json"}, "InvalidRequestContentException", 400,
      re.compile(r"^Could not parse request body into json: Could not parse payload into json: ")),
     ({"FunctionName": "inv", "Payload": b"[" + b"1," * 3_200_000 + b"1]"},
-     "RequestTooLargeException", 413,
+     "RequestEntityTooLargeException", 413,
      "Request must be smaller than 6291456 bytes for the InvokeFunction operation"),
-    ({"FunctionName": "inv", "InvocationType": "Event", "Payload": b'"' + b"x" * 300_000 + b'"'},
-     "RequestTooLargeException", 413,
-     "Request must be smaller than 262144 bytes for the InvokeAsync operation"),
+    ({"FunctionName": "inv", "InvocationType": "Event",
+      "Payload": b'"' + b"x" * 1_048_575 + b'"'}, "RequestEntityTooLargeException", 413,
+     "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"),
     ({"FunctionName": "inv", "ClientContext": "not base64!"}, "InvalidRequestContentException",
      400, "Client context must be a valid Base64-encoded JSON object."),
     ({"FunctionName": "arn:aws:lambda:us-east-1:123400000000@function:myfn"},

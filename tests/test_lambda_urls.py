@@ -208,11 +208,12 @@ def test_the_event_is_payload_format_2(gw, form):
     assert (headers["host"], headers["x-custom"], headers["user-agent"]) == (
         domain, "v", "tests/1")
     assert "cookie" not in headers and headers["x-forwarded-proto"] == "https"
+    assert headers["content-length"] == "8"  # kept, as in events recorded from AWS
     context = event["requestContext"]
     assert context.pop("timeEpoch") > 0 and re.fullmatch(
         r"\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000", context.pop("time"))
-    assert context == {
-        "accountId": ACCOUNT, "apiId": url_id, "authentication": None, "domainName": domain,
+    assert context == {  # accountId: the caller's, here nobody's; no "authentication"
+        "accountId": "anonymous", "apiId": url_id, "domainName": domain,
         "domainPrefix": url_id, "http": {"method": "POST", "path": "/items/a%2Fb",
                                          "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
                                          "userAgent": "tests/1"},
@@ -224,6 +225,7 @@ def test_the_event_is_payload_format_2(gw, form):
     assert (binary["body"], binary["isBase64Encoded"]) == ("AP8=", True)
     empty = call(gw, function_url, form=form).json()["event"]
     assert "body" not in empty and empty["isBase64Encoded"] is False
+    assert "content-length" not in empty["headers"]  # the client sent none
     assert "queryStringParameters" not in empty and empty["rawQueryString"] == ""
 
 
@@ -308,6 +310,7 @@ def test_aws_iam_urls_verify_sigv4(gw):
     response = gw.http.get(url, headers={**extra, **signed}, timeout=30)
     assert response.status_code == 200
     context = response.json()["event"]["requestContext"]
+    assert context["accountId"] == ACCOUNT and "authentication" not in context
     assert context["authorizer"] == {"iam": {
         "accessKey": "AKIDTESTING", "accountId": ACCOUNT, "callerId": "AKIDTESTING",
         "cognitoIdentity": None, "principalOrgId": None,
@@ -326,7 +329,11 @@ def test_aws_iam_urls_verify_sigv4(gw):
     for sid, action in (("url", "lambda:InvokeFunctionUrl"), ("fn", "lambda:InvokeFunction")):
         c.add_permission(FunctionName="private", StatementId=sid, Action=action,
                          Principal="444455556666", FunctionUrlAuthType="AWS_IAM")
-    assert gw.http.get(url, headers={**extra, **other_account}, timeout=30).status_code == 200
+    response = gw.http.get(url, headers={**extra, **other_account}, timeout=30)
+    assert response.status_code == 200
+    context = response.json()["event"]["requestContext"]  # the caller's account
+    assert (context["accountId"], context["authorizer"]["iam"]["accountId"]) == (
+        "444455556666", "444455556666")
 
 
 def test_cors(gw):

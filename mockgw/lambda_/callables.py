@@ -10,7 +10,7 @@ from typing import Any
 
 from mockgw.errors import ResourceConflictException
 from mockgw.instance import Instance
-from mockgw.lambda_.common import check_settings, functions
+from mockgw.lambda_.common import ON_DEMAND_MAXIMUMS, check_settings, functions
 from mockgw.lambda_.functions import new_function, new_function_name
 from mockgw.operations import Call
 from mockgw.protocol.models import service_model
@@ -61,6 +61,7 @@ def _check_range(value: int, member: str) -> None:
     if value < meta["min"]:
         raise constraint_error(value, member[:1].lower() + member[1:],
                                f"Member must have value greater than or equal to {meta['min']}")
-    if value > meta["max"]:
+    highest = min(meta["max"], ON_DEMAND_MAXIMUMS[member])
+    if value > highest:
         raise constraint_error(value, member[:1].lower() + member[1:],
-                               f"Member must have value less than or equal to {meta['max']}")
+                               f"Member must have value less than or equal to {highest}")

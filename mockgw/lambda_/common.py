@@ -28,6 +28,7 @@ from mockgw.runtime.functions import (
     FUNCTIONS,
     LATEST,
     check_pattern,
+    constraint_error,
     function_arn,
     is_version,
     locate,
@@ -43,6 +44,9 @@ DEFAULT_PAGE_SIZE = 50
 ZIPPED_LIMIT = 52428800
 UNZIPPED_LIMIT = 262144000
 ENVIRONMENT_LIMIT = 4096
+#: The largest Timeout and MemorySize of a function without a capacity provider (Lambda
+#: Managed Instances take up to the model's maximums, 5400 s and 32768 MB).
+ON_DEMAND_MAXIMUMS = {"Timeout": 900, "MemorySize": 10240}
 
 #: Runtimes Lambda no longer lets functions be created or updated with.
 DEPRECATED_RUNTIMES = frozenset({
@@ -152,12 +156,15 @@ def check_revision(given: str | None, current: str) -> None:
 
 # -- validating configuration ---------------------------------------------------------------
 
-def check_settings(params: dict[str, Any]) -> None:
-    """Validate the members CreateFunction and UpdateFunctionConfiguration share."""
+def check_settings(params: dict[str, Any], current: dict | None = None) -> None:
+    """Validate the members CreateFunction and UpdateFunctionConfiguration share
+    (``current``: the configuration an update changes)."""
     if "Role" in params:
         check_pattern(params["Role"], "RoleArn", "role")
     if "Handler" in params:
         check_pattern(params["Handler"], "Handler", "handler")
+    if "CapacityProviderConfig" not in {**(current or {}), **params}:
+        check_on_demand_limits(params)
     if "Runtime" in params:
         check_runtime(params["Runtime"])
     variables = params.get("Environment", {}).get("Variables", {})
@@ -174,6 +181,16 @@ def check_settings(params: dict[str, Any]) -> None:
             "Lambda was unable to configure your environment variables because the "
             "environment variables you have provided exceeded the 4KB limit. String "
             f"measured: {measured}")
+
+
+def check_on_demand_limits(params: dict[str, Any]) -> None:
+    """Refuse a Timeout or MemorySize over what a function without a capacity provider may
+    have (the model allows more: its maximums are those of Lambda Managed Instances)."""
+    for member, highest in ON_DEMAND_MAXIMUMS.items():
+        value = params.get(member)
+        if value is not None and value > highest:
+            raise constraint_error(value, member[:1].lower() + member[1:],
+                                   f"Member must have value less than or equal to {highest}")
 
 
 def check_runtime(runtime: str) -> None:

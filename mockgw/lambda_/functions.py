@@ -172,7 +172,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict:
     name = unqualified_ref(call, params)
     found = function_record(call, name)
     check_revision(params.get("RevisionId"), found["config"]["RevisionId"])
-    check_settings(params)
+    check_settings(params, found["config"])
     config = copy_tree(found["config"])
     configure(config, params)
     _runtime_version(call, config)

@@ -53,7 +53,7 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
             request: WireRequest, request_id: str) -> WireResponse:
     config = url["config"]
     name, qualifier = url["function"], url["qualifier"]
-    caller, authorizer = ANONYMOUS, None
+    caller, caller_account, authorizer = ANONYMOUS, payload.ANONYMOUS_ACCOUNT, None
     if config["AuthType"] == "AWS_IAM":
         try:
             signer = verify(request, service=SERVICE, region=store.region,
@@ -62,7 +62,7 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
             if exc.response_type == "MISSING_AUTHENTICATION_TOKEN":
                 return _forbidden(request_id)
             return _answer(403, {"message": exc.message}, request_id, error_type=exc.error_type)
-        caller = signer.user_arn
+        caller, caller_account = signer.user_arn, signer.account
         authorizer = {"iam": {"accessKey": signer.access_key, "accountId": signer.account,
                               "callerId": signer.access_key, "cognitoIdentity": None,
                               "principalOrgId": None, "userArn": signer.user_arn,
@@ -75,7 +75,7 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
         return _forbidden(request_id)
     trace = trace_header()
     domain = target.domain or _host_of(config["FunctionUrl"])
-    event = payload.event(request, url_id=target.url_id, account=store.account, domain=domain,
+    event = payload.event(request, url_id=target.url_id, account=caller_account, domain=domain,
                           path=target.path, request_id=request_id, now=instance.clock(),
                           authorizer=authorizer, trace_id=trace)
     try:

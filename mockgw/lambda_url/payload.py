@@ -4,10 +4,12 @@ response a function's answer becomes (the rules shared with HTTP APIs are
 
 The event is API Gateway's HTTP API event (version 2.0) with ``$default`` for the route
 key and stage: lowercase header names (repeated headers joined by commas, cookies moved to
-``cookies``), the raw path and query string, decoded query parameters (repeated ones
-joined by commas), and the body as text, or base64 when it is not text.  A response
-without ``Content-Type`` is ``application/json``, and JSON the answer holds is written
-again compactly.
+``cookies``; ``content-length`` kept), the raw path and query string, decoded query
+parameters (repeated ones joined by commas), and the body as text, or base64 when it is
+not text.  As in events recorded from AWS, ``requestContext.accountId`` is the caller's
+account (``anonymous`` for ``AuthType`` ``NONE``) and there is no ``authentication``.  A
+response without ``Content-Type`` is ``application/json``, and JSON the answer holds is
+written again compactly.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from mockgw.protocol.wire import WireRequest, WireResponse
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript",
                "application/x-javascript", "application/ecmascript")
 _TEXT_SUFFIXES = ("+json", "+xml")
-_DROPPED_HEADERS = {"connection", "content-length"}
+_DROPPED_HEADERS = {"connection"}
+#: ``requestContext.accountId`` of a request to a URL whose AuthType is ``NONE``.
+ANONYMOUS_ACCOUNT = "anonymous"
 
 
 def is_text(content_type: str | None) -> bool:
@@ -33,7 +37,7 @@ def event(request: WireRequest, *, url_id: str, account: str, domain: str, path:
           request_id: str, now: float, authorizer: dict | None = None,
           trace_id: str = "") -> dict[str, Any]:
     """The event of ``request`` to the function URL ``url_id`` (``path`` is the raw path
-    the URL was asked for)."""
+    the URL was asked for; ``account`` the caller's, :data:`ANONYMOUS_ACCOUNT` unsigned)."""
     headers = payload_v2.joined((name, value) for name, value in request.header_items
                                 if name.lower() not in _DROPPED_HEADERS)
     cookies = payload_v2.cookies(request.header_items)
@@ -52,8 +56,7 @@ def event(request: WireRequest, *, url_id: str, account: str, domain: str, path:
     if request.query:
         doc["queryStringParameters"] = {k: ",".join(v) for k, v in request.query.items()}
     context: dict[str, Any] = {
-        "accountId": account, "apiId": url_id, "authentication": None,
-        "domainName": domain, "domainPrefix": url_id,
+        "accountId": account, "apiId": url_id, "domainName": domain, "domainPrefix": url_id,
         "http": {"method": request.method, "path": path, "protocol": "HTTP/1.1",
                  "sourceIp": request.remote_addr,
                  "userAgent": request.headers.get("user-agent", "")},

@@ -8,10 +8,12 @@ AWS's request layer refuses it, before any handler runs:
 * a body that is not JSON: ``SerializationException`` (``InvalidRequestContentException`` for
   Lambda) — also a JSON value of the wrong type, with Java's class names in the message;
 * values outside an enum, a pattern or a length/range, and missing required members (of
-  nested structures too):
+  nested structures too; members bound to headers as well):
   ``ValidationException`` listing every violation in AWS's words, e.g.
   ``1 validation error detected: Value 'wrong' at 'putIntegrationInput.type' failed to
-  satisfy constraint: Member must satisfy enum value set: [HTTP, MOCK, ...]``.
+  satisfy constraint: Member must satisfy enum value set: [HTTP, MOCK, ...]``; the value of
+  a member the model marks ``sensitive`` is left out (``Value at 'environment.variables'
+  failed to satisfy constraint: ...``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ _ENUM_ORDER: dict[tuple[str, str], list[str]] = {
     ("apigateway", "Op"): ["add", "remove", "move", "test", "replace", "copy"],
     ("apigateway", "IpAddressType"): ["ipv4", "dualstack"],
     ("lambda", "InvokeMode"): ["RESPONSE_STREAM", "BUFFERED"],
+    ("lambda", "InvocationType"): ["DryRun", "RequestResponse", "Event"],
+    ("lambda", "LogType"): ["Tail", "None"],
     ("apigateway", "DocumentationPartType"): [
         "RESPONSE_BODY", "RESPONSE", "METHOD", "MODEL", "AUTHORIZER", "RESPONSE_HEADER",
         "RESOURCE", "PATH_PARAMETER", "REQUEST_BODY", "QUERY_PARAMETER", "API",
@@ -67,6 +71,10 @@ _ENUM_ORDER: dict[tuple[str, str], list[str]] = {
         "QUOTA_EXCEEDED", "THROTTLED", "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE",
         "INTEGRATION_FAILURE", "EXPIRED_TOKEN"],
 }
+#: Map key and value shapes whose constraints, listed in a map entry's violation, end with
+#: ``Member must not be null`` (AWS lists it for these; not for others, e.g. the keys of
+#: Lambda's environment variables or of EventBridge's ``inputPathsMap``).
+_NOT_NULL_LISTED = frozenset({("lambda", "AdditionalVersion"), ("lambda", "Weight")})
 
 _JAVA_CLASS = {bool: "java.lang.Boolean", int: "com.amazon.coral.value.json.numbers."
                "TruncatingBigNumber", float: "com.amazon.coral.value.json.numbers."
@@ -174,7 +182,9 @@ def _parser(service: str, operation: str) -> Callable[[WireRequest, dict[str, st
         for name, wire, member in headers:
             value = request.headers.get(wire)
             if value is not None:
-                params[name] = _header(value, member)
+                params[name] = value = _header(value, member)
+                if not member.serialization.get("jsonvalue"):
+                    checker.check(value, member, _bare(name), other_problems)
         for name, header_prefix in prefixed:
             found = {k[len(header_prefix):]: v for k, v in request.headers.items()
                      if k.startswith(header_prefix)}
@@ -328,9 +338,9 @@ class _Checker:
                 bad = [v for v in value if v not in enum]
                 if bad:
                     problems.append(
-                        f"Value '[{', '.join(bad)}]' at '{path}' failed to satisfy constraint: "
-                        "Member must satisfy constraint: [Member must satisfy enum value set: "
-                        f"[{', '.join(self._order(shape.member))}]]")
+                        f"{_value_at('[' + ', '.join(bad) + ']', shape, path)} failed to "
+                        "satisfy constraint: Member must satisfy constraint: [Member must "
+                        f"satisfy enum value set: [{', '.join(self._order(shape.member))}]]")
                 return
             for i, item in enumerate(value, 1):
                 self.check(item, shape.member, f"{path}.{i}.member", problems)
@@ -345,59 +355,79 @@ class _Checker:
         meta = shape.metadata
         if "enum" in meta and value not in meta["enum"] and \
                 (self.service, shape.name) not in _SELF_CHECKED_ENUMS:
-            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
+            problems.append(f"{_value_at(value, shape, path)} failed to satisfy constraint: "
                             f"Member must satisfy enum value set: "
                             f"[{', '.join(self._order(shape))}]")
             return
         if kind == "string":
             if self.service not in _SELF_CHECKED_PATTERNS and \
                     not _matches(meta.get("pattern"), value):
-                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                                f"Member must satisfy regular expression pattern: "
+                problems.append(f"{_value_at(value, shape, path)} failed to satisfy "
+                                "constraint: Member must satisfy regular expression pattern: "
                                 f"{meta['pattern']}")
                 return
             self._size(value, shape, path, problems)
         elif kind in ("integer", "long", "double", "float"):
             low, high = meta.get("min"), meta.get("max")
             if low is not None and value < low:
-                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                                f"Member must have value greater than or equal to {low}")
+                problems.append(f"{_value_at(value, shape, path)} failed to satisfy "
+                                f"constraint: Member must have value greater than or equal to "
+                                f"{low}")
             elif high is not None and value > high:
-                problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: "
-                                f"Member must have value less than or equal to {high}")
+                problems.append(f"{_value_at(value, shape, path)} failed to satisfy "
+                                f"constraint: Member must have value less than or equal to "
+                                f"{high}")
 
     def _size(self, value: Any, shape: Shape, path: str, problems: list[str]) -> None:
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         size = len(value)
-        shown = value if isinstance(value, str) else "..."
+        shown = _value_at(value if isinstance(value, str) else "...", shape, path)
         if low is not None and size < low:
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+            problems.append(f"{shown} failed to satisfy constraint: "
                             f"Member must have length greater than or equal to {low}")
         elif high is not None and size > high:
-            problems.append(f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+            problems.append(f"{shown} failed to satisfy constraint: "
                             f"Member must have length less than or equal to {high}")
 
     def _map_entries(self, value: dict, shape: Shape, path: str, problems: list[str]) -> None:
         """Constrained map keys and values, as AWS's (Java) validator reports them: the
-        whole map printed as ``{k=v}`` and the member's constraints listed."""
+        whole map printed as ``{k=v}`` (left out when the map, its keys or its values are
+        sensitive) and the key's or value's constraints listed."""
         found = []
         for what, items, member in (("keys", value.keys(), shape.key),
                                     ("value", value.values(), shape.value)):
-            if member.type_name in ("structure", "list", "map") or not member.metadata:
+            if member.type_name in ("structure", "list", "map") or not _constrained(member):
                 continue
             if not all(item is not None and self._fits(item, member) for item in items):
                 found.append(f"Map {what} must satisfy constraint: "
-                             f"[{', '.join(_constraints(member))}]")
+                             f"[{', '.join(self._constraints(member))}]")
         if found:
             shown = "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
-            problems.extend(f"Value '{shown}' at '{path}' failed to satisfy constraint: {why}"
-                            for why in found)
+            hidden = any(s.metadata.get("sensitive") for s in (shape, shape.key, shape.value))
+            where = f"Value at '{path}'" if hidden else f"Value '{shown}' at '{path}'"
+            problems.extend(f"{where} failed to satisfy constraint: {why}" for why in found)
 
     def _fits(self, value: Any, shape: Shape) -> bool:
         found: list[str] = []
         self.check(value, shape, "", found)
         pattern = shape.metadata.get("pattern")
         return not found and (not isinstance(value, str) or _matches(pattern, value))
+
+    def _constraints(self, shape: Shape) -> list[str]:
+        """The constraints of a map's key or value shape, in AWS's order and words."""
+        meta = shape.metadata
+        what = "value" if shape.type_name in ("integer", "long", "double", "float") else "length"
+        listed = [f"Member must have {what} less than or equal to {meta['max']}"] \
+            if "max" in meta else []
+        if "min" in meta:
+            listed.append(f"Member must have {what} greater than or equal to {meta['min']}")
+        if "pattern" in meta:
+            listed.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+        if "enum" in meta:
+            listed.append(f"Member must satisfy enum value set: [{', '.join(self._order(shape))}]")
+        if (self.service, shape.name) in _NOT_NULL_LISTED:
+            listed.append("Member must not be null")
+        return listed
 
     def _order(self, shape: Shape) -> list[str]:
         return _ENUM_ORDER.get((self.service, shape.name), shape.metadata["enum"])
@@ -411,16 +441,17 @@ class _Checker:
         return name
 
 
-def _constraints(shape: Shape) -> list[str]:
-    meta = shape.metadata
-    what = "value" if shape.type_name in ("integer", "long", "double", "float") else "length"
-    listed = [f"Member must have {what} less than or equal to {meta['max']}"] \
-        if "max" in meta else []
-    if "min" in meta:
-        listed.append(f"Member must have {what} greater than or equal to {meta['min']}")
-    if "pattern" in meta:
-        listed.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
-    return [*listed, "Member must not be null"]
+def _value_at(shown: Any, shape: Shape, path: str) -> str:
+    """How a violation names the value and where it is: ``Value 'x' at 'path'``, or
+    ``Value at 'path'`` when the model marks the member ``sensitive`` (AWS never echoes
+    those)."""
+    if shape.metadata.get("sensitive"):
+        return f"Value at '{path}'"
+    return f"Value '{shown}' at '{path}'"
+
+
+def _constrained(shape: Shape) -> bool:
+    return any(key in shape.metadata for key in ("min", "max", "pattern", "enum"))
 
 
 def _matches(pattern: str | None, value: str) -> bool:

@@ -24,6 +24,7 @@ import importlib.abc
 import importlib.util
 import json
 import logging
+import math
 import os
 import re
 import resource
@@ -172,18 +173,84 @@ def error_log_line(payload: dict) -> str:
     return "\r".join(lines) + "\n"
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+#: Runtimes whose answers keep non-ASCII characters as they are: awslambdaric's
+#: ``lambda_runtime_marshaller.Encoder`` passes ``ensure_ascii=False`` when
+#: ``AWS_EXECUTION_ENV`` is one of these (its newest source names these three); every other
+#: runtime escapes them (``\u00a3``).
+UNESCAPED_RUNTIMES = frozenset({"python3.12", "python3.13", "python3.14"})
 
 
-def call_handler(handler: Handler, payload: bytes, context: LambdaContext
-                 ) -> tuple[bool, bytes]:
+def escapes_non_ascii(runtime: str) -> bool:
+    """Whether the Python runtime ``runtime`` writes non-ASCII characters as ``\\u`` escapes."""
+    return runtime not in UNESCAPED_RUNTIMES
+
+
+class MarshalError(Exception):
+    """A handler's result that the runtime cannot write as its answer."""
+
+
+def marshal(result: Any, *, ensure_ascii: bool = True) -> bytes:
+    """The answer of a handler that returned ``result``, as awslambdaric's
+    ``LambdaMarshaller.marshal_response`` writes it: ``bytes`` as they are; anything else
+    as JSON (``", "`` and ``": "`` separators, ``NaN`` and ``Infinity`` allowed), each
+    ``Decimal`` as its exact text (``1.10``, ``12345678901234567890``; a NaN one as
+    ``NaN``), ``bytes`` inside as UTF-8 text, objects with ``_asdict()`` as that dict.
+
+    Raises :class:`MarshalError` (its text is the runtime's reason) for what it cannot
+    write: sets, other objects, circular references, text that is not UTF-8.
+    """
+    if isinstance(result, bytes):
+        return result
+    encoder = _Encoder(ensure_ascii=ensure_ascii)
+    try:
+        text = encoder.encode(result)
+        if encoder.decimals:
+            text = encoder.splice(text)
+        return text.encode()
+    except Exception as exc:  # the runtime turns every failure into a MarshalError
+        raise MarshalError(str(exc)) from None
+
+
+class _Encoder(json.JSONEncoder):
+    """The standard library's encoder with simplejson's ways, as awslambdaric's encoder
+    has them: a ``Decimal`` becomes a placeholder string, one random token per answer, which
+    :meth:`splice` replaces with the decimal's text (``RawJSON(str(d))`` in simplejson)."""
+
+    def __init__(self, *, ensure_ascii: bool) -> None:
+        super().__init__(ensure_ascii=ensure_ascii)
+        self.decimals: list[str] = []
+        self._token = ""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, decimal.Decimal):
+            if o.is_nan():
+                return math.nan
+            if not self._token:
+                self._token = os.urandom(16).hex()
+            self.decimals.append(str(o))
+            return f"{self._token}-{len(self.decimals) - 1}"
+        if isinstance(o, bytes):
+            return o.decode("utf-8")
+        as_dict = getattr(o, "_asdict", None)
+        if callable(as_dict):
+            found = as_dict()
+            if not isinstance(found, dict):
+                raise TypeError(f"_asdict() must return a dict, not {type(found).__name__}")
+            return found
+        return super().default(o)
+
+    def splice(self, text: str) -> str:
+        return re.sub(f'"{self._token}-([0-9]+)"', lambda m: self.decimals[int(m[1])], text)
+
+
+def call_handler(handler: Handler, payload: bytes, context: LambdaContext, *,
+                 ensure_ascii: bool = True) -> tuple[bool, bytes]:
     """Run ``handler`` on the event in ``payload``: ``(is_error, answer document)``.
 
     Errors are logged to stderr the way the runtime does and answered with the error
-    document; a result that is not JSON-serializable is a ``Runtime.MarshalError``.
+    document; the result is written by :func:`marshal` (``ensure_ascii`` as the function's
+    runtime has it: :func:`escapes_non_ascii`), and one it cannot write is a
+    ``Runtime.MarshalError``.
     """
     request_id = context.aws_request_id
     try:
@@ -194,8 +261,8 @@ def call_handler(handler: Handler, payload: bytes, context: LambdaContext
         sys.stderr.write(error_log_line(doc))
         return True, json.dumps(doc).encode()
     try:
-        return False, json.dumps(result, default=_json_default).encode()
-    except (TypeError, ValueError) as exc:
+        return False, marshal(result, ensure_ascii=ensure_ascii)
+    except MarshalError as exc:
         doc = {"errorMessage": f"Unable to marshal response: {exc}",
                "errorType": "Runtime.MarshalError", "requestId": request_id, "stackTrace": []}
         sys.stderr.write(error_log_line(doc))
@@ -345,6 +412,9 @@ def main(argv: list[str]) -> int:
     sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
     request_ids = _install_logging()
     redirect_execute_api(os.environ.get("AWS_ENDPOINT_URL"))
+    # read once, as the runtime's marshaller reads it when it is made
+    runtime = os.environ.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_")
+    ensure_ascii = escapes_non_ascii(runtime)
     started = time.perf_counter()
     try:
         handler = load_handler(os.environ["_HANDLER"])
@@ -370,7 +440,8 @@ def main(argv: list[str]) -> int:
             log_group_name=os.environ["AWS_LAMBDA_LOG_GROUP_NAME"],
             log_stream_name=os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
             deadline_ms=request["deadlineMs"], client_context=request.get("clientContext"))
-        is_error, answer = call_handler(handler, payload, context)
+        is_error, answer = call_handler(handler, payload, context,
+                                         ensure_ascii=ensure_ascii)
         sys.stdout.flush()
         sys.stderr.flush()
         max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -32,7 +32,7 @@ from typing import Any
 from mockgw.errors import ServiceError
 from mockgw.instance import Instance
 from mockgw.runtime import forward
-from mockgw.runtime.bootstrap import LambdaContext, log_timestamp
+from mockgw.runtime.bootstrap import LambdaContext, escapes_non_ascii, log_timestamp
 from mockgw.runtime.functions import FUNCTIONS, Target, locate, parse_ref, resolve
 from mockgw.runtime.inprocess import run_callable
 from mockgw.runtime.languages import language_of
@@ -42,7 +42,7 @@ WORKERS = "lambda.workers"  # instance service: the WorkerPool
 CALLABLES = "lambda.callables"  # instance service: registered callables by CodeSha256
 
 REQUEST_LIMIT = 6 * 1024 * 1024  # bytes of a synchronous payload
-EVENT_REQUEST_LIMIT = 256 * 1024  # bytes of an asynchronous payload
+EVENT_REQUEST_LIMIT = 1024 * 1024  # bytes of an asynchronous payload
 RESPONSE_LIMIT = 6 * 1024 * 1024 + 100  # bytes of a function's answer
 LOG_TAIL_BYTES = 4096
 
@@ -164,7 +164,8 @@ def _runner(instance: Instance, account: str, region: str, target: Target) -> Ru
                 memory_limit_in_mb=config["MemorySize"],
                 log_group_name=_log_group(config), log_stream_name=_log_stream(target),
                 deadline_ms=_now_ms() + timeout * 1000, client_context=context)
-            execution = run_callable(handler, payload, lambda_context, timeout)
+            execution = run_callable(handler, payload, lambda_context, timeout,
+                                     ensure_ascii=escapes_non_ascii(config.get("Runtime", "")))
             execution.max_memory_mb = math.ceil(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             return execution
@@ -239,11 +240,14 @@ def _log_text(request_id: str, target: Target, execution: Execution) -> str:
 
 
 def _check_payload(payload: bytes, invocation_type: str) -> None:
-    limit, operation = (EVENT_REQUEST_LIMIT, "InvokeAsync") if invocation_type == "Event" \
-        else (REQUEST_LIMIT, "InvokeFunction")
-    if len(payload) > limit:
-        raise ServiceError(f"Request must be smaller than {limit} bytes for the {operation} "
-                           "operation", code="RequestTooLargeException", status=413)
+    if invocation_type == "Event" and len(payload) > EVENT_REQUEST_LIMIT:
+        raise ServiceError(f"{len(payload)} byte payload is too large for the Event invocation "
+                           f"type (limit {EVENT_REQUEST_LIMIT} bytes)",
+                           code="RequestEntityTooLargeException", status=413)
+    if len(payload) > REQUEST_LIMIT:
+        raise ServiceError(f"Request must be smaller than {REQUEST_LIMIT} bytes for the "
+                           "InvokeFunction operation", code="RequestEntityTooLargeException",
+                           status=413)
     if payload:
         try:
             json.loads(payload)

@@ -69,14 +69,17 @@ class _CapturedOutput:
 
 
 def run_callable(handler: Callable[..., Any], payload: bytes, context: LambdaContext,
-                 timeout: float) -> Execution:
-    """Call ``handler(event, context)`` in a new thread and wait at most ``timeout``."""
+                 timeout: float, *, ensure_ascii: bool = True) -> Execution:
+    """Call ``handler(event, context)`` in a new thread and wait at most ``timeout``
+    (``ensure_ascii``: how its runtime writes the answer, see
+    :func:`~mockgw.runtime.bootstrap.marshal`)."""
     lines: list[str] = []
     answer: list[tuple[bool, bytes]] = []
 
     def run() -> None:
         with _CapturedOutput(lines):
-            answer.append(call_handler(handler, payload, context))
+            answer.append(call_handler(handler, payload, context,
+                                        ensure_ascii=ensure_ascii))
 
     started = time.perf_counter()
     thread = threading.Thread(target=run, name=f"mockgw-lambda-{context.function_name}",
