@@ -154,6 +154,21 @@ def test_export_of_a_small_api_is_the_document_aws_writes(v2):
             "x-amazon-apigateway-importexport-version": "1.0"}
 
 
+def test_integrations_no_route_uses_are_exported_as_aws_exports_them(v2):
+    """A real AWS export keeps them under ``components`` as ``unusedIntegration_{id}``."""
+    api_id = v2.create_api(Name="pets", ProtocolType="HTTP", Target=FUNCTION.format("pets"),
+                           RouteKey="GET /pets")["ApiId"]
+    spare = v2.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY",
+                                  IntegrationMethod="GET",
+                                  IntegrationUri="https://unused.example.com")
+    document = export(v2, api_id)
+    assert document["components"] == {"x-amazon-apigateway-integrations": {
+        f"unusedIntegration_{spare['IntegrationId']}": {
+            "payloadFormatVersion": "1.0", "type": "http_proxy", "httpMethod": "GET",
+            "uri": "https://unused.example.com", "connectionType": "INTERNET"}}}
+    assert "components" not in export(v2, api_id, IncludeExtensions=False)
+
+
 def test_export_formats_and_extensions(v2):
     api_id = rich_api(v2)
     response = v2.export_api(ApiId=api_id, Specification="OAS30", OutputType="YAML")

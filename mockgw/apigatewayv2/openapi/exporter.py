@@ -22,6 +22,7 @@ from mockgw.apigatewayv2.openapi.extensions import (
     ENDPOINT_CONFIGURATION,
     IMPORTEXPORT_VERSION,
     INTEGRATION,
+    INTEGRATIONS,
 )
 from mockgw.apigatewayv2.openapi.importer import DEFAULT_PATH, UNUSED
 from mockgw.apigatewayv2.selection import DEFAULT_ROUTE_KEY
@@ -71,14 +72,30 @@ class _Exporter:
             self.schemes[authorizer["Name"]] = self._scheme(authorizer)
         doc: dict[str, Any] = {"openapi": OPENAPI_VERSION, "info": info,
                                "servers": [server], "paths": self._paths()}
+        components: dict[str, Any] = {}
         if self.schemes:
-            doc["components"] = {"securitySchemes": self.schemes}
+            components["securitySchemes"] = self.schemes
+        unused = self._unused_integrations()
+        if unused:
+            components[INTEGRATIONS] = unused
+        if components:
+            doc["components"] = components
         if self.extensions:
             cors = self.api.get("CorsConfiguration")
             if cors:
                 doc[CORS] = {name: cors[member] for member, name in _CORS if member in cors}
             doc[IMPORTEXPORT_VERSION] = EXPORT_VERSION
         return doc
+
+    def _unused_integrations(self) -> dict[str, dict]:
+        """The integrations no route targets, as AWS's exports keep them
+        (``unusedIntegration_{id}``); none without extensions."""
+        if not self.extensions:
+            return {}
+        used = {route.get("Target", "").partition("/")[2] for route in self.routes}
+        return {f"unusedIntegration_{integration_id}": integration_extension(integration)
+                for integration_id, integration in self.integrations.items()
+                if integration_id not in used}
 
     def _paths(self) -> dict[str, dict]:
         paths: dict[str, dict] = {}
