@@ -19,7 +19,8 @@ DROPPED_FROM_METHOD_REQUEST = frozenset({
     "connection", "content-length", "content-md5", "expect", "max-forwards",
     "proxy-authenticate", "server", "te", "transfer-encoding", "trailer", "upgrade",
     "www-authenticate"})
-#: Also never sent to an HTTP or HTTP_PROXY endpoint (``Host`` is the endpoint's own).
+#: Also never sent to an HTTP or HTTP_PROXY endpoint (``Host`` is the endpoint's own; the
+#: payload a ``Content-Encoding`` named was decompressed on arrival, :mod:`.compression`).
 DROPPED_FROM_HTTP_REQUEST = frozenset({"host", "content-encoding", "via"})
 
 #: Integration answer headers renamed for every integration type.

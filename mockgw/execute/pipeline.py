@@ -9,6 +9,7 @@ from mockgw.blocking import WouldBlock
 from mockgw.execute import accesslog, telemetry
 from mockgw.execute.authorizers import authorize
 from mockgw.execute.cache import serve_from_cache, store_in_cache
+from mockgw.execute.compression import compress_response, decompress_request
 from mockgw.execute.context import Invocation
 from mockgw.execute.errors import GatewayError
 from mockgw.execute.executionlog import log_method_request
@@ -70,6 +71,7 @@ STEPS: list[Step] = [
     *ROUTING,
     log_method_request,
     *CLIENT_CHECKS,
+    decompress_request,
     validate_request,
     serve_from_cache,
     build_integration_request,
@@ -100,8 +102,11 @@ def run(inv: Invocation, steps: list[Step] | None = None) -> WireResponse:
         log.exception("data-plane request %s failed", inv.request_id)
         inv.response = gateway_error_response(inv, GatewayError("INTEGRATION_FAILURE"))
     finish(inv)
+    client = steps is None  # a client's request (TestInvokeMethod runs steps of its own)
+    if client:  # compressed as sent: the execution log showed the payload before
+        compress_response(inv)
     accesslog.write(inv)
-    if steps is None:  # a client's request (TestInvokeMethod runs steps of its own)
+    if client:
         inv.instance.service("execute.telemetry", telemetry.Telemetry).record(inv)
     assert inv.response is not None
     return inv.response
