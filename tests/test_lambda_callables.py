@@ -140,3 +140,34 @@ def test_callable_answers_are_written_as_their_runtime_writes_them(mock, client,
     assert client.invoke(FunctionName="priced")["Payload"].read() == (
         f'{{"price": 1.10, "text": "{text}", "bytes": "raw"}}').encode()
     assert client.invoke(FunctionName="raw")["Payload"].read() == b"\x00\xff"
+
+
+def test_callables_log_as_their_logging_config_says(mock, client):
+    def noisy(event, context):
+        print("printed")
+        print('{"level": "WARN", "message": "printed warning"}')
+        raise RuntimeError("caf\u00e9")
+
+    mock.register_function("noisy", noisy)
+    text = base64.b64decode(client.invoke(FunctionName="noisy", LogType="Tail")["LogResult"])
+    lines = text.decode().splitlines()
+    assert lines[1:4] == ["printed", '{"level": "WARN", "message": "printed warning"}',
+                          "[ERROR] RuntimeError: caf\u00e9"]
+    raised_at = noisy.__code__.co_firstlineno + 3
+    assert lines[4:7] == ["Traceback (most recent call last):",
+                          f'\u00a0\u00a0File "{__file__}", line {raised_at}, in noisy',
+                          '\u00a0\u00a0\u00a0\u00a0raise RuntimeError("caf\\u00e9")']
+    client.update_function_configuration(FunctionName="noisy", LoggingConfig={
+        "LogFormat": "JSON", "ApplicationLogLevel": "WARN"})
+    result = client.invoke(FunctionName="noisy", LogType="Tail")
+    request_id = result["ResponseMetadata"]["RequestId"]
+    lines = base64.b64decode(result["LogResult"]).decode().splitlines()
+    assert [json.loads(line).get("type") for line in lines] == [
+        "platform.start", None, None, "platform.report"]
+    assert lines[1] == '{"level": "WARN", "message": "printed warning"}'
+    error = json.loads(lines[2])
+    assert error == {"timestamp": error["timestamp"], "level": "ERROR",
+                     "errorMessage": "caf\u00e9", "errorType": "RuntimeError",
+                     "requestId": request_id, "stackTrace": error["stackTrace"]}
+    assert lines[2] == json.dumps(error, ensure_ascii=False)  # as python3.12 writes it
+    assert json.loads(lines[3])["record"]["status"] == "success"

@@ -17,7 +17,8 @@ ENVIRONMENT = """
         names = ("AWS_ACCESS_KEY_ID", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
                  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME",
                  "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_REGION", "AWS_DEFAULT_REGION",
-                 "AWS_EXECUTION_ENV", "_HANDLER", "TZ", "LANG")
+                 "AWS_EXECUTION_ENV", "_HANDLER", "TZ", "LANG", "AWS_LAMBDA_RUNTIME_API",
+                 "AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")
         root = os.environ["LAMBDA_TASK_ROOT"]
         return {
             "env": {name: os.environ.get(name) for name in names},
@@ -44,7 +45,9 @@ def test_the_variables_lambda_sets(gw, monkeypatch):
         "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/env",
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION, "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
-        "_HANDLER": "handler.handler", "TZ": ":UTC", "LANG": "en_US.UTF-8"}
+        "_HANDLER": "handler.handler", "TZ": ":UTC", "LANG": "en_US.UTF-8",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "AWS_LAMBDA_LOG_FORMAT": "Text",
+        "AWS_LAMBDA_LOG_LEVEL": None}
     assert got["secret"] and got["secret"] != "the-developers-own-secret"
     assert got["token"]
     assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0",
@@ -54,6 +57,48 @@ def test_the_variables_lambda_sets(gw, monkeypatch):
         assert got["endpoint"] == gw.endpoint_url
     else:
         assert got["endpoint"] == os.environ.get("AWS_ENDPOINT_URL")
+
+
+LOCAL_TIME = """
+    import datetime, os, time
+
+    def handler(event, context):
+        return {"tz": os.environ["TZ"], "local": datetime.datetime.now().astimezone().isoformat(),
+                "name": time.tzname[0]}
+"""
+
+
+def test_tz_is_the_functions_own_to_set(gw):
+    c = gw.client("lambda")
+    create(c, "utc", LOCAL_TIME)
+    got = answer(c.invoke(FunctionName="utc"))
+    assert (got["tz"], got["name"]) == (":UTC", "UTC")
+    assert got["local"].endswith("+00:00")
+    create(c, "tokyo", LOCAL_TIME, Environment={"Variables": {"TZ": "Asia/Tokyo"}})
+    got = answer(c.invoke(FunctionName="tokyo"))
+    assert (got["tz"], got["name"]) == ("Asia/Tokyo", "JST")
+    assert got["local"].endswith("+09:00")
+    c.update_function_configuration(FunctionName="utc",
+                                    Environment={"Variables": {"TZ": "America/New_York"}})
+    assert answer(c.invoke(FunctionName="utc"))["name"] == "EST"
+
+
+@pytest.mark.parametrize("logging_config, variables", [
+    ({"LogFormat": "Text"}, {"AWS_LAMBDA_LOG_FORMAT": "Text", "AWS_LAMBDA_LOG_LEVEL": None}),
+    ({"LogFormat": "JSON"}, {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}),
+    ({"LogFormat": "JSON", "ApplicationLogLevel": "TRACE", "SystemLogLevel": "WARN"},
+     {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "TRACE"}),
+])
+def test_the_log_format_and_level_reach_the_runtime(gw, logging_config, variables):
+    c = gw.client("lambda")
+    create(c, "logvars", """
+        import os
+
+        def handler(event, context):
+            return {name: os.environ.get(name)
+                    for name in ("AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")}
+    """, LoggingConfig=logging_config)
+    assert answer(c.invoke(FunctionName="logvars")) == variables
 
 
 def test_stack_traces_show_the_code_under_var_task(gw):

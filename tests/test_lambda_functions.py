@@ -169,6 +169,12 @@ def _runtime_message(runtime: str) -> re.Pattern[str]:
      "Lambda was unable to configure your environment variables because the environment "
      "variables you have provided contains reserved keys that are currently not supported "
      "for modification. Reserved keys used in this request: AWS_REGION"),
+    # TZ is not reserved (AWS lists it as unreserved); the runtime API's address is
+    ({"Environment": {"Variables": {"TZ": "Asia/Tokyo", "AWS_LAMBDA_RUNTIME_API": "x"}}},
+     "InvalidParameterValueException",
+     "Lambda was unable to configure your environment variables because the environment "
+     "variables you have provided contains reserved keys that are currently not supported "
+     "for modification. Reserved keys used in this request: AWS_LAMBDA_RUNTIME_API"),
     ({"Environment": {"Variables": {"BIG": "x" * 4090}}}, "InvalidParameterValueException",
      "Lambda was unable to configure your environment variables because the environment "
      "variables you have provided exceeded the 4KB limit. String measured: "

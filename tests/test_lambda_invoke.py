@@ -13,6 +13,8 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+from mockgw.runtime.engine import billed_duration_ms
+from mockgw.runtime.workers import Execution
 from tests.lambda_support import ARN, ECHO, ROLE, answer, create, error_of, zip_code
 
 COUNTER = """
@@ -105,7 +107,7 @@ def test_handler_exception_answers_the_error_document(gw):
     assert len(error["stackTrace"]) == 1
     assert re.fullmatch(r'  File "/.+/handler\.py", line 3, in handler\n    raise KeyError\(.*\)\n',
                         error["stackTrace"][0])
-    assert "[ERROR] KeyError: 'action'\rTraceback (most recent call last):\r\u00a0\u00a0File " \
+    assert "[ERROR] KeyError: 'action'\nTraceback (most recent call last):\n\u00a0\u00a0File " \
         in log_of(result)
 
 
@@ -149,13 +151,29 @@ def test_log_tail(gw):
     assert report[3] == "Memory Size: 128 MB"
     assert re.fullmatch(r"Max Memory Used: \d+ MB", report[4])
     assert re.fullmatch(r"Init Duration: \d+\.\d\d ms", report[5])
+    assert report[6:] == [""]
+    # a cold start bills its init phase too (since August 2025), rounded up to the
+    # millisecond; the durations shown are rounded to 1/100 ms
+    duration, billed, init = (float(report[i].split()[-2]) for i in (1, 2, 5))
+    assert duration + init - 0.01 <= billed < duration + init + 1.01
     warm = log_of(c.invoke(FunctionName="chatty", Payload=b'{"n": 2}', LogType="Tail"))
     assert "Init Duration" not in warm and "loading" not in warm
+    warm_report = warm.splitlines()[-1].split("\t")
+    duration, billed = (float(warm_report[i].split()[-2]) for i in (1, 2))
+    assert duration - 0.005 <= billed < duration + 1.005
     big = c.invoke(FunctionName="chatty", Payload=b'{"pad": 10000}', LogType="Tail")
     tail = base64.b64decode(big["LogResult"])
     assert len(tail) == 4096
     assert tail.decode().endswith("\t\n") and "START" not in tail.decode()
     assert "LogResult" not in c.invoke(FunctionName="chatty")
+
+
+@pytest.mark.parametrize("duration, init, billed", [
+    (15.74, 130.49, 147),  # AWS's Python logging guide: a cold start's REPORT
+    (3923.569, 145.399, 4069),  # a captured JSON platform.report
+    (2.761, None, 3), (7.0, None, 7)])
+def test_billed_duration_rounds_up_duration_and_init(duration, init, billed):
+    assert billed_duration_ms(Execution(duration_ms=duration, init_ms=init)) == billed
 
 
 def test_timeout_kills_the_worker(gw):

@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 _FRAME = struct.Struct(">II")  # header length, body length
 TASK_ROOT = "/var/task"  # where Lambda unpacks the code: what stack traces show
 _task_roots: tuple[str, ...] = ()  # the real directory shown as TASK_ROOT (in a worker)
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the runtime's log times (UTC), to the second
 
 Handler = Callable[[Any, "LambdaContext"], Any]
 
@@ -161,16 +162,23 @@ def shown_path(filename: str) -> str:
     return filename
 
 
-def error_log_line(payload: dict) -> str:
-    """How the runtime logs an error: one line (one CloudWatch event), the traceback's
-    lines joined with carriage returns and indented with no-break spaces."""
+def error_log_line(payload: dict, *, json_logs: bool = False, ensure_ascii: bool = True) -> str:
+    """How the runtime logs an error, as awslambdaric's ``log_error`` does on Lambda (where
+    it writes one frame, one CloudWatch event, to the telemetry log descriptor): the
+    traceback's lines joined with newlines and indented with no-break spaces; with the
+    JSON log format (``json_logs``), the error document with a ``timestamp`` and
+    ``level``, written as :func:`marshal` writes answers."""
+    if json_logs:
+        stamp = time.strftime(_DATETIME_FORMAT, time.gmtime())
+        doc = {"timestamp": stamp, "level": "ERROR", **payload}
+        return marshal(doc, ensure_ascii=ensure_ascii).decode() + "\n"
     lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}",
              "Traceback (most recent call last):"]
     for frame in payload["stackTrace"]:
         for line in frame.splitlines():
             stripped = line.lstrip(" ")
             lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
-    return "\r".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 #: Runtimes whose answers keep non-ASCII characters as they are: awslambdaric's
@@ -244,13 +252,13 @@ class _Encoder(json.JSONEncoder):
 
 
 def call_handler(handler: Handler, payload: bytes, context: LambdaContext, *,
-                 ensure_ascii: bool = True) -> tuple[bool, bytes]:
+                 ensure_ascii: bool = True, json_logs: bool = False) -> tuple[bool, bytes]:
     """Run ``handler`` on the event in ``payload``: ``(is_error, answer document)``.
 
-    Errors are logged to stderr the way the runtime does and answered with the error
-    document; the result is written by :func:`marshal` (``ensure_ascii`` as the function's
-    runtime has it: :func:`escapes_non_ascii`), and one it cannot write is a
-    ``Runtime.MarshalError``.
+    Errors are logged to stderr the way the runtime does (:func:`error_log_line`, JSON when
+    ``json_logs``) and answered with the error document; the result is written by
+    :func:`marshal` (``ensure_ascii`` as the function's runtime has it:
+    :func:`escapes_non_ascii`), and one it cannot write is a ``Runtime.MarshalError``.
     """
     request_id = context.aws_request_id
     try:
@@ -258,14 +266,14 @@ def call_handler(handler: Handler, payload: bytes, context: LambdaContext, *,
         result = handler(event, context)
     except Exception as exc:
         doc = error_payload(exc, request_id)
-        sys.stderr.write(error_log_line(doc))
+        sys.stderr.write(error_log_line(doc, json_logs=json_logs, ensure_ascii=ensure_ascii))
         return True, json.dumps(doc).encode()
     try:
         return False, marshal(result, ensure_ascii=ensure_ascii)
     except MarshalError as exc:
         doc = {"errorMessage": f"Unable to marshal response: {exc}",
                "errorType": "Runtime.MarshalError", "requestId": request_id, "stackTrace": []}
-        sys.stderr.write(error_log_line(doc))
+        sys.stderr.write(error_log_line(doc, json_logs=json_logs, ensure_ascii=ensure_ascii))
         return True, json.dumps(doc).encode()
 
 
@@ -307,6 +315,99 @@ def _read_exact(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
+# -- logging, as awslambdaric sets it up -----------------------------------------------------
+
+_TEXT_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+#: LogRecord attributes that are not extra fields of a JSON log record.
+_RESERVED_FIELDS = frozenset({
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
+    "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
+    "relativeCreated", "thread", "threadName", "processName", "process", "aws_request_id",
+    "tenant_id", "_frame_type"})
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def json_log_format(value: str | None) -> bool:
+    """Whether ``AWS_LAMBDA_LOG_FORMAT`` asks for JSON (any case, as awslambdaric reads it)."""
+    return bool(value) and value.upper() == "JSON"
+
+
+def log_level_name(value: str | None) -> str:
+    """The root logger's level for ``AWS_LAMBDA_LOG_LEVEL`` (``TRACE`` is ``DEBUG``; empty
+    when unset), as awslambdaric reads it."""
+    return {None: "", "TRACE": "DEBUG"}.get(value, value or "").upper()
+
+
+class JsonFormatter(logging.Formatter):
+    """awslambdaric's ``JsonFormatter``: one JSON object a record, in its order
+    (``timestamp``, ``level``, ``message``, ``logger``, ``stackTrace``, ``errorType``,
+    ``errorMessage``, ``requestId``, ``location``, then the record's extra fields; the
+    exception's members only for a record with one, ``None`` values left out), the
+    function's files shown under ``/var/task``."""
+
+    def __init__(self) -> None:
+        super().__init__(datefmt=_DATETIME_FORMAT)
+
+    def formatTime(self, record: logging.LogRecord,  # noqa: N802 (logging's name)
+                   datefmt: str | None = None) -> str:
+        stamp = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+        return stamp.strftime(_DATETIME_FORMAT + ".%f")[:-3] + "Z"
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelname = logging.getLevelName(record.levelno)
+        exc_info = record.exc_info
+        result = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": _shown_traceback(exc_info[2]) if exc_info else None,
+            "errorType": exc_info[0].__name__ if exc_info else None,
+            "errorMessage": str(exc_info[1]) if exc_info else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": (f"{shown_path(record.pathname)}:{record.funcName}:{record.lineno}"
+                         if exc_info else None),
+        }
+        result.update((key, value) for key, value in record.__dict__.items()
+                      if key not in _RESERVED_FIELDS and key not in result)
+        return _encode_json({k: v for k, v in result.items() if v is not None}) + "\n"
+
+
+def _shown_traceback(tb: Any) -> list[str]:
+    """``traceback.format_tb(tb)`` with the function's files under ``/var/task``."""
+    return traceback.StackSummary.from_list(
+        [(shown_path(frame.filename), frame.lineno, frame.name, frame.line)
+         for frame in traceback.extract_tb(tb)]).format()
+
+
+class _TextFormatter(logging.Formatter):
+    """The runtime's text format, tracebacks showing the function's files under
+    ``/var/task``."""
+
+    def __init__(self) -> None:
+        super().__init__(_TEXT_FORMAT, _DATETIME_FORMAT)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        text = super().formatException(ei)
+        for root in _task_roots:
+            text = text.replace(f'"{root}{os.sep}', f'"{TASK_ROOT}{os.sep}')
+        return text
+
+
+class _LogHandler(logging.Handler):
+    """The runtime's root handler: each formatted record written as it is to the stdout
+    of the moment (the formats end with their own newline; on Lambda a record is one log
+    event, so one with a traceback, which does not, still ends its line here)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 class _RequestIdFilter(logging.Filter):
     request_id = ""
 
@@ -315,13 +416,16 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def _install_logging() -> _RequestIdFilter:
-    """The runtime's root log handler: ``[LEVEL]\\ttime\\trequest id\\tmessage``."""
-    handler = logging.StreamHandler(sys.stdout)
-    stamp = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s"
-                              "\t%(message)s\n", "%Y-%m-%dT%H:%M:%S")
-    stamp.converter = time.gmtime
-    handler.setFormatter(stamp)
+def _install_logging(*, json_logs: bool, level: str) -> _RequestIdFilter:
+    """The runtime's root log handler, as awslambdaric's ``_setup_logging`` makes it:
+    ``[LEVEL]\\ttime\\trequest id\\tmessage`` lines, or :class:`JsonFormatter` records
+    (``json_logs``); the root logger at ``level`` when it names one (``logging``'s time
+    converter UTC for every formatter, as there)."""
+    logging.Formatter.converter = time.gmtime
+    handler = _LogHandler()
+    handler.setFormatter(JsonFormatter() if json_logs else _TextFormatter())
+    if level in logging.getLevelNamesMapping():
+        logging.getLogger().setLevel(level)
     request_ids = _RequestIdFilter()
     handler.addFilter(request_ids)
     logging.getLogger().addHandler(handler)
@@ -410,7 +514,9 @@ def main(argv: list[str]) -> int:
     root = os.environ["LAMBDA_TASK_ROOT"]
     _task_roots = tuple(dict.fromkeys((root, os.path.realpath(root))))
     sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
-    request_ids = _install_logging()
+    json_logs = json_log_format(os.environ.get("AWS_LAMBDA_LOG_FORMAT"))
+    request_ids = _install_logging(json_logs=json_logs,
+                                   level=log_level_name(os.environ.get("AWS_LAMBDA_LOG_LEVEL")))
     redirect_execute_api(os.environ.get("AWS_ENDPOINT_URL"))
     # read once, as the runtime's marshaller reads it when it is made
     runtime = os.environ.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_")
@@ -419,7 +525,8 @@ def main(argv: list[str]) -> int:
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except InitError as exc:
-        sys.stderr.write(error_log_line(exc.payload))
+        sys.stderr.write(error_log_line(exc.payload, json_logs=json_logs,
+                                        ensure_ascii=ensure_ascii))
         sys.stderr.flush()
         write_frame(response_fd, {"initError": exc.payload})
         _end()
@@ -441,7 +548,7 @@ def main(argv: list[str]) -> int:
             log_stream_name=os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
             deadline_ms=request["deadlineMs"], client_context=request.get("clientContext"))
         is_error, answer = call_handler(handler, payload, context,
-                                         ensure_ascii=ensure_ascii)
+                                         ensure_ascii=ensure_ascii, json_logs=json_logs)
         sys.stdout.flush()
         sys.stderr.flush()
         max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -69,17 +69,19 @@ class _CapturedOutput:
 
 
 def run_callable(handler: Callable[..., Any], payload: bytes, context: LambdaContext,
-                 timeout: float, *, ensure_ascii: bool = True) -> Execution:
+                 timeout: float, *, ensure_ascii: bool = True,
+                 json_logs: bool = False) -> Execution:
     """Call ``handler(event, context)`` in a new thread and wait at most ``timeout``
     (``ensure_ascii``: how its runtime writes the answer, see
-    :func:`~mockgw.runtime.bootstrap.marshal`)."""
+    :func:`~mockgw.runtime.bootstrap.marshal`; ``json_logs``: the function's log format
+    is JSON, for the runtime's error lines)."""
     lines: list[str] = []
     answer: list[tuple[bool, bytes]] = []
 
     def run() -> None:
         with _CapturedOutput(lines):
             answer.append(call_handler(handler, payload, context,
-                                        ensure_ascii=ensure_ascii))
+                                        ensure_ascii=ensure_ascii, json_logs=json_logs))
 
     started = time.perf_counter()
     thread = threading.Thread(target=run, name=f"mockgw-lambda-{context.function_name}",
