@@ -34,8 +34,19 @@ COUNTER = """
 """
 
 
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
 def log_of(result: dict) -> str:
     return base64.b64decode(result["LogResult"]).decode()
+
+
+def function_log(result: dict) -> list[str]:
+    """The lines the function wrote during the invocation (between START and END)."""
+    lines = log_of(result).split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("START RequestId: "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("END RequestId: "))
+    return lines[start + 1:end]
 
 
 def test_commonjs_async_handler_keeps_module_state_while_warm(gw):
@@ -219,7 +230,10 @@ def test_errors_in_aws_shape(gw):
     ({"index.js": "exports.handler = async () => {{;"}, "index.handler",
      "Runtime.UserCodeSyntaxError", "SyntaxError: Unexpected end of input"),
     ({"index.js": ""}, "missing.handler", "Runtime.ImportModuleError",
-     "Error: Cannot find module 'missing'\nRequire stack:\n- /var/runtime/bootstrap.mjs"),
+     "Error: Cannot find module 'missing'\nRequire stack:\n- /var/runtime/index.mjs"),
+    ({"index.js": "require('left-out');"}, "index.handler", "Runtime.ImportModuleError",
+     "Error: Cannot find module 'left-out'\nRequire stack:\n- /var/task/index.js\n"
+     "- /var/runtime/index.mjs"),
     ({"index.js": "throw new Error('cannot start');"}, "index.handler", "Error",
      "cannot start"),
 ])
@@ -229,10 +243,49 @@ def test_init_errors(gw, files, handler, error_type, message):
     result = c.invoke(FunctionName="broken", LogType="Tail")
     assert result["FunctionError"] == "Unhandled"
     error = answer(result)
+    assert list(error) == ["errorType", "errorMessage", "trace"]
     assert (error["errorType"], error["errorMessage"]) == (error_type, message)
     log = log_of(result)
-    assert "\tundefined\tERROR\tUncaught Exception \t{" in log
+    line = next(x for x in log.splitlines() if "\tERROR\tUncaught Exception \t" in x)
+    assert re.fullmatch(STAMP + r"\tundefined\tERROR\tUncaught Exception \t\{.*", line)
+    logged = json.loads(line.split("\t", 4)[4])  # no "name": Lambda's runtime errors are
+    assert list(logged) == ["errorType", "errorMessage", "stack"]  # named on their prototypes
+    assert (logged["errorType"], logged["errorMessage"]) == (error_type, message)
+    assert logged["stack"] == error["trace"]
     assert f"Status: error\tError Type: {error_type}" in log
+
+
+MISSING_PACKAGE = {"index.mjs": """
+    import { LambdaClient } from "@aws-sdk/client-left-out";
+    export const handler = async () => LambdaClient.name;
+"""}
+
+
+def assert_missing_package(result: dict) -> None:
+    """An ES module's import of a missing package, answered as Lambda's runtime answers it:
+    the import's own error (only require()'s MODULE_NOT_FOUND is Runtime.ImportModuleError),
+    its code in the log line, not in the error document."""
+    message = ("Cannot find package '@aws-sdk/client-left-out' imported from "
+               "/var/task/index.mjs")
+    assert result["FunctionError"] == "Unhandled"
+    error = answer(result)
+    assert (list(error), error["errorType"], error["errorMessage"]) == (
+        ["errorType", "errorMessage", "trace"], "Error", message)
+    assert error["trace"][0] == f"Error [ERR_MODULE_NOT_FOUND]: {message}"
+    log = log_of(result)
+    line = next(x for x in log.splitlines() if "\tERROR\tUncaught Exception \t" in x)
+    logged = json.loads(line.split("\t", 4)[4])
+    assert list(logged) == ["errorType", "errorMessage", "code", "stack"]
+    assert (logged["errorType"], logged["errorMessage"], logged["code"]) == (
+        "Error", message, "ERR_MODULE_NOT_FOUND")
+    assert logged["stack"] == error["trace"]
+    assert "Status: error\tError Type: Error" in log
+
+
+def test_an_es_module_importing_a_missing_package(gw):
+    c = gw.client("lambda")
+    create_node(c, "esm-missing", MISSING_PACKAGE)
+    assert_missing_package(c.invoke(FunctionName="esm-missing", LogType="Tail"))
 
 
 def test_timeout_kills_the_worker(gw):
@@ -293,17 +346,294 @@ def test_logs_as_lambda_writes_them(gw):
     result = c.invoke(FunctionName="chatty", LogType="Tail")
     request_id = result["ResponseMetadata"]["RequestId"]
     lines = log_of(result).split("\n")
-    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
-    assert re.fullmatch(stamp + r"\tundefined\tINFO\tloading", lines[0])
+    assert re.fullmatch(STAMP + r"\tundefined\tINFO\tloading", lines[0])
     assert lines[1] == f"START RequestId: {request_id} Version: $LATEST"
-    assert re.fullmatch(stamp + f"\t{request_id}\tINFO\ttwo\rlines {{ a: 1 }}", lines[2])
-    assert re.fullmatch(stamp + f"\t{request_id}\tWARN\tcareful", lines[3])
-    assert re.fullmatch(stamp + f"\t{request_id}\tERROR\tbad", lines[4])
-    assert lines[5:7] == ["raw", f"END RequestId: {request_id}"]
-    assert lines[7].startswith(f"REPORT RequestId: {request_id}\tDuration: ")
-    assert "\tInit Duration: " in lines[7]
+    # a multi-line message keeps its newlines: Lambda's runtime writes each console call as
+    # one frame to the telemetry log descriptor (only its stdout fallback turns them to \r)
+    assert re.fullmatch(STAMP + f"\t{request_id}\tINFO\ttwo", lines[2])
+    assert lines[3] == "lines { a: 1 }"
+    assert re.fullmatch(STAMP + f"\t{request_id}\tWARN\tcareful", lines[4])
+    assert re.fullmatch(STAMP + f"\t{request_id}\tERROR\tbad", lines[5])
+    assert lines[6:8] == ["raw", f"END RequestId: {request_id}"]
+    assert lines[8].startswith(f"REPORT RequestId: {request_id}\tDuration: ")
+    assert "\tInit Duration: " in lines[8]
     warm = log_of(c.invoke(FunctionName="chatty", LogType="Tail"))
     assert "loading" not in warm and "Init Duration" not in warm
+
+
+NEVER_CALLS_BACK = """
+    exports.handler = function (event, context, callback) {
+      if (event.early) context.callbackWaitsForEmptyEventLoop = false;
+      if (event.timer) setTimeout(() => console.log("timer", event.n), 20);
+      if (event.mode === "cb") return callback(null, { n: event.n, pid: process.pid });
+      // otherwise no callback: null once the event loop is empty
+    };
+"""
+
+
+def test_a_handler_that_never_calls_back_leaves_the_worker_serving(gw):
+    c = gw.client("lambda")
+    create_node(c, "forgetful", NEVER_CALLS_BACK)
+
+    def run(**event):
+        """(payload, the function's log lines, request id) of one invocation."""
+        result = c.invoke(FunctionName="forgetful", Payload=json.dumps(event), LogType="Tail")
+        assert "FunctionError" not in result
+        return result["Payload"].read(), function_log(result), \
+            result["ResponseMetadata"]["RequestId"]
+
+    # null, as AWS answers a callback never called, and the next invocations served as usual
+    assert run(n=1)[:2] == (b"null", [])
+    assert run(n=2)[:2] == (b"null", [])
+    body, lines, _ = run(n=3, mode="cb")
+    pid = json.loads(body)["pid"]
+    assert (json.loads(body), lines) == ({"n": 3, "pid": pid}, [])
+    body, lines, request_id = run(n=4, timer=True)  # null once the timer has run
+    assert body == b"null"
+    assert len(lines) == 1 and re.fullmatch(STAMP + f"\t{request_id}\tINFO\ttimer 4", lines[0])
+    # callbackWaitsForEmptyEventLoop = false: the answer at once, the timer left frozen ...
+    assert run(n=5, mode="cb", timer=True, early=True)[:2] == (
+        json.dumps({"n": 5, "pid": pid}, separators=(",", ":")).encode(), [])
+    # ... to fire in the next invocation, which (no callback) answers null once it has
+    body, lines, request_id = run(n=6, early=True)
+    assert body == b"null"
+    assert len(lines) == 1 and re.fullmatch(STAMP + f"\t{request_id}\tINFO\ttimer 5", lines[0])
+    assert run(n=7, mode="cb")[:2] == (
+        json.dumps({"n": 7, "pid": pid}, separators=(",", ":")).encode(), [])
+
+
+def test_an_async_handler_that_never_settles_leaves_the_worker_serving(gw):
+    c = gw.client("lambda")
+    create_node(c, "hangs", """
+        exports.handler = async (event) => {
+          if (event.hang) return new Promise(() => {});
+          return process.pid;
+        };
+    """)
+    pid = answer(c.invoke(FunctionName="hangs"))
+    for _ in range(2):
+        result = c.invoke(FunctionName="hangs", Payload=b'{"hang": true}', LogType="Tail")
+        assert result["FunctionError"] == "Unhandled"
+        error = answer(result)
+        assert (error["errorType"], error["errorMessage"]) == (
+            "Runtime.NodeJsExit", "Runtime exited without providing a reason")
+        assert error["trace"][0] == ("Runtime.NodeJsExit: Runtime exited without providing a "
+                                     "reason")
+        [line] = function_log(result)
+        assert line.split("\t", 3)[3].startswith(
+            'Invoke Error \t{"errorType":"Runtime.NodeJsExit","errorMessage":"Runtime exited '
+            'without providing a reason","stack":["Runtime.NodeJsExit: Runtime exited')
+        assert answer(c.invoke(FunctionName="hangs")) == pid
+
+
+def json_log(result: dict) -> tuple[list[dict], list[dict]]:
+    """The application's records and the platform's events of a JSON-format log."""
+    records = [json.loads(line) for line in log_of(result).splitlines()]
+    return [r for r in records if "level" in r], [r for r in records if "type" in r]
+
+
+def test_json_log_format_and_application_log_level(gw):
+    c = gw.client("lambda")
+    create_node(c, "structured", """
+        console.log("loading");
+        exports.handler = async (event) => {
+          console.trace("tracing");
+          console.debug("debugging", 1);
+          console.info({ a: 1, nested: ["x"] });
+          console.warn("two\\nlines");
+          console.error(Object.assign(new TypeError("bad thing"), { code: "E_BAD" }));
+          console.error("failed:", new RangeError("too far"));
+          console.log();
+          if (event.fail) throw new Error("broken");
+          return "ok";
+        };
+    """, LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "DEBUG"})
+    result = c.invoke(FunctionName="structured", Payload=b'{"fail": true}', LogType="Tail")
+    request_id = result["ResponseMetadata"]["RequestId"]
+    assert result["FunctionError"] == "Unhandled"
+    records, events = json_log(result)
+    assert [e["type"] for e in events] == ["platform.start", "platform.report"]
+    for record in records:
+        assert re.fullmatch(STAMP, record.pop("timestamp"))
+    here = "    at exports.handler (/var/task/index.js:{}:{})"
+    assert records[0] == {"level": "INFO", "message": "loading"}  # init: no requestId
+    assert records[1:4] == [
+        {"level": "DEBUG", "requestId": request_id, "message": "debugging 1"},  # no TRACE
+        {"level": "INFO", "requestId": request_id, "message": {"a": 1, "nested": ["x"]}},
+        {"level": "WARN", "requestId": request_id, "message": "two\nlines"}]
+    error = records[4]
+    assert list(error) == ["level", "requestId", "message"]
+    assert list(error["message"]) == ["errorType", "errorMessage", "stackTrace", "code"]
+    assert error["message"]["stackTrace"][:2] == ["TypeError: bad thing", here.format(8, 31)]
+    assert (error["level"], error["message"]["errorType"], error["message"]["errorMessage"],
+            error["message"]["code"]) == ("ERROR", "TypeError", "bad thing", "E_BAD")
+    several = records[5]
+    assert list(several) == ["level", "requestId", "message", "errorType", "errorMessage",
+                             "stackTrace"]
+    assert several["message"].startswith("failed: RangeError: too far\n" + here.format(9, 28))
+    assert (several["errorType"], several["errorMessage"]) == ("RangeError", "too far")
+    assert several["stackTrace"][:2] == ["RangeError: too far", here.format(9, 28)]
+    assert records[6] == {"level": "INFO", "requestId": request_id}  # console.log(): no message
+    invoke_error = records[7]  # the runtime's "Invoke Error": the error alone
+    assert (invoke_error["level"], list(invoke_error["message"])) == (
+        "ERROR", ["errorType", "errorMessage", "stackTrace"])
+    assert invoke_error["message"]["stackTrace"][:2] == ["Error: broken", here.format(11, 25)]
+    assert len(records) == 8
+
+    create_node(c, "quiet", """
+        exports.handler = async () => {
+          console.info("info");
+          console.warn("warn");
+          console.error("error");
+          console.fatal("fatal");
+          throw new Error("broken");
+        };
+    """, LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "FATAL"})
+    records, _ = json_log(c.invoke(FunctionName="quiet", LogType="Tail"))
+    assert [(r["level"], r["message"]) for r in records] == [("FATAL", "fatal")]  # no Invoke Error
+
+
+def test_text_log_format_is_unchanged_by_logging_config(gw):
+    c = gw.client("lambda")
+    create_node(c, "plain", """
+        exports.handler = async () => {
+          console.debug("debugging");
+          console.error(new Error("shown"));
+          return null;
+        };
+    """, LoggingConfig={"LogFormat": "Text"})
+    result = c.invoke(FunctionName="plain", LogType="Tail")
+    request_id = result["ResponseMetadata"]["RequestId"]
+    lines = function_log(result)
+    assert re.fullmatch(STAMP + f"\t{request_id}\tDEBUG\tdebugging", lines[0])
+    assert re.fullmatch(STAMP + f"\t{request_id}\tERROR\tError: shown", lines[1])
+    assert lines[2] == "    at exports.handler (/var/task/index.js:4:17)"
+
+
+STREAMING = {"index.mjs": """
+    import { pipeline } from "node:stream/promises";
+    import { Readable } from "node:stream";
+
+    export const handler = awslambda.streamifyResponse(async (input, responseStream, context) => {
+      const event = input.requestContext ? JSON.parse(input.body) : input;  // function URLs
+      if (event.http) {
+        responseStream = awslambda.HttpResponseStream.from(responseStream, {
+          statusCode: 201, headers: { "content-type": "text/plain", "x-streamed": "yes" },
+          cookies: ["a=1", "b=2"] });
+      }
+      if (event.json) {
+        responseStream.setContentType("application/json");
+        responseStream.write('{"hello":');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        responseStream.write({ to: context.functionName });
+        responseStream.end("}");
+        return;
+      }
+      responseStream.write("hello ");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (event.late) responseStream.setContentType("text/html");
+      if (event.fails) throw new Error("stream broke");
+      if (event.open) return;
+      if (event.pipe) return pipeline(Readable.from(["from ", context.functionName]),
+                                      responseStream);
+      responseStream.write(Buffer.from("world"));
+      responseStream.end();
+      return "ignored";
+    });
+"""}
+PRELUDE = (b'{"statusCode":201,"headers":{"content-type":"text/plain","x-streamed":"yes"},'
+           b'"cookies":["a=1","b=2"]}' + b"\0" * 8)
+
+
+@pytest.mark.parametrize(("event", "payload", "logged"), [
+    ({}, b"hello world", ["WARN\tStreaming handlers ignore return values."]),
+    ({"pipe": True}, b"hello from streams", []),
+    ({"json": True}, b'{"hello":{"to":"streams"}}', []),
+    ({"http": True}, PRELUDE + b"hello world", ["WARN\tStreaming handlers ignore return values."]),
+])
+def test_streaming_handlers_answer_what_they_wrote(gw, event, payload, logged):
+    c = gw.client("lambda")
+    create_node(c, "streams", STREAMING)
+    result = c.invoke(FunctionName="streams", Payload=json.dumps(event), LogType="Tail")
+    assert "FunctionError" not in result
+    assert result["Payload"].read() == payload
+    assert [line.split("\t", 2)[2] for line in function_log(result)] == logged
+
+
+@pytest.mark.parametrize(("event", "error_type", "message", "logged_type"), [
+    ({"fails": True}, "Error", "stream broke", "Error"),
+    ({"late": True}, "Runtime.InvalidStreamingOperation", "Cannot set content-type, too late.",
+     "Runtime.InvalidStreamingOperation"),
+    # the runtime's own check fails with a string (logged as an Error); AWS would wait for
+    # the stream's end, here nothing is left to run that could end it
+    ({"open": True}, "string", "Response stream is not finished.", "Error"),
+])
+def test_streaming_handler_errors(gw, event, error_type, message, logged_type):
+    c = gw.client("lambda")
+    create_node(c, "streams", STREAMING)
+    result = c.invoke(FunctionName="streams", Payload=json.dumps(event), LogType="Tail")
+    assert result["FunctionError"] == "Unhandled"
+    error = answer(result)
+    assert (list(error), error["errorType"], error["errorMessage"]) == (
+        ["errorType", "errorMessage", "trace"], error_type, message)
+    if error_type == "string":
+        assert error["trace"] == []
+    [line] = function_log(result)
+    assert f'\tERROR\tInvoke Error \t{{"errorType":"{logged_type}","errorMessage":"{message}",' \
+        in line
+    after = c.invoke(FunctionName="streams", Payload=b'{"pipe": true}')  # the worker serves on
+    assert after["Payload"].read() == b"hello from streams"
+
+
+def test_the_awslambda_global(gw):
+    c = gw.client("lambda")
+    create_node(c, "sync-stream", """
+        exports.handler = awslambda.streamifyResponse((event, stream) => { stream.end("x"); });
+    """)
+    assert answer(c.invoke(FunctionName="sync-stream")) == {
+        "errorType": "string", "errorMessage": "Streaming does not support non-async handlers.",
+        "trace": []}
+    create_node(c, "request-stream", """
+        const handler = async () => null;
+        handler[Symbol.for("aws.lambda.runtime.handler.streaming")] = "request";
+        exports.handler = handler;
+    """)
+    error = answer(c.invoke(FunctionName="request-stream"))
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.MalformedStreamingHandler", "Only response streaming is supported.")
+    probe = "exports.handler = async () => typeof globalThis.awslambda;"
+    create_node(c, "with-global", probe)
+    create_node(c, "without-global", probe,
+                Environment={"Variables": {"AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA": "true"}})
+    assert answer(c.invoke(FunctionName="with-global")) == "object"
+    assert answer(c.invoke(FunctionName="without-global")) == "undefined"
+
+
+def test_a_streaming_handler_behind_a_response_stream_function_url(gw):
+    from tests.test_lambda_urls import call, public_url
+
+    c = gw.client("lambda")
+    create_node(c, "streams", STREAMING)
+    url = public_url(c, "streams", InvokeMode="RESPONSE_STREAM")
+    response = call(gw, url, "POST", data=json.dumps({"json": True}),
+                    headers={"Content-Type": "text/plain"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == b'{"hello":{"to":"streams"}}'
+
+
+def test_a_function_url_answers_the_metadata_of_an_http_response_stream(gw):
+    from tests.test_lambda_urls import call, public_url
+
+    c = gw.client("lambda")
+    create_node(c, "streams", STREAMING)
+    url = public_url(c, "streams", InvokeMode="RESPONSE_STREAM")
+    response = call(gw, url, "POST", data=json.dumps({"http": True}),
+                    headers={"Content-Type": "text/plain"})
+    assert (response.status_code, response.content) == (201, b"hello world")
+    assert (response.headers["content-type"], response.headers["x-streamed"]) == (
+        "text/plain", "yes")
+    assert response.headers["Set-Cookie"] == "a=1, b=2"
 
 
 REST_HANDLERS = {
@@ -404,6 +734,8 @@ def test_the_machines_aws_sdk_is_importable(monkeypatch, tmp_path):
             """})
             assert answer(c.invoke(FunctionName="cjs-sdk")) == "ExampleClient"
             assert answer(c.invoke(FunctionName="esm-sdk")) == "ExampleClient"
+            create_node(c, "esm-missing", MISSING_PACKAGE)  # through the resolve hook
+            assert_missing_package(c.invoke(FunctionName="esm-missing", LogType="Tail"))
             create_node(c, "waits", """
                 exports.handler = (event, context, callback) => {
                   let ticks = 0;

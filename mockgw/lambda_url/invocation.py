@@ -87,7 +87,9 @@ def _invoke(instance: Instance, store: RegionStore, url: dict, target: UrlTarget
     if result.function_error:
         return _internal_error(request_id)
     try:
-        answer = payload.response(result.payload)
+        streamed = payload.streamed_response(result.payload) \
+            if config.get("InvokeMode") == "RESPONSE_STREAM" else None
+        answer = streamed or payload.response(result.payload)
     except MalformedAnswer:
         return _internal_error(request_id)
     answer.headers += [("x-amzn-RequestId", request_id), ("X-Amzn-Trace-Id", trace)]

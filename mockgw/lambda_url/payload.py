@@ -14,6 +14,7 @@ written again compactly.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -72,6 +73,40 @@ def event(request: WireRequest, *, url_id: str, account: str, domain: str, path:
         doc["body"] = body
     doc["isBase64Encoded"] = encoded
     return doc
+
+
+#: What separates the metadata of a streamed HTTP answer (``HttpResponseStream.from``'s
+#: JSON prelude) from its body.
+PRELUDE_END = b"\0" * 8
+
+
+def streamed_response(payload: bytes) -> WireResponse | None:
+    """The HTTP response of a ``RESPONSE_STREAM`` URL whose function wrote its answer with
+    ``awslambda.HttpResponseStream.from`` (a JSON prelude of ``statusCode``, ``headers``
+    and ``cookies``, eight null bytes, the body); ``None`` for an answer without one, which
+    reads as a buffered answer (mockgw answers streams whole)."""
+    if not payload.startswith(b"{"):
+        return None
+    prelude, found, body = payload.partition(PRELUDE_END)
+    if not found:
+        return None
+    try:
+        meta = json.loads(prelude)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict):
+        return None
+    headers = meta.get("headers") or {}
+    cookies = meta.get("cookies") or []
+    status = meta.get("statusCode", 200)
+    if not isinstance(headers, dict) or not isinstance(cookies, list) or \
+            not isinstance(status, int) or not 100 <= status <= 599:
+        raise payload_v2.MalformedAnswer("malformed http-integration-response prelude")
+    out = [(str(name), str(value)) for name, value in headers.items()]
+    if not any(name.lower() == "content-type" for name, _ in out):
+        out.append(("Content-Type", "application/octet-stream"))
+    out += [("Set-Cookie", str(cookie)) for cookie in cookies]
+    return WireResponse(status, out, body)
 
 
 def response(payload: bytes) -> WireResponse:

@@ -3,17 +3,20 @@
 //     node bootstrap.mjs REQUEST_FD RESPONSE_FD LIFELINE_FD
 //
 // It loads the handler that _HANDLER names from LAMBDA_TASK_ROOT (CommonJS or an ES module,
-// found as Lambda's Node.js runtime finds it) and reports `initMs` or the init error.  Then
-// it serves invocations one at a time with the same frames as bootstrap.py: a frame is two
-// big-endian uint32 (header length, body length), a JSON header and the body.  Between
-// invocations it blocks reading the next request, so timers a handler left behind wait for
-// the next invocation, as in a frozen Lambda sandbox.
+// found as Lambda's Node.js runtime finds it, with the `awslambda` global of that runtime) and
+// reports `initMs` or the init error.  Then it serves invocations one at a time with the same
+// frames as bootstrap.py: a frame is two big-endian uint32 (header length, body length), a
+// JSON header and the body.  Between invocations it blocks reading the next request, so
+// timers a handler left behind wait for the next invocation, as in a frozen Lambda sandbox.
 //
 // The handler gets the event, a context object and a callback; an async handler's promise
 // or the callback (after the event loop empties, unless
-// context.callbackWaitsForEmptyEventLoop is false) ends the invocation.  console output is
-// written as Lambda writes it (time, request id, level, message); errors are answered as
-// {errorType, errorMessage, trace} with the function's files shown under /var/task.
+// context.callbackWaitsForEmptyEventLoop is false) ends the invocation.  A handler wrapped in
+// awslambda.streamifyResponse gets a response stream instead: what it writes is the answer
+// (buffered; the header's contentType says what the stream was).  console output is written
+// as Lambda writes it (text, or JSON with AWS_LAMBDA_LOG_FORMAT=JSON; levels below
+// AWS_LAMBDA_LOG_LEVEL dropped); errors are answered as {errorType, errorMessage, trace} with
+// the function's files shown under /var/task and this runtime as /var/runtime/index.mjs.
 
 import fs from "node:fs";
 import http from "node:http";
@@ -21,6 +24,7 @@ import https from "node:https";
 import path from "node:path";
 import util from "node:util";
 import * as nodeModule from "node:module";
+import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -28,7 +32,9 @@ const [requestFd, responseFd, lifelineFd] = process.argv.slice(2, 5).map(Number)
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const runtimeDir = path.dirname(fileURLToPath(import.meta.url));
 const require = nodeModule.createRequire(import.meta.url);
+// Real paths and how Lambda shows them (its runtime's entry point is /var/runtime/index.mjs).
 const SHOWN = [[taskRoot, "/var/task"], [fs.realpathSync(taskRoot), "/var/task"],
+               [fileURLToPath(import.meta.url), "/var/runtime/index.mjs"],
                [runtimeDir, "/var/runtime"]];
 
 // -- AWS endpoints the function calls ------------------------------------------------------
@@ -128,58 +134,32 @@ function dieWithParent(fd) {
   watcher.unref();
 }
 
-// -- logging -------------------------------------------------------------------------------
-
-let requestId;  // undefined during init, as Lambda logs it
-
-function shown(text) {
-  let out = String(text);
-  for (const [real, alias] of SHOWN) {
-    if (real) out = out.split(real).join(alias);
-  }
-  return out;
-}
-
-function patchConsole() {
-  const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
-  const minimum = Math.max(levels.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL || "").toUpperCase()), 0);
-  const write = (level) => (...args) => {
-    if (levels.indexOf(level) < minimum) return;
-    const line = `${new Date().toISOString()}\t${requestId}\t${level}\t${util.format(...args)}`;
-    process.stdout.write(line.replace(/\n/g, "\r") + "\n");
-  };
-  console.trace = write("TRACE");
-  console.debug = write("DEBUG");
-  console.info = write("INFO");
-  console.log = console.info;
-  console.warn = write("WARN");
-  console.error = write("ERROR");
-  console.fatal = write("FATAL");
-}
-
-// An error as the runtime logs it: a tab, then JSON with errorType, errorMessage, the error's
-// own properties and its stack as lines.
-function formatted(error) {
-  const err = error instanceof Error ? error : new Error(error);
-  try {
-    return "\t" + shown(JSON.stringify(err, (_key, value) => {
-      if (!(value instanceof Error)) return value;
-      const out = { errorType: value.name, errorMessage: value.message, code: value.code,
-                    ...value };
-      if (typeof value.stack === "string") out.stack = value.stack.split("\n");
-      return out;
-    }));
-  } catch {
-    return "\t" + JSON.stringify(errorDocument(err));
-  }
-}
-
 // -- errors --------------------------------------------------------------------------------
 
-function runtimeError(kind, message) {
-  const error = new Error(message);
-  error.name = `Runtime.${kind}`;
-  return error;
+// The runtime's own errors, named on their prototypes as Lambda's runtime names them (so the
+// name is no own property of an error, and its stack starts with it).
+class ImportModuleError extends Error {}
+class HandlerNotFound extends Error {}
+class MalformedHandlerName extends Error {}
+class UserCodeSyntaxError extends Error {}
+class MalformedStreamingHandler extends Error {}
+class InvalidStreamingOperation extends Error {}
+class NodeJsExit extends Error {
+  constructor() {
+    super("Runtime exited without providing a reason");
+  }
+}
+class UnhandledPromiseRejection extends Error {
+  constructor(reason, promise) {
+    super(reason);
+    this.reason = reason;
+    this.promise = promise;
+  }
+}
+for (const kind of [ImportModuleError, HandlerNotFound, MalformedHandlerName,
+                    UserCodeSyntaxError, MalformedStreamingHandler, InvalidStreamingOperation,
+                    NodeJsExit, UnhandledPromiseRejection]) {
+  kind.prototype.name = `Runtime.${kind.name}`;
 }
 
 function isErrorLike(value) {
@@ -191,7 +171,7 @@ function isErrorLike(value) {
 function errorDocument(error) {
   try {
     if (util.types.isNativeError(error) || isErrorLike(error)) {
-      return { errorType: error.name, errorMessage: error.message,
+      return { errorType: error.name, errorMessage: shown(error.message),
                trace: shown(error.stack).split("\n") };
     }
     return { errorType: typeof error, errorMessage: String(error), trace: [] };
@@ -199,6 +179,100 @@ function errorDocument(error) {
     return { errorType: "handled",
              errorMessage: "callback called with Error argument, but there was a problem while "
                            + "retrieving one or more of its message, name, and stack" };
+  }
+}
+
+// -- logging -------------------------------------------------------------------------------
+
+let requestId;  // undefined during init, as Lambda logs it
+
+const LEVELS = Object.freeze({ TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 });
+const JSON_LOGS = (process.env.AWS_LAMBDA_LOG_FORMAT || "").toUpperCase() === "JSON";
+
+function shown(text) {
+  let out = String(text);
+  for (const [real, alias] of SHOWN) {
+    if (real) out = out.split(real).join(alias);
+  }
+  return out;
+}
+
+// console.* as Lambda's runtime patches it: one line per call (a multi-line message keeps its
+// newlines, as in the log frames Lambda's runtime writes), levels below AWS_LAMBDA_LOG_LEVEL
+// doing nothing (console.fatal always writes).
+function patchConsole() {
+  const minimum = LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || "").toUpperCase()] ?? LEVELS.TRACE;
+  const write = (level) => {
+    if (level !== "FATAL" && LEVELS[level] < minimum) return () => {};
+    return (message, ...params) => {
+      const time = new Date().toISOString();
+      const line = JSON_LOGS ? jsonLine(time, level, [message, ...params])
+        : `${time}\t${requestId}\t${level}\t${util.format(message, ...params)}`;
+      process.stdout.write(`${shown(line)}\n`);
+    };
+  };
+  console.trace = write("TRACE");
+  console.debug = write("DEBUG");
+  console.info = write("INFO");
+  console.log = console.info;
+  console.warn = write("WARN");
+  console.error = write("ERROR");
+  console.fatal = write("FATAL");
+}
+
+// An error inside a JSON log line: errorType (its class), errorMessage, stackTrace and its
+// own properties.
+function jsonError(_key, value) {
+  if (!(value instanceof Error)) return value;
+  return { errorType: value?.constructor?.name ?? "UnknownError", errorMessage: value.message,
+           stackTrace: typeof value.stack === "string" ? value.stack.split("\n") : value.stack,
+           ...value };
+}
+
+// A log line in Lambda's JSON format: one value is the message as it is (an error as
+// jsonError writes it); several are formatted into one string, with the first error's
+// errorType, errorMessage and stackTrace beside it.  requestId is left out during init.
+function jsonLine(timestamp, level, values) {
+  const doc = { timestamp, level, requestId };
+  if (values.length === 1) {
+    doc.message = values[0];
+    try {
+      return JSON.stringify(doc, jsonError);
+    } catch {
+      doc.message = util.format(doc.message);
+      return JSON.stringify(doc);
+    }
+  }
+  doc.message = util.format(...values);
+  const error = values.find((value) => value instanceof Error);
+  if (error) {
+    doc.errorType = error?.constructor?.name ?? "UnknownError";
+    doc.errorMessage = error.message;
+    doc.stackTrace = typeof error.stack === "string" ? error.stack.split("\n") : [];
+  }
+  return JSON.stringify(doc);
+}
+
+// An error as the runtime logs it ("Invoke Error", "Uncaught Exception", ...): in text, the
+// label, a tab and JSON with errorType, errorMessage, code, the error's own properties and
+// its stack as lines; in JSON, the error alone.
+function logError(label, error) {
+  const err = error instanceof Error ? error : new Error(error);
+  if (JSON_LOGS) console.error(err);
+  else console.error(label, formatted(err));
+}
+
+function formatted(err) {
+  try {
+    return "\t" + JSON.stringify(err, (_key, value) => {
+      if (!(value instanceof Error)) return value;
+      const out = { errorType: value.name, errorMessage: value.message, code: value.code,
+                    ...value };
+      if (typeof value.stack === "string") out.stack = value.stack.split("\n");
+      return out;
+    });
+  } catch {
+    return "\t" + JSON.stringify(errorDocument(err));
   }
 }
 
@@ -271,29 +345,131 @@ async function loadModule(moduleRoot, name) {
 
 async function loadHandler(spec) {
   if (spec.includes("..")) {
-    throw runtimeError("MalformedHandlerName", `'${spec}' is not a valid handler name. Use `
-                       + "absolute paths when specifying root directories in handler names.");
+    throw new MalformedHandlerName(`'${spec}' is not a valid handler name. Use absolute paths `
+                                   + "when specifying root directories in handler names.");
   }
   const base = path.basename(spec);
   const moduleRoot = spec.slice(0, spec.length - base.length);
   const parts = /^([^.]*)\.(.*)$/.exec(base);
-  if (!parts) throw runtimeError("MalformedHandlerName", "Bad handler");
+  if (!parts) throw new MalformedHandlerName("Bad handler");
+  installAwsLambdaGlobal();
   let app;
   try {
     app = await loadModule(moduleRoot, parts[1]);
   } catch (err) {
-    if (err instanceof SyntaxError) throw runtimeError("UserCodeSyntaxError", shown(err));
-    if (err && (err.code === "MODULE_NOT_FOUND" || err.code === "ERR_MODULE_NOT_FOUND")) {
-      throw runtimeError("ImportModuleError", shown(err));
-    }
+    // As Lambda's runtime: only require()'s MODULE_NOT_FOUND is an ImportModuleError; an ES
+    // module's import of a missing package (ERR_MODULE_NOT_FOUND) is answered as it is.
+    if (err instanceof SyntaxError) throw new UserCodeSyntaxError(err);
+    if (err && err.code === "MODULE_NOT_FOUND") throw new ImportModuleError(err);
     throw err;
   }
   const handler = parts[2].split(".").reduce((found, key) => found && found[key], app);
-  if (!handler) throw runtimeError("HandlerNotFound", `${spec} is undefined or not exported`);
-  if (typeof handler !== "function") {
-    throw runtimeError("HandlerNotFound", `${spec} is not a function`);
-  }
+  if (!handler) throw new HandlerNotFound(`${spec} is undefined or not exported`);
+  if (typeof handler !== "function") throw new HandlerNotFound(`${spec} is not a function`);
   return handler;
+}
+
+// -- response streaming --------------------------------------------------------------------
+
+const HANDLER_STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
+const HANDLER_HIGHWATERMARK = Symbol.for("aws.lambda.runtime.handler.streaming.highWaterMark");
+const STREAM_RESPONSE = "response";
+const METADATA_PRELUDE_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
+const DEFAULT_STREAM_CONTENT_TYPE = "application/octet-stream";
+
+// awslambda.HttpResponseStream: the metadata of an HTTP answer (statusCode, headers,
+// cookies) goes first in the stream, as JSON followed by 8 null bytes, written just before
+// the first write.
+class HttpResponseStream {
+  static from(underlyingStream, prelude) {
+    underlyingStream.setContentType(METADATA_PRELUDE_CONTENT_TYPE);
+    const metadataPrelude = JSON.stringify(prelude);
+    underlyingStream._onBeforeFirstWrite = (write) => {
+      write(metadataPrelude);
+      write(new Uint8Array(8));
+    };
+    return underlyingStream;
+  }
+}
+
+// The global Lambda's Node.js runtime defines before it loads the handler (unless
+// AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA is 1 or true).
+function installAwsLambdaGlobal() {
+  const off = process.env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA;
+  if (off === "1" || off === "true") return;
+  globalThis.awslambda = {
+    streamifyResponse: (handler, options) => {
+      handler[HANDLER_STREAMING] = STREAM_RESPONSE;
+      if (typeof options?.highWaterMark === "number") {
+        handler[HANDLER_HIGHWATERMARK] = parseInt(options.highWaterMark);
+      }
+      return handler;
+    },
+    HttpResponseStream,
+  };
+}
+
+function streamingOf(handler) {
+  const mode = handler[HANDLER_STREAMING];
+  if (mode === undefined || mode === null || mode === false) return false;
+  if (mode === STREAM_RESPONSE) return true;
+  throw new MalformedStreamingHandler("Only response streaming is supported.");
+}
+
+function highWaterMarkOf(handler) {
+  const mark = parseInt(handler[HANDLER_HIGHWATERMARK]);
+  return Number.isNaN(mark) ? undefined : mark;
+}
+
+// What a streaming handler may use of its response stream (Lambda's runtime hands it these
+// members of the underlying stream, not the stream itself).
+const STREAM_METHODS = ["cork", "destroy", "end", "uncork", "write", "addListener", "emit",
+  "eventNames", "getMaxListeners", "listenerCount", "listeners", "off", "on", "once",
+  "prependListener", "prependOnceListener", "rawListeners", "removeAllListeners",
+  "removeListener", "setMaxListeners", "setContentType"];
+const STREAM_SETTABLE = ["destroyed", "writable", "_onBeforeFirstWrite"];
+const STREAM_READABLE = ["writableFinished", "writableObjectMode", "writableBuffer",
+  "writableEnded", "writableNeedDrain", "writableHighWaterMark", "writableCorked",
+  "writableLength"];
+
+// A response stream that keeps what is written: write() takes strings, buffers and
+// Uint8Arrays (anything else is written as JSON) and runs _onBeforeFirstWrite first;
+// setContentType() works until the first write.  As on Lambda, end(chunk) writes its chunk
+// without going through write().
+function responseStream(highWaterMark) {
+  const chunks = [];
+  let contentType = DEFAULT_STREAM_CONTENT_TYPE;
+  let written = false;
+  const inner = new Writable({
+    highWaterMark,
+    write(chunk, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  inner.setContentType = (type) => {
+    if (written) throw new InvalidStreamingOperation("Cannot set content-type, too late.");
+    contentType = type;
+  };
+  const write = inner.write.bind(inner);
+  inner.write = function writeChunk(chunk, encoding, callback) {
+    const data = typeof chunk === "string" || Buffer.isBuffer(chunk)
+      || chunk?.constructor === Uint8Array ? chunk : JSON.stringify(chunk);
+    if (!written && typeof this._onBeforeFirstWrite === "function") {
+      this._onBeforeFirstWrite((piece) => write(piece));
+    }
+    const result = write(data, encoding, callback);
+    written = true;
+    return result;
+  };
+  const stream = {};
+  for (const name of STREAM_METHODS) stream[name] = inner[name].bind(inner);
+  for (const name of STREAM_SETTABLE) {
+    Object.defineProperty(stream, name, { get: () => inner[name],
+                                          set: (value) => { inner[name] = value; } });
+  }
+  for (const name of STREAM_READABLE) Object.defineProperty(stream, name, { get: () => inner[name] });
+  return { stream, inner, body: () => Buffer.concat(chunks), contentType: () => contentType };
 }
 
 // -- invoking ------------------------------------------------------------------------------
@@ -304,17 +480,19 @@ class Runtime {
   constructor(handler) {
     this.handler = handler;
     this.isAsync = handler.constructor && handler.constructor.name === "AsyncFunction";
+    this.streaming = streamingOf(handler);
+    this.highWaterMark = highWaterMarkOf(handler);
   }
 }
 
 let current = null;  // the invocation in progress: { fail(error, retire) }
-let exitListener = null;
 
-function onEmptyEventLoop(listener) {
-  if (exitListener) process.removeListener("beforeExit", exitListener);
-  exitListener = listener;
-  if (listener) process.once("beforeExit", listener);
-}
+// What to do when the event loop empties during an invocation (one listener at a time, as
+// Lambda's runtime keeps it): answer a handler that waits for the empty loop, or one that
+// never answered.
+const NOTHING = () => {};
+let whenLoopEmpties = NOTHING;
+process.on("beforeExit", () => whenLoopEmpties());
 
 function answer(result) {
   let text;
@@ -328,73 +506,125 @@ function answer(result) {
 
 // retire: the worker ends after answering (the error was logged as it was caught).
 function failure(error, retire = false) {
-  if (!retire) console.error("Invoke Error", formatted(error));
+  if (!retire) logError("Invoke Error", error);
   return { error: true, body: Buffer.from(JSON.stringify(errorDocument(error))), retire };
 }
 
+// The context of an invocation: what Lambda tells the handler about it, after `own` (the
+// members that end or steer the invocation).
+function contextOf(request, own) {
+  const deadline = request.deadlineMs;
+  return Object.assign(own, {
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: request.clientContext ?? undefined,
+    identity: undefined,
+    invokedFunctionArn: request.invokedArn,
+    awsRequestId: request.requestId,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  });
+}
+
+function isPromise(value) {
+  return Boolean(value && typeof value.then === "function");
+}
+
+// The outcome of one invocation: { error, body, retire?, contentType? }.
 function invoke(runtime, request, payload) {
   return new Promise((resolve) => {
     let finished = false;
-    let waits = true;
-    let called = false;
     const settle = (outcome) => {
       if (finished) return;
       finished = true;
       current = null;
-      onEmptyEventLoop(null);
+      whenLoopEmpties = NOTHING;
       resolve(outcome);
     };
-    const complete = (result) => settle(answer(result));
     const fail = (error, retire = false) => settle(failure(error, retire));
-    const once = (fn) => (...args) => {
-      if (called) return;
-      called = true;
-      fn(...args);
-    };
-    const done = (error, result) => {
-      if (error !== undefined && error !== null) fail(error);
-      else complete(result);
-    };
-    const callback = once((error, result) => {
-      onEmptyEventLoop(null);
-      if (error !== undefined && error !== null) fail(error);
-      else if (!waits) complete(result);
-      else onEmptyEventLoop(() => setImmediate(() => complete(result)));
-    });
-    const deadline = request.deadlineMs;
-    const context = {
-      get callbackWaitsForEmptyEventLoop() { return waits; },
-      set callbackWaitsForEmptyEventLoop(value) { waits = value; },
-      succeed: once((result) => done(null, result)),
-      fail: once((error) => done(error === undefined || error === null ? "handled" : error)),
-      done: once(done),
-      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
-      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-      logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
-      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-      clientContext: request.clientContext ?? undefined,
-      identity: undefined,
-      invokedFunctionArn: request.invokedArn,
-      awsRequestId: request.requestId,
-      getRemainingTimeInMillis: () => deadline - Date.now(),
-    };
     current = { fail };
-    // A handler that neither settles a promise nor calls back ends when the event loop
-    // empties: null for a plain function, an error for an async one.
-    onEmptyEventLoop(() => (runtime.isAsync
-      ? fail(runtimeError("NodeJsExit", "Runtime exited without providing a reason"))
-      : complete(null)));
-    try {
-      const event = JSON.parse(payload.length ? payload.toString("utf8") : "{}");
-      const result = runtime.handler(event, context, callback);
-      if (result && typeof result.then === "function") {
-        result.then(context.succeed, context.fail);
-      }
-    } catch (err) {
-      callback(err);
-    }
+    const run = runtime.streaming ? invokeStreaming : invokeBuffered;
+    run(runtime, request, payload, settle, fail);
   });
+}
+
+function invokeBuffered(runtime, request, payload, settle, fail) {
+  let waits = true;
+  let called = false;
+  const complete = (result) => settle(answer(result));
+  const once = (fn) => (...args) => {
+    if (called) return;
+    called = true;
+    fn(...args);
+  };
+  const done = (error, result) => {
+    whenLoopEmpties = NOTHING;
+    if (error !== undefined && error !== null) fail(error);
+    else complete(result);
+  };
+  const callback = once((error, result) => {
+    whenLoopEmpties = NOTHING;
+    if (error !== undefined && error !== null) fail(error);
+    else if (!waits) complete(result);
+    else whenLoopEmpties = () => setImmediate(() => complete(result));
+  });
+  const context = contextOf(request, {
+    get callbackWaitsForEmptyEventLoop() { return waits; },
+    set callbackWaitsForEmptyEventLoop(value) { waits = value; },
+    succeed: once((result) => done(null, result)),
+    fail: once((error) => done(error === undefined || error === null ? "handled" : error)),
+    done: once(done),
+  });
+  // A handler that neither settles a promise nor calls back ends when the event loop
+  // empties: null for a plain function, an error for an async one.
+  whenLoopEmpties = () => (runtime.isAsync ? fail(new NodeJsExit()) : complete(null));
+  try {
+    const event = JSON.parse(payload.length ? payload.toString("utf8") : "{}");
+    const result = runtime.handler(event, context, callback);
+    if (isPromise(result)) result.then(context.succeed, context.fail);
+  } catch (err) {
+    callback(err);
+  }
+}
+
+// A streaming handler answers what it wrote once its promise has resolved and the stream
+// has ended; a stream still open when nothing is left to run is an error.
+function invokeStreaming(runtime, request, payload, settle, fail) {
+  let waits = true;
+  let returned = false;
+  const response = responseStream(runtime.highWaterMark);
+  const streamed = () => ({ error: false, body: response.body(),
+                            contentType: response.contentType() });
+  const settleWhenDone = () => {
+    if (returned && response.inner.writableFinished) settle(streamed());
+  };
+  response.inner.on("finish", settleWhenDone);
+  response.inner.on("error", (err) => fail(err));
+  whenLoopEmpties = () => (response.inner.writableFinished ? settle(streamed())
+    : fail("Response stream is not finished."));
+  const context = contextOf(request, {
+    get callbackWaitsForEmptyEventLoop() { return waits; },
+    set callbackWaitsForEmptyEventLoop(value) { waits = value; },
+  });
+  let result;
+  try {
+    const event = JSON.parse(payload.length ? payload.toString("utf8") : "{}");
+    result = runtime.handler(event, response.stream, context);
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (!isPromise(result)) {
+    fail("Streaming does not support non-async handlers.");
+    return;
+  }
+  result.then((value) => {
+    if (value !== undefined) console.warn("Streaming handlers ignore return values.");
+    returned = true;
+    settleWhenDone();
+  }, (err) => fail(err));
 }
 
 // -- main ----------------------------------------------------------------------------------
@@ -402,15 +632,15 @@ function invoke(runtime, request, payload) {
 let initialized = false;
 
 process.on("uncaughtException", (error) => {
-  console.error("Uncaught Exception", formatted(error));
+  logError("Uncaught Exception", error);
   if (current) current.fail(error, true);
   else if (!initialized) reportInitError(error);
   else end();
 });
 
-process.on("unhandledRejection", (reason) => {
-  const error = runtimeError("UnhandledPromiseRejection", String(reason));
-  console.error("Unhandled Promise Rejection", formatted(error));
+process.on("unhandledRejection", (reason, promise) => {
+  const error = new UnhandledPromiseRejection(reason, promise);
+  logError("Unhandled Promise Rejection", error);
   if (current) current.fail(error, true);
   else if (!initialized) reportInitError(error);
   else end();
@@ -420,6 +650,28 @@ function reportInitError(error) {
   const doc = errorDocument(error);
   writeFrame(responseFd, { initError: doc }, Buffer.from(JSON.stringify(doc)));
   end();
+}
+
+// Serve the next invocation, then schedule the one after it on a new turn of the event loop
+// (never from inside a 'beforeExit' listener, which node would follow by exiting).
+function serveNext(runtime) {
+  const frame = readFrame(requestFd);
+  if (frame === null) {
+    end();  // the parent has gone
+    return;
+  }
+  const [request, payload] = frame;
+  requestId = request.requestId;
+  if (request.traceId) process.env._X_AMZN_TRACE_ID = request.traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
+  invoke(runtime, request, payload).then((outcome) => {
+    const header = { error: outcome.error, retire: Boolean(outcome.retire),
+                     maxRssKb: process.resourceUsage().maxRSS };
+    if (outcome.contentType !== undefined) header.contentType = outcome.contentType;
+    writeFrame(responseFd, header, outcome.body);
+    if (outcome.retire) end();
+    setImmediate(() => serveNext(runtime));
+  });
 }
 
 async function main() {
@@ -432,23 +684,13 @@ async function main() {
   try {
     runtime = new Runtime(await loadHandler(process.env._HANDLER || ""));
   } catch (err) {
-    console.error("Uncaught Exception", formatted(err));
+    logError("Uncaught Exception", err);
     reportInitError(err);
     return;
   }
   initialized = true;
   writeFrame(responseFd, { initMs: performance.now() - started });
-  for (let frame; (frame = readFrame(requestFd)) !== null;) {
-    const [request, payload] = frame;
-    requestId = request.requestId;
-    if (request.traceId) process.env._X_AMZN_TRACE_ID = request.traceId;
-    else delete process.env._X_AMZN_TRACE_ID;
-    const outcome = await invoke(runtime, request, payload);
-    writeFrame(responseFd, { error: outcome.error, retire: Boolean(outcome.retire),
-                             maxRssKb: process.resourceUsage().maxRSS }, outcome.body);
-    if (outcome.retire) end();
-  }
-  end();  // the parent has gone
+  serveNext(runtime);
 }
 
 main();
