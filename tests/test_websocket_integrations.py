@@ -36,14 +36,20 @@ def refused(api: WsApi, query: str = "", **kwargs) -> tuple[int, bytes]:
     return caught.value.response.status_code, caught.value.response.body
 
 
+def token_authorizer(api: WsApi, name: str, function_arn: str) -> str:
+    """A REQUEST authorizer of ``api`` calling ``function_arn`` with the ``token`` query
+    parameter as its identity source; its id."""
+    return api.c.create_authorizer(
+        ApiId=api.id, Name=name, AuthorizerType="REQUEST",
+        AuthorizerUri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                      f"{function_arn}/invocations",
+        IdentitySource=["route.request.querystring.token"])["AuthorizerId"]
+
+
 def test_lambda_request_authorizer_on_connect(gw):
     api = WsApi(gw)
     arn = create(gw.client("lambda"), "auth", AUTHORIZER)["FunctionArn"]
-    authorizer = api.c.create_authorizer(
-        ApiId=api.id, Name="tokens", AuthorizerType="REQUEST",
-        AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}"
-                      "/invocations",
-        IdentitySource=["route.request.querystring.token"])["AuthorizerId"]
+    authorizer = token_authorizer(api, "tokens", arn)
     api.route("$connect", AuthorizationType="CUSTOM", AuthorizerId=authorizer)
     api.route("whoami", api.mock(reply='{"principal": "$context.authorizer.principalId", '
                                        '"plan": "$context.authorizer.plan", '
@@ -76,11 +82,7 @@ def test_connect_authorizer_runs_on_every_handshake(gw):
     functions = gw.client("lambda")
     arn = create(functions, "gate", GATE,
                  Environment={"Variables": {"ALLOWED": "good"}})["FunctionArn"]
-    authorizer = api.c.create_authorizer(
-        ApiId=api.id, Name="gate", AuthorizerType="REQUEST",
-        AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}"
-                      "/invocations",
-        IdentitySource=["route.request.querystring.token"])["AuthorizerId"]
+    authorizer = token_authorizer(api, "gate", arn)
     api.route("$connect", AuthorizationType="CUSTOM", AuthorizerId=authorizer)
     api.route("whoami", api.mock(reply='{"granted": "$context.authorizer.connection", '
                                        '"connection": "$context.connectionId"}'),
