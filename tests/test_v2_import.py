@@ -391,20 +391,24 @@ def test_integrations_http_apis_cannot_have_are_warnings(v2, integration, reason
 
 
 def test_authorizers_and_routes_that_cannot_be_made_are_warnings(v2):
+    """A route whose authorizer could not be made is left out, not left open (AWS: "Your
+    routes that use the authorizer are missing")."""
     api = v2.import_api(Body=document(
-        {"/x": {"trace": {}, "get": {}}},
+        {"/x": {"trace": {}, "get": {}}, "/me": {"get": {"security": [{"noissuer": []}]}}},
         components={"securitySchemes": {
             "noissuer": {"type": "oauth2", "flows": {}},
             "badkind": {"type": "apiKey", "name": "a", "in": "header",
                         "x-amazon-apigateway-authorizer": {"type": "token"}}}}))
     assert api["Warnings"] == [
-        "Unable to create authorizer 'noissuer': JwtConfiguration.Issuer is required for JWT "
+        "Unable to create Authorizer 'noissuer': JwtConfiguration.Issuer is required for JWT "
         "authorizers. Ignoring.",
-        "Unable to create authorizer 'badkind': Invalid authorizer type specified: token. "
+        "Unable to create Authorizer 'badkind': Invalid authorizer type specified: token. "
         "Ignoring.",
         "Unable to create route 'TRACE /x': Invalid route key specified: TRACE /x. An HTTP API "
         "route key is $default or an HTTP method (ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, "
-        "PUT) and a path starting with /, for example GET /pets. Ignoring."]
+        "PUT) and a path starting with /, for example GET /pets. Ignoring.",
+        "Unable to create route 'GET /me': its authorizer 'noissuer' could not be created. "
+        "Ignoring."]
     assert list(routes_of(v2, api["ApiId"])) == ["GET /x"]
     assert v2.get_authorizers(ApiId=api["ApiId"])["Items"] == []
 

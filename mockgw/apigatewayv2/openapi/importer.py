@@ -65,6 +65,8 @@ DEFAULT_JWT_SOURCE = "$request.header.Authorization"
 IP_ADDRESS_TYPES = ("ipv4", "dualstack")
 #: The ``name`` of an ``apiKey`` scheme whose identity sources are elsewhere.
 UNUSED = "Unused"
+#: What a security scheme maps to when its authorizer could not be created.
+FAILED = "failed"
 #: The API fields a definition sets; ReimportApi replaces them all.
 DEFINED_FIELDS = ("Name", "Description", "Version", "CorsConfiguration",
                   "DisableExecuteApiEndpoint", "IpAddressType")
@@ -220,9 +222,10 @@ class _Builder:
                 raise BadRequestException(f"Maximum number of authorizers "
                                           f"({authorizers.MAX_AUTHORIZERS}) reached for this API")
             authorizers.check_authorizer(self.record, authorizer)
-        except ServiceError as error:
-            self.warn(f"Unable to create authorizer '{name}': {_sentence(error.message)} "
+        except ServiceError as error:  # its routes are left out too (they would be open)
+            self.warn(f"Unable to create Authorizer '{name}': {_sentence(error.message)} "
                       "Ignoring.")
+            self.security[name] = (FAILED, None)
             return
         authorizer_id = self.previous_authorizers.get(name) or self.call.new_id(
             SHORT_ID_LENGTH, avoid={*self.record["authorizers"],
@@ -313,7 +316,8 @@ class _Builder:
                                  "RouteKey": key}
         if isinstance(operation.get("operationId"), str | int | float):
             route["OperationName"] = str(operation["operationId"])
-        self._security(route, operation)
+        if not self._security(route, operation):
+            return
         try:
             routes.check_route(self.record, route, {})
         except ServiceError as error:
@@ -327,13 +331,16 @@ class _Builder:
             ROUTE_ID_LENGTH, avoid={*self.record["routes"], *self.previous_routes.values()})
         self.record["routes"][route_id] = {"RouteId": route_id, **route, "routeResponses": {}}
 
-    def _security(self, route: dict, operation: dict) -> None:
+    def _security(self, route: dict, operation: dict) -> bool:
+        """The route's authorization from its security requirement; ``False`` (with a
+        warning) when it names an authorizer that could not be created: AWS leaves such
+        routes out rather than open."""
         requirements = operation.get("security", self.root.get("security"))
         named = [(str(name), scopes) for requirement in
                  (requirements if isinstance(requirements, list) else [])
                  for name, scopes in mapping(requirement).items()]
         if not named:
-            return
+            return True
         if len(named) > 1:
             raise BadRequestException(
                 f"Errors found during import:\n\tRoute '{route['RouteKey']}' has more than "
@@ -341,6 +348,10 @@ class _Builder:
                 "Lambda authorizer, or a JWT authorizer")
         name, scopes = named[0]
         kind, authorizer_id = self.security.get(name, (None, None))
+        if kind == FAILED:
+            self.warn(f"Unable to create route '{route['RouteKey']}': its authorizer "
+                      f"'{name}' could not be created. Ignoring.")
+            return False
         if kind is None:
             self.warn(f"Unable to find security scheme '{name}' for route "
                       f"'{route['RouteKey']}'. Ignoring.")
@@ -353,6 +364,7 @@ class _Builder:
             route["AuthorizerId"] = authorizer_id
             if jwt and isinstance(scopes, list) and scopes:
                 route["AuthorizationScopes"] = [str(s) for s in scopes]
+        return True
 
     def _integration(self, key: str, extension: Any) -> str | None:
         """The id of the integration of route ``key`` (a component's is made once)."""
